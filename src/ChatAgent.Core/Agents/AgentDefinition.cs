@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace ChatAgent.Core.Agents;
+
+/// <summary>
+/// A declarative agent (factors 2, 10), loaded from <c>agents/&lt;name&gt;.yaml</c>: its prompt, the tools it
+/// may use, its step budget (3–20), its triggers and the plan the offline planner follows.
+/// </summary>
+public sealed record AgentDefinition(
+    string Name,
+    string Description,
+    string PromptFile,
+    PromptTemplate Prompt,
+    IReadOnlyList<string> Tools,
+    int MaxSteps,
+    CommandGrammar Command,
+    AgentTriggers Triggers,
+    IReadOnlyList<PlanStep> Plan,
+    string SourceFile);
+
+/// <summary>What can launch an agent besides the REST API and the web chat.</summary>
+public sealed record AgentTriggers(
+    IReadOnlyList<string> Slash,
+    IReadOnlyList<WebhookTrigger> Webhooks,
+    IReadOnlyList<CronTrigger> Cron)
+{
+    public static readonly AgentTriggers None = new([], [], []);
+}
+
+/// <summary>
+/// Launches the agent from <c>POST /webhooks/{Name}</c> when every <see cref="When"/> path (dotted, into the JSON
+/// payload) equals its value; <see cref="Input"/> is a template over the payload (<c>{{payload.pull_request.title}}</c>).
+/// </summary>
+public sealed record WebhookTrigger(string Name, string Input, IReadOnlyDictionary<string, string> When);
+
+/// <summary>A schedule (Cronos syntax, 5 fields) in a time zone; posts to <see cref="Channel"/> or the platform default.</summary>
+public sealed record CronTrigger(string Id, string Schedule, string TimeZone, string Input, string? Channel);
+
+/// <summary>
+/// One step of the agent's plan: a tool and parameter templates (<c>{{args.service}}</c>,
+/// <c>{{results.run_tests.version}}</c>, <c>{{input}}</c>). Skipped unless every <see cref="When"/> template renders to its value.
+/// </summary>
+public sealed record PlanStep(string Tool, JsonElement Parameters, IReadOnlyDictionary<string, string> When, string? Reason);

@@ -1,0 +1,33 @@
+using ChatAgent.Core.Events;
+
+namespace ChatAgent.Core.Storage;
+
+/// <summary>
+/// The event store: the only source of truth (factor 5). Appends happen at an expected version;
+/// <c>(thread_id, seq)</c> is the concurrency control.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>Events of a thread with seq greater than <paramref name="afterSeq"/>, in order; empty for an unknown thread.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends <paramref name="events"/> after seq <paramref name="expectedVersion"/> (0 for a new thread) and updates the
+    /// thread-list projection with <paramref name="summary"/> in the same transaction. Throws
+    /// <see cref="ConcurrencyException"/> when the thread is not at that version, and
+    /// <see cref="DuplicateDeliveryException"/> when <paramref name="deliveryKey"/> was already used; in both cases nothing is written.
+    /// </summary>
+    Task<IReadOnlyList<StoredEvent>> AppendAsync(
+        string threadId,
+        long expectedVersion,
+        IReadOnlyList<NewEvent> events,
+        ThreadSummary summary,
+        string? deliveryKey = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The thread-list projection, newest first.</summary>
+    Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Filter for <see cref="IEventStore.ListAsync"/>; null fields match everything.</summary>
+public sealed record ThreadQuery(string? Status = null, string? Agent = null, int Limit = 100, string? DeliveryKey = null);

@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using ChatAgent.Core.Tools;
+
+namespace ChatAgent.Core.Threads;
+
+/// <summary>An approval that waits for people, with the votes cast so far and the ladder rungs passed.</summary>
+public sealed record PendingApproval(
+    string Id,
+    string ToolCallId,
+    string Tool,
+    JsonElement Parameters,
+    string ParametersHash,
+    string? Reason,
+    string RequestedBy,
+    ApprovalPolicy Policy,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset ExpiresAt,
+    ImmutableList<ApprovalVote> Votes,
+    bool Reminded = false,
+    ImmutableList<string>? EscalatedTo = null);
+
+/// <summary>One person's vote on an approval.</summary>
+public sealed record ApprovalVote(string By, string? ByName, bool Granted, string? Comment, DateTimeOffset At);
+
+/// <summary>How a settled approval ended: granted, denied (with who and why) or expired.</summary>
+public sealed record ApprovalOutcome(
+    string Id,
+    string ToolCallId,
+    string Tool,
+    string ParametersHash,
+    string Outcome,
+    ImmutableList<ApprovalVote> Votes,
+    DateTimeOffset At)
+{
+    public const string Granted = "granted";
+    public const string Denied = "denied";
+    public const string Expired = "expired";
+
+    /// <summary>The deciding vote, when a person decided (not an expiry).</summary>
+    public ApprovalVote? DecidingVote => Votes.Count == 0 ? null : Votes[^1];
+}

@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using ChatAgent.Core.Events;
+
+namespace ChatAgent.Core.Threads;
+
+/// <summary>
+/// The stateless reducer (factor 12): <c>State Reduce(State, Event)</c> is pure, so replaying any
+/// prefix of a thread's events rebuilds the state it had at that seq (time travel).
+/// </summary>
+public static class ThreadReducer
+{
+    public static ThreadState Replay(IEnumerable<StoredEvent> events)
+    {
+        var state = ThreadState.Empty;
+        foreach (var e in events) state = Reduce(state, e);
+        return state;
+    }
+
+    /// <summary>The state right after event <paramref name="seq"/> (events after it are ignored).</summary>
+    public static ThreadState ReplayUntil(IEnumerable<StoredEvent> events, long seq) =>
+        Replay(events.TakeWhile(e => e.Seq <= seq));
+
+    public static ThreadState Reduce(ThreadState state, StoredEvent e)
+    {
+        var s = state with { Version = e.Seq, UpdatedAt = e.At };
+        return e.Data switch
+        {
+            ThreadStarted x => s with
+            {
+                Id = e.ThreadId,
+                Agent = x.Agent,
+                Input = x.Input,
+                Arguments = x.Arguments.ToImmutableSortedDictionary(StringComparer.Ordinal),
+                Origin = x.Origin,
+                MaxSteps = x.MaxSteps,
+                BudgetPerRound = x.MaxSteps,
+                RequestedBy = e.Actor.Id,
+                ParentThreadId = x.ParentThreadId,
+                StartedAt = e.At,
+                Status = ThreadStatus.Running,
+            },
+            UserInput x => s.Input.Length == 0 ? s with { Input = x.Text } : s with { Feedback = s.Feedback.Add(x.Text) },
+            ModelDecision => s with { Step = s.Step + 1, Feedback = [] },
+            ToolCalled x => s with
+            {
+                LastToolCall = new ToolCallState(x.ToolCallId, x.Tool, x.Parameters, x.Kind, x.ParametersHash, x.Attempt, HasResult: false),
+                ReadyToRun = s.ReadyToRun?.ToolCallId == x.ToolCallId ? null : s.ReadyToRun,
+                AwaitingCalls = s.AwaitingCalls.RemoveAll(c => c.ToolCallId == x.ToolCallId),
+            },
+            ToolReturned x => s with
+            {
+                LastToolCall = MarkResult(s.LastToolCall, x.ToolCallId),
+                Results = s.Results.Add(new CompletedCall(x.ToolCallId, x.Tool, x.Result)),
+                ConsecutiveErrors = 0,
+            },
+            ErrorOccurred x => s with
+            {
+                LastToolCall = x.ToolCallId is null ? s.LastToolCall : MarkResult(s.LastToolCall, x.ToolCallId),
+                ConsecutiveErrors = s.ConsecutiveErrors + 1,
+                TotalErrors = s.TotalErrors + 1,
+            },
+            ApprovalRequested x => s with
+            {
+                PendingApprovals = s.PendingApprovals.Add(new PendingApproval(
+                    x.ApprovalId, x.ToolCallId, x.Tool, x.Parameters, x.ParametersHash, x.Reason, x.RequestedBy,
+                    x.Policy, e.At, x.ExpiresAt, [])),
+                AwaitingCalls = s.AwaitingCalls.Add(new DecidedCall(x.ToolCallId, x.Tool, x.Parameters, x.ParametersHash, x.ApprovalId)),
+                Status = ThreadStatus.AwaitingHuman,
+            },
+            ApprovalDecided x => ApplyVote(s, x, e),
+            ApprovalReminded x => UpdatePending(s, x.ApprovalId, a => a with { Reminded = true }),
+            ApprovalEscalated x => UpdatePending(s, x.ApprovalId, a => a with { EscalatedTo = [.. x.To] }),
+            ApprovalExpired x => s.FindPendingApproval(x.ApprovalId) is { } a ? Settle(s, a, ApprovalOutcome.Expired, e.At) : s,
+            HumanContacted x => s with
+            {
+                PendingQuestion = new HumanRequest(x.RequestId, x.ToolCallId, x.Question, x.To, e.At),
+                Status = ThreadStatus.AwaitingHuman,
+            },
+            HumanResponded x => s.PendingQuestion?.Id != x.RequestId ? s : s with
+            {
+                PendingQuestion = null,
+                Results = s.Results.Add(new CompletedCall(s.PendingQuestion.ToolCallId, "ask_human", Answer(x.Text, e.Actor))),
+                ConsecutiveErrors = 0,
+                Status = WaitingOrRunning(s.PendingApprovals, null, s.Status),
+            },
+            ThreadPaused x => s with { Status = ThreadStatus.Paused, PausedReason = x.Reason, PausedDetail = x.Detail, Escalated = x.Escalated },
+            ThreadResumed x => Resume(s, x),
+            MessageQueued x => s with
+            {
+                Messages = s.Messages.SetItem(x.MessageKey, s.Messages.TryGetValue(x.MessageKey, out var m)
+                    ? m with { Kind = x.Kind, Text = x.Text, ApprovalId = x.ApprovalId, RequestId = x.RequestId, Version = e.Seq }
+                    : new ChatMessage(x.MessageKey, x.Kind, x.Text, x.ApprovalId, x.RequestId, e.Seq)),
+            },
+            MessagePosted x => s.Messages.TryGetValue(x.MessageKey, out var posted)
+                ? s with
+                {
+                    Messages = s.Messages.SetItem(x.MessageKey, posted with
+                    {
+                        Platform = x.Platform,
+                        Ref = x.Ref,
+                        DeliveredVersion = Math.Max(posted.DeliveredVersion, x.Version),
+                    }),
+                }
+                : s,
+            ThreadCompleted x => s with { Status = ThreadStatus.Completed, Summary = x.Summary, PendingQuestion = null },
+            ThreadFailed x => s with { Status = ThreadStatus.Failed, FailureReason = x.Reason, Summary = x.Detail ?? x.Reason },
+            _ => throw new InvalidOperationException($"No reducer arm for event type {e.Data.GetType().Name}"),
+        };
+    }
+
+    private static ToolCallState? MarkResult(ToolCallState? last, string toolCallId) =>
+        last is not null && last.ToolCallId == toolCallId ? last with { HasResult = true } : last;
+
+    private static ThreadState ApplyVote(ThreadState s, ApprovalDecided x, StoredEvent e)
+    {
+        if (s.FindPendingApproval(x.ApprovalId) is not { } pending) return s;
+        var vote = new ApprovalVote(e.Actor.Id, e.Actor.Name, x.Granted, x.Comment, e.At);
+        var updated = pending with { Votes = pending.Votes.Add(vote) };
+        if (!x.Granted) return Settle(s, updated, ApprovalOutcome.Denied, e.At);
+        var grants = updated.Votes.Where(v => v.Granted).Select(v => v.By).Distinct().Count();
+        return grants >= Math.Max(1, pending.Policy.Quorum)
+            ? Settle(s, updated, ApprovalOutcome.Granted, e.At)
+            : UpdatePending(s, x.ApprovalId, _ => updated);
+    }
+
+    private static ThreadState Settle(ThreadState s, PendingApproval a, string outcome, DateTimeOffset at)
+    {
+        var pending = s.PendingApprovals.RemoveAll(p => p.Id == a.Id);
+        var call = s.AwaitingCalls.Find(c => c.ApprovalId == a.Id);
+        var granted = outcome == ApprovalOutcome.Granted;
+        return s with
+        {
+            PendingApprovals = pending,
+            SettledApprovals = s.SettledApprovals.Add(new ApprovalOutcome(a.Id, a.ToolCallId, a.Tool, a.ParametersHash, outcome, a.Votes, at)),
+            AwaitingCalls = granted ? s.AwaitingCalls : s.AwaitingCalls.RemoveAll(c => c.ApprovalId == a.Id),
+            ReadyToRun = granted ? call : s.ReadyToRun,
+            Status = WaitingOrRunning(pending, s.PendingQuestion, s.Status),
+        };
+    }
+
+    private static ThreadState UpdatePending(ThreadState s, string approvalId, Func<PendingApproval, PendingApproval> update) =>
+        s.FindPendingApproval(approvalId) is { } a
+            ? s with { PendingApprovals = s.PendingApprovals.Replace(a, update(a)) }
+            : s;
+
+    /// <summary>A thread stays paused or ended while people settle what it waited for.</summary>
+    private static ThreadStatus WaitingOrRunning(ImmutableList<PendingApproval> pending, HumanRequest? question, ThreadStatus current) =>
+        current is ThreadStatus.Paused or ThreadStatus.Completed or ThreadStatus.Failed ? current
+        : pending.IsEmpty && question is null ? ThreadStatus.Running
+        : ThreadStatus.AwaitingHuman;
+
+    private static ThreadState Resume(ThreadState s, ThreadResumed x)
+    {
+        var resumed = s with
+        {
+            Status = s.PendingApprovals.IsEmpty && s.PendingQuestion is null ? ThreadStatus.Running : ThreadStatus.AwaitingHuman,
+            PausedReason = null,
+            PausedDetail = null,
+            Escalated = false,
+            ConsecutiveErrors = 0,
+            Feedback = string.IsNullOrWhiteSpace(x.Feedback) ? s.Feedback : s.Feedback.Add(x.Feedback!),
+            // A person who resumes a thread stuck on its budget grants it another round of steps.
+            MaxSteps = s.PausedReason == PauseReasons.StepBudget ? s.Step + s.BudgetPerRound : s.MaxSteps,
+        };
+        // Resuming after "outcome unknown" means the person has checked: the call is settled, not re-run.
+        return s.PausedReason == PauseReasons.OutcomeUnknown && resumed.LastToolCall is { HasResult: false } last
+            ? resumed with { LastToolCall = last with { HasResult = true } }
+            : resumed;
+    }
+
+    private static JsonElement Answer(string text, Actor by) =>
+        JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["answer"] = text, ["by"] = by.Id });
+}

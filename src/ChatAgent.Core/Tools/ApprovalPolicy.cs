@@ -1,0 +1,24 @@
+namespace ChatAgent.Core.Tools;
+
+/// <summary>
+/// Who may approve a tool call and what happens when nobody does. Approvers are platform-qualified
+/// user ids (<c>slack:U123</c>) or groups (<c>group:deployers</c>, members from configuration).
+/// An empty approver list means "anyone but, unless allowed, the requester".
+/// </summary>
+public sealed record ApprovalPolicy(
+    IReadOnlyList<string> Approvers,
+    int Quorum = 1,
+    bool AllowSelfApproval = false,
+    TimeSpan ExpiresAfter = default,
+    TimeSpan? RemindAfter = null,
+    TimeSpan? EscalateAfter = null,
+    IReadOnlyList<string>? EscalateTo = null,
+    bool Confirm = false)
+{
+    public static readonly TimeSpan DefaultExpiry = TimeSpan.FromHours(1);
+
+    public static ApprovalPolicy Default { get; } = new([], ExpiresAfter: DefaultExpiry);
+
+    /// <summary>The expiry to use: <see cref="ExpiresAfter"/>, or one hour when unset.</summary>
+    public TimeSpan EffectiveExpiry => ExpiresAfter > TimeSpan.Zero ? ExpiresAfter : DefaultExpiry;
+}
