@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ChatAgent.Core.Events;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed record Actor(string Kind, string Id, string? Name = null)
 
     public static Actor User(string id, string? name = null) => new(UserKind, id, name);
 
-    /// <summary>The name to show a person: the display name when known, else the id.</summary>
+    /// <summary>The name to show a person: the display name when known, else the id. Derived, so never stored.</summary>
+    [JsonIgnore]
     public string Display => string.IsNullOrWhiteSpace(Name) ? Id : Name!;
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ChatAgent.Core.Tools;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed record ApprovalPolicy(
 
     public static ApprovalPolicy Default { get; } = new([], ExpiresAfter: DefaultExpiry);
 
-    /// <summary>The expiry to use: <see cref="ExpiresAfter"/>, or one hour when unset.</summary>
+    /// <summary>The expiry to use: <see cref="ExpiresAfter"/>, or one hour when unset. Derived, so never stored.</summary>
+    [JsonIgnore]
     public TimeSpan EffectiveExpiry => ExpiresAfter > TimeSpan.Zero ? ExpiresAfter : DefaultExpiry;
 }
