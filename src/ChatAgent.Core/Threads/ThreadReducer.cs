@@ -40,7 +40,11 @@ public static class ThreadReducer
                 StartedAt = e.At,
                 Status = ThreadStatus.Running,
             },
-            UserInput x => s.Input.Length == 0 ? s with { Input = x.Text } : s with { Feedback = s.Feedback.Add(x.Text) },
+            // The launch appends thread_started (with the input) and then user_input with the same text:
+            // that is the input, not feedback. Later text is feedback for the next decision.
+            UserInput x => s.Input.Length == 0 || (s.Step == 0 && x.Text == s.Input)
+                ? s with { Input = x.Text }
+                : s with { Feedback = s.Feedback.Add(x.Text) },
             ModelDecision => s with { Step = s.Step + 1, Feedback = [] },
             ToolCalled x => s with
             {
