@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Threads;
+
+namespace ChatAgent.Core.Tests.Events;
+
+public sealed class EventJsonTests
+{
+    public static TheoryData<string> WireNames() => [.. EventSamples.All.Select(s => s.WireName)];
+
+    private static ThreadEvent SampleFor(string wireName) => EventSamples.All.Single(s => s.WireName == wireName).Sample;
+
+    [Fact]
+    public void EveryEventType_HasASample()
+    {
+        var sampled = EventSamples.All.Select(s => s.Sample.GetType()).ToHashSet();
+        var missing = EventTypes.All.Where(t => !sampled.Contains(t)).Select(t => t.Name).Order().ToList();
+        Assert.True(missing.Count == 0, $"add a sample (with its wire name) to EventSamples for: {string.Join(", ", missing)}");
+        Assert.Equal(EventTypes.All.Count, EventSamples.All.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(WireNames))]
+    public void Event_RoundTripsThroughJson_WithoutLosingAnything(string wireName)
+    {
+        var sample = SampleFor(wireName);
+        var json = EventJson.Serialize(sample);
+
+        var back = EventJson.Deserialize(json);
+
+        Assert.IsType(sample.GetType(), back);
+        Assert.Equal(json, EventJson.Serialize(back));
+    }
+
+    [Theory]
+    [MemberData(nameof(WireNames))]
+    public void Event_TypeDiscriminator_IsTheHandWrittenWireName(string wireName)
+    {
+        var sample = SampleFor(wireName);
+
+        using var doc = JsonDocument.Parse(EventJson.Serialize(sample));
+
+        Assert.Equal(wireName, doc.RootElement.GetProperty("type").GetString());
+        Assert.Equal(wireName, sample.Type);
+        Assert.Equal(wireName, EventTypes.NameOf(sample.GetType()));
+    }
+
+    [Fact]
+    public void Deserialize_AcceptsTheDiscriminator_AfterOtherProperties()
+    {
+        var e = EventJson.Deserialize("""{"text":"hello","type":"user_input"}""");
+
+        Assert.Equal(new UserInput("hello"), e);
+    }
+
+    [Fact]
+    public void Deserialize_Fails_ForAnUnknownType()
+    {
+        Assert.ThrowsAny<JsonException>(() => EventJson.Deserialize("""{"type":"no_such_event"}"""));
+    }
+
+    /// <summary>
+    /// A stored thread written by an earlier version, replayed through today's reducer. If a schema or
+    /// reducer change breaks old threads, this fails: migrate, don't edit the file.
+    /// </summary>
+    [Fact]
+    public void GoldenStream_ReplaysToTheExpectedState()
+    {
+        var events = ReadGolden("deploy-thread.jsonl");
+
+        var state = ThreadReducer.Replay(events);
+
+        Assert.Equal(16, events.Count);
+        Assert.Equal("t-golden-deploy", state.Id);
+        Assert.Equal("deploy", state.Agent);
+        Assert.Equal(ThreadStatus.Completed, state.Status);
+        Assert.Equal("deployed api 1.4.2 to production", state.Summary);
+        Assert.Equal(3, state.Step);
+        Assert.Equal(8, state.MaxSteps);
+        Assert.Equal(16, state.Version);
+        Assert.Equal("production", state.Arguments["env"]);
+        Assert.Equal("slack:U1", state.RequestedBy);
+        Assert.Empty(state.PendingApprovals);
+        var approval = Assert.Single(state.SettledApprovals);
+        Assert.Equal(ApprovalOutcome.Granted, approval.Outcome);
+        Assert.Equal(["slack:U2", "slack:U3"], approval.Votes.Select(v => v.By));
+        Assert.Null(state.ReadyToRun);
+        Assert.Equal(["run_tests", "deploy"], state.Results.Select(r => r.Tool));
+        Assert.Equal("1.4.2", state.Results[1].Result.GetProperty("version").GetString());
+        Assert.Equal(("call-3", "done"), (state.LastToolCall!.ToolCallId, state.LastToolCall.Tool));
+        var card = state.Messages["approval:appr-1"];
+        Assert.Equal("C123/1700000000.000200", card.Ref);
+        Assert.True(card.IsDelivered);
+        Assert.Equal(0, state.ConsecutiveErrors);
+    }
+
+    [Fact]
+    public void GoldenStream_RoundTripsLineByLine()
+    {
+        foreach (var line in File.ReadLines(GoldenPath("deploy-thread.jsonl")).Where(l => l.Length > 0))
+        {
+            var e = JsonSerializer.Deserialize<StoredEvent>(line, EventJson.Options)!;
+            Assert.Equal(line, JsonSerializer.Serialize(e, EventJson.Options));
+        }
+    }
+
+    internal static List<StoredEvent> ReadGolden(string name) =>
+        [.. File.ReadLines(GoldenPath(name)).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<StoredEvent>(l, EventJson.Options)!)];
+
+    internal static string GoldenPath(string name, [CallerFilePath] string here = "") =>
+        Path.Combine(Path.GetDirectoryName(here)!, "..", "Golden", name);
+}
