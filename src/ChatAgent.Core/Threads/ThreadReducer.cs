@@ -121,7 +121,12 @@ public static class ThreadReducer
         if (s.FindPendingApproval(x.ApprovalId) is not { } pending) return s;
         var vote = new ApprovalVote(e.Actor.Id, e.Actor.Name, x.Granted, x.Comment, e.At);
         var updated = pending with { Votes = pending.Votes.Add(vote) };
-        if (!x.Granted) return Settle(s, updated, ApprovalOutcome.Denied, e.At);
+        // A denial's comment is feedback for the next decision (ThreadState.Feedback's contract), not only history.
+        if (!x.Granted)
+        {
+            var feedback = string.IsNullOrWhiteSpace(x.Comment) ? s.Feedback : s.Feedback.Add($"{pending.Tool} denied by {e.Actor.Display}: {x.Comment}");
+            return Settle(s with { Feedback = feedback }, updated, ApprovalOutcome.Denied, e.At);
+        }
         var grants = updated.Votes.Where(v => v.Granted).Select(v => v.By).Distinct().Count();
         return grants >= Math.Max(1, pending.Policy.Quorum)
             ? Settle(s, updated, ApprovalOutcome.Granted, e.At)

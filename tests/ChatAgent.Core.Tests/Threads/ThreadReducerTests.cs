@@ -151,6 +151,18 @@ public sealed class ThreadReducerTests
     }
 
     [Fact]
+    public void ApprovalDecided_Denial_WithAComment_BecomesFeedbackForTheNextDecision()
+    {
+        var s = RequestApproval(Started("t-deny-feedback"), "a1", "c1")
+            .Add(new ApprovalDecided("a1", false, "not on a Friday", "h-c1"), Carol);
+        Assert.Equal(["deploy denied by Carol: not on a Friday"], s.State.Feedback);
+
+        Decide(s, "c2", "run_tests");
+
+        Assert.Empty(s.State.Feedback);
+    }
+
+    [Fact]
     public void ApprovalDecided_IsIgnored_WhenTheApprovalIsNotPending()
     {
         var s = RequestApproval(Started("t-late"), "a1", "c1")
