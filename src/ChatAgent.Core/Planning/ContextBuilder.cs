@@ -29,8 +29,8 @@ public static class ContextBuilder
     {
         var o = options ?? ContextOptions.Default;
         var sb = new StringBuilder();
-        sb.Append(Tag("thread", [("id", state.Id), ("agent", state.Agent.Length > 0 ? state.Agent : agent.Name), ("status", state.Status.WireName()),
-            ("step", Int(state.Step)), ("max_steps", Int(state.MaxSteps))])[..^2]).Append(">\n");
+        Line(sb, 0, Open("thread", [("id", state.Id), ("agent", state.Agent.Length > 0 ? state.Agent : agent.Name), ("status", state.Status.WireName()),
+            ("step", Int(state.Step)), ("max_steps", Int(state.MaxSteps))]));
         Line(sb, 1, "<input>" + Escape(state.Input) + "</input>");
         Section(sb, "arguments", state.Arguments.Select(a => Tag("arg", [("name", a.Key)], a.Value)));
         Section(sb, "tools", tools.Select(Tool));

@@ -16,10 +16,12 @@ internal static class ContextElement
         return sb.Append('>').Append(ContextText.Escape(content)).Append("</").Append(name).Append('>').ToString();
     }
 
+    /// <summary>An opening tag only, for a section whose children follow on their own lines.</summary>
+    public static string Open(string name, IEnumerable<(string Name, string? Value)> attributes) => Tag(name, attributes)[..^2] + ">";
+
     /// <summary>Like <see cref="Tag"/>, but the content is child elements already rendered (not escaped again).</summary>
     public static string Parent(string name, IEnumerable<(string Name, string? Value)> attributes, string children)
     {
-        var open = Tag(name, attributes);
-        return string.IsNullOrEmpty(children) ? open : open[..^2] + ">" + children + "</" + name + ">";
+        return string.IsNullOrEmpty(children) ? Tag(name, attributes) : Open(name, attributes) + children + "</" + name + ">";
     }
 }

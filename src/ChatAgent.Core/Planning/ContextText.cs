@@ -8,7 +8,10 @@ namespace ChatAgent.Core.Planning;
 /// <summary>Escaping, truncation and formatting shared by the context renderers. Deterministic, culture-free.</summary>
 internal static class ContextText
 {
-    /// <summary>Escapes element content: <c>&amp; &lt; &gt;</c>, so no content can close or open a tag.</summary>
+    /// <summary>
+    /// Escapes element content: <c>&amp; &lt; &gt;</c>, so no content can close or open a tag. Control characters
+    /// other than line feed and tab are dropped (XML cannot carry them, and they only cost tokens).
+    /// </summary>
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";

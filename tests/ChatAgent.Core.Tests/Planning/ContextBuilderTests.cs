@@ -113,6 +113,21 @@ public sealed class ContextBuilderTests
         Assert.DoesNotContain("line 0101", context);
     }
 
+    [Theory]
+    [MemberData(nameof(Events.EventJsonTests.WireNames), MemberType = typeof(Events.EventJsonTests))]
+    public void Render_HandlesEveryEventType(string wireName)
+    {
+        var sample = Events.EventSamples.All.Single(x => x.WireName == wireName).Sample;
+        var s = Launched("t-ctx-" + wireName).Add(sample);
+
+        var context = Render(s);
+
+        Assert.EndsWith("</thread>\n", context);
+        // Omitted: the outbox, and the sample user_input, which repeats the launch input shown in <input>.
+        if (sample is MessageQueued or MessagePosted or UserInput) Assert.DoesNotContain("seq=\"3\"", context);
+        else Assert.Contains("seq=\"3\"", context);
+    }
+
     [Fact]
     public void Render_IsDeterministic()
     {
