@@ -58,7 +58,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         CancellationToken cancellationToken = default)
     {
         AppendGuard.Validate(threadId, expectedVersion, events, summary);
-        await using var command = dataSource.CreateCommand(AppendSql);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(AppendSql, connection);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
         p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
@@ -72,6 +73,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         long appended;
         try
         {
+            // The hot path: prepared once per pooled connection, it skips parse and planning on every later append.
+            await command.PrepareAsync(cancellationToken);
             appended = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
