@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -22,6 +23,7 @@ public static class PostgresServer
     {
         var admin = await Admin.Value;
         var name = $"chatagent_test_{Guid.NewGuid():N}";
+        Created.Add(name);
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync(cancellationToken);
@@ -31,12 +33,34 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
+    private static readonly ConcurrentBag<string> Created = [];
+
     private static Task<string> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(configured)
-            ? Task.Run(ThrowawayCluster.Start)
-            : Task.FromResult(configured);
+        if (string.IsNullOrWhiteSpace(configured)) return Task.Run(ThrowawayCluster.Start);
+        // A configured server outlives the tests: drop what they created (best effort; the host may be killed first).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropCreatedDatabases(configured);
+        return Task.FromResult(configured);
+    }
+
+    private static void DropCreatedDatabases(string admin)
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var connection = new NpgsqlConnection(admin);
+            connection.Open();
+            foreach (var name in Created)
+            {
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                drop.ExecuteNonQuery();
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // The server went away first (CI stops its cluster): nothing left to clean.
+        }
     }
 
     /// <summary>A cluster owned by this test process. initdb refuses to run as root, so root runs it as <c>postgres</c>.</summary>

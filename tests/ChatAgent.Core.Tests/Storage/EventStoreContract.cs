@@ -81,6 +81,15 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task Append_WithNoEvents_IsRejected_AndWritesNothing()
+    {
+        var id = NewId();
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync(id, 0, [], Summary(id, [Start(NewAgent())])));
+
+        Assert.Empty(await Store.ReadAsync(id));
+    }
+
+    [Fact]
     public async Task ConcurrentAppends_AtTheSameVersion_ExactlyOneWins()
     {
         var id = NewId();
