@@ -60,15 +60,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         AppendGuard.Validate(threadId, expectedVersion, events, summary);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(AppendSql, connection);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
-        p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Data.Type)] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => EventJson.Serialize(e.Data))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => JsonSerializer.Serialize(e.Actor, EventJson.Options))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. events.Select(e => e.At.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter { Value = (object?)deliveryKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        ThreadRows.AddParameters(p, summary);
+        AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey);
 
         long appended;
         try
@@ -109,6 +101,20 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     public Task RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
         PostgresProjectionRebuild.RunAsync(dataSource, cancellationToken);
+
+    /// <summary>$1..$7 for the events and delivery key, then the summary's row from $8 on.</summary>
+    private static void AddAppendParameters(
+        NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey)
+    {
+        p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
+        p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Data.Type)] });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => EventJson.Serialize(e.Data))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => JsonSerializer.Serialize(e.Actor, EventJson.Options))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. events.Select(e => e.At.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter { Value = (object?)deliveryKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        ThreadRows.AddParameters(p, summary);
+    }
 
     internal static StoredEvent ReadEvent(string threadId, NpgsqlDataReader reader) => new(
         threadId,
