@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The test command. Builds the solution and runs every test project; the last line printed is
+#   Tests: N passed, N failed[, N skipped]
+# summed over all projects. Exits non-zero when the build or any test fails.
+# PostgreSQL: set CHATAGENT_TEST_POSTGRES to a connection string (user may CREATE DATABASE), or leave it
+# unset and the tests start a throwaway cluster themselves (needs PostgreSQL's initdb/pg_ctl installed).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d "${TMPDIR:-/tmp}/chatagent-tests-XXXXXX")"
+trap 'rm -rf "$results"' EXIT
+
+# Default trx names are unique per run (the logger adds a counter when a name is taken).
+dotnet test ChatAgent.slnx --logger trx --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+
+passed=0 failed=0 skipped=0 files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  # <Counters total=".." executed=".." passed=".." failed=".." error=".." timeout=".." aborted=".." ... notExecuted=".." .../>
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n1)"
+  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+runs=$(grep -c '^Test run for ' "$results/console.log" || true)
+if [ "$files" -lt "$runs" ]; then
+  echo "only $files result files for $runs test runs: counts would be incomplete" >&2
+  failed=$((failed + 1))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status (build failure or crashed test host)" >&2
+  failed=$((failed + 1))
+fi
+line="Tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,93 @@
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Threads;
+
+namespace ChatAgent.Core.Storage.InMemory;
+
+/// <summary>
+/// The embedded default store: data lives in this process and is lost on exit. One lock guards
+/// everything, so an append (delivery key, events, projection) is atomic like a transaction.
+/// </summary>
+public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProjectionRebuilder
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<StoredEvent>> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ThreadSummary> _threads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _deliveries = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<StoredEvent> result = _streams.TryGetValue(threadId, out var stream)
+                ? stream.Where(e => e.Seq > afterSeq).ToArray()
+                : [];
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> AppendAsync(
+        string threadId,
+        long expectedVersion,
+        IReadOnlyList<NewEvent> events,
+        ThreadSummary summary,
+        string? deliveryKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        AppendGuard.Validate(threadId, expectedVersion, events, summary);
+        lock (_gate)
+        {
+            if (deliveryKey is not null && _deliveries.TryGetValue(deliveryKey, out var existing))
+                throw new DuplicateDeliveryException(deliveryKey, existing);
+
+            var stream = _streams.GetValueOrDefault(threadId);
+            var version = stream?.Count ?? 0;
+            if (version != expectedVersion) throw new ConcurrencyException(threadId, expectedVersion);
+
+            var stored = events
+                .Select((e, i) => new StoredEvent(threadId, expectedVersion + 1 + i, e.At, e.Actor, e.Data))
+                .ToArray();
+            if (stream is null) _streams[threadId] = stream = [];
+            stream.AddRange(stored);
+            _threads[threadId] = summary;
+            if (deliveryKey is not null) _deliveries[deliveryKey] = threadId;
+            return Task.FromResult<IReadOnlyList<StoredEvent>>(stored);
+        }
+    }
+
+    public Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var deliveryThread = query.DeliveryKey is null ? null : _deliveries.GetValueOrDefault(query.DeliveryKey);
+            IReadOnlyList<ThreadSummary> result = _threads.Values
+                .Where(t => query.Status is null || t.Status == query.Status)
+                .Where(t => query.Agent is null || t.Agent == query.Agent)
+                .Where(t => query.DeliveryKey is null || t.Id == deliveryThread)
+                .OrderByDescending(t => t.UpdatedAt)
+                .ThenByDescending(t => t.Id, StringComparer.Ordinal)
+                .Take(Math.Max(0, query.Limit))
+                .ToArray();
+            return Task.FromResult(result);
+        }
+    }
+
+    /// <summary>Nothing to create: the store is ready when constructed.</summary>
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task RebuildProjectionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _threads.Clear();
+            foreach (var (id, stream) in _streams)
+                _threads[id] = ThreadSummary.From(ThreadReducer.Replay(stream));
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Test hook: loses the projection (not the events), as a damaged table would.</summary>
+    internal void ClearProjection()
+    {
+        lock (_gate) _threads.Clear();
+    }
+}

@@ -1,0 +1,39 @@
+using ChatAgent.Core.Storage.InMemory;
+using ChatAgent.Core.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ChatAgent.Core.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IEventStore"/>, <see cref="IStorageInitializer"/> and <see cref="IProjectionRebuilder"/>:
+    /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
+    /// (data lost on exit; the host says so at start-up). The host must await
+    /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
+    /// </summary>
+    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString)
+    {
+        if (string.IsNullOrWhiteSpace(postgresConnectionString))
+        {
+            services.AddSingleton<InMemoryEventStore>();
+            Forward<InMemoryEventStore>(services);
+        }
+        else
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(postgresConnectionString));
+            services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            Forward<PostgresEventStore>(services);
+        }
+        return services;
+    }
+
+    private static void Forward<TStore>(IServiceCollection services)
+        where TStore : class, IEventStore, IStorageInitializer, IProjectionRebuilder
+    {
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IProjectionRebuilder>(sp => sp.GetRequiredService<TStore>());
+    }
+}

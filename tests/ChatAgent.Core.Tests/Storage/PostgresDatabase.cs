@@ -1,0 +1,32 @@
+using ChatAgent.Core.Storage.Postgres;
+using ChatAgent.TestSupport;
+using Npgsql;
+
+namespace ChatAgent.Core.Tests.Storage;
+
+/// <summary>One fresh database (schema created) per test class, dropped with the test process's server.</summary>
+public sealed class PostgresDatabase : IAsyncLifetime
+{
+    private readonly List<NpgsqlDataSource> _owned = [];
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        DataSource = await CreateDataSourceAsync();
+        await PostgresSchema.EnsureAsync(DataSource);
+    }
+
+    /// <summary>A data source on another fresh, empty database; disposed with this fixture.</summary>
+    public async Task<NpgsqlDataSource> CreateDataSourceAsync()
+    {
+        var dataSource = NpgsqlDataSource.Create(await PostgresServer.CreateDatabaseAsync());
+        lock (_owned) _owned.Add(dataSource);
+        return dataSource;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var dataSource in _owned) await dataSource.DisposeAsync();
+    }
+}

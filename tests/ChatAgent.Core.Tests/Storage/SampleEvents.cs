@@ -1,0 +1,37 @@
+using System.Text.Json;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Tools;
+
+namespace ChatAgent.Core.Tests.Storage;
+
+/// <summary>One sample of every event type, in an order a real thread could produce.</summary>
+internal static class SampleEvents
+{
+    private static readonly JsonElement Parameters = JsonSerializer.SerializeToElement(new { service = "api", env = "production", replicas = 3 });
+
+    public static IReadOnlyList<ThreadEvent> All(string agent) =>
+    [
+        new ThreadStarted(agent, "api to production", new Dictionary<string, string> { ["service"] = "api", ["env"] = "production" },
+            new Origin("slack", "C123", "1700000000.000100", "slack:U1"), 10),
+        new UserInput("api to production — ünïcode \"quoted\""),
+        new ModelDecision("call-1", "offline", "sha256:abc", """{"tool":"deploy"}""", "deploy", "plan step 1"),
+        new ToolCalled("call-1", "deploy", Parameters, ToolKind.RequiresApproval, "hash-1"),
+        new ApprovalRequested("appr-1", "call-1", "deploy", Parameters, "hash-1", "production deploy", "slack:U1",
+            new ApprovalPolicy(["group:deployers"], Quorum: 2, ExpiresAfter: TimeSpan.FromMinutes(30), EscalateTo: ["slack:U9"]),
+            new DateTimeOffset(2026, 1, 2, 4, 0, 0, TimeSpan.Zero)),
+        new ApprovalReminded("appr-1"),
+        new ApprovalEscalated("appr-1", ["slack:U9", "group:sre"]),
+        new ApprovalDecided("appr-1", true, "looks fine", "hash-1"),
+        new ApprovalExpired("appr-1"),
+        new ToolReturned("call-1", "deploy", JsonSerializer.SerializeToElement(new { ok = true, url = "https://x/1" })),
+        new ErrorOccurred("tool failed", "timeout after 30s", "tool", "call-1", "deploy"),
+        new HumanContacted("req-1", "call-2", "Which region?", "slack:U2"),
+        new HumanResponded("req-1", "eu-west-1"),
+        new ThreadPaused("manual", "lunch", Escalated: false),
+        new ThreadResumed("go on"),
+        new MessageQueued("status", "status", "Deploying api…", "appr-1", "req-1"),
+        new MessagePosted("status", "slack", "C123/1700000000.000200", 16),
+        new ThreadFailed("aborted", "by a person"),
+        new ThreadCompleted("deployed", JsonSerializer.SerializeToElement(new { version = "1.2.3" })),
+    ];
+}
