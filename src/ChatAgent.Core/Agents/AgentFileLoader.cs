@@ -14,7 +14,7 @@ internal static partial class AgentFileLoader
     private static readonly string[] CronKeys = ["schedule", "time_zone", "input", "channel"];
     private static readonly string[] StepKeys = ["tool", "parameters", "when", "reason"];
 
-    public static AgentDefinition? Load(string agentsPath, string path, IReadOnlyDictionary<string, ToolDefinition> tools, ConfigProblems problems)
+    public static AgentDefinition? Load(string agentsPath, string path, IReadOnlySet<string> tools, ConfigProblems problems)
     {
         var file = Path.GetFileName(path);
         var root = YamlNodes.ParseMapping(path, file, problems);
@@ -28,7 +28,7 @@ internal static partial class AgentFileLoader
         var prompt = LoadPrompt(agentsPath, file, e, problems);
 
         var toolNames = YamlNodes.StringList(e, "tools", file, problems);
-        foreach (var (tool, node) in toolNames.Where(t => !tools.ContainsKey(t.Value)))
+        foreach (var (tool, node) in toolNames.Where(t => !tools.Contains(t.Value)))
             problems.Add(file, node, $"unknown tool '{tool}'; define it in tools.yaml or use a built-in ({string.Join(", ", BuiltinTools.All.Keys)})");
 
         var maxSteps = YamlNodes.Int(e, "max_steps", file, problems) ?? 10;
@@ -95,14 +95,14 @@ internal static partial class AgentFileLoader
     }
 
     private static List<PlanStep> LoadPlan(
-        string file, YamlNode node, HashSet<string> agentTools, IReadOnlyDictionary<string, ToolDefinition> tools, CommandGrammar command, ConfigProblems problems)
+        string file, YamlNode node, HashSet<string> agentTools, IReadOnlySet<string> tools, CommandGrammar command, ConfigProblems problems)
     {
         var steps = new List<PlanStep>();
         foreach (var item in Items(new() { ["plan"] = node }, "plan", file, problems))
         {
             var s = YamlNodes.Entries(item, file, "a plan step", StepKeys, problems);
             var tool = YamlNodes.String(s, "tool", file, problems, required: true) ?? "";
-            if (tool.Length > 0 && !tools.ContainsKey(tool)) problems.Add(file, s["tool"], $"plan uses unknown tool '{tool}'");
+            if (tool.Length > 0 && !tools.Contains(tool)) problems.Add(file, s["tool"], $"plan uses unknown tool '{tool}'");
             else if (tool.Length > 0 && !agentTools.Contains(tool)) problems.Add(file, s["tool"], $"plan uses tool '{tool}', which is not in the agent's tools");
             var parameters = s.TryGetValue("parameters", out var p) ? YamlNodes.ToJson(p) : null;
             if (s.ContainsKey("parameters") && parameters is not System.Text.Json.Nodes.JsonObject)

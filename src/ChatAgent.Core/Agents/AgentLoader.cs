@@ -17,7 +17,7 @@ public static class AgentLoader
             problems.Add(agentsPath, (YamlDotNet.Core.Mark?)null, "the agents folder does not exist");
             problems.ThrowIfAny();
         }
-        var tools = ToolCatalogLoader.Load(agentsPath, problems);
+        var tools = ToolCatalogLoader.Load(agentsPath, problems, out var declared);
         var agents = new List<AgentDefinition>();
         var files = Directory.EnumerateFiles(agentsPath, "*.yaml")
             .Concat(Directory.EnumerateFiles(agentsPath, "*.yml"))
@@ -25,7 +25,7 @@ public static class AgentLoader
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            if (AgentFileLoader.Load(agentsPath, file, tools, problems) is { } agent) agents.Add(agent);
+            if (AgentFileLoader.Load(agentsPath, file, declared, problems) is { } agent) agents.Add(agent);
         }
         CheckUnique(agents, a => [a.Name], "agent name", problems);
         CheckUnique(agents, a => a.Triggers.Slash, "slash word", problems);

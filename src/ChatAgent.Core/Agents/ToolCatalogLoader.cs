@@ -25,8 +25,11 @@ internal static class ToolCatalogLoader
 
     public const string EmptySchema = """{"type":"object","properties":{},"additionalProperties":false}""";
 
-    public static Dictionary<string, ToolDefinition> Load(string agentsPath, ConfigProblems problems)
+    /// <param name="declared">Every tool name the catalog declares, valid or not, so an agent using a broken tool is not
+    /// reported a second time as using an unknown one.</param>
+    public static Dictionary<string, ToolDefinition> Load(string agentsPath, ConfigProblems problems, out HashSet<string> declared)
     {
+        declared = new HashSet<string>(BuiltinTools.All.Keys, StringComparer.Ordinal);
         var tools = new Dictionary<string, ToolDefinition>(BuiltinTools.All, StringComparer.Ordinal);
         var path = Path.Combine(agentsPath, FileName);
         if (!File.Exists(path)) return tools;
@@ -42,6 +45,7 @@ internal static class ToolCatalogLoader
         foreach (var (nameNode, definition) in toolsMap.Children)
         {
             var name = YamlNodes.Scalar(nameNode) ?? "";
+            declared.Add(name);
             if (definition is not YamlMappingNode map)
             {
                 problems.Add(FileName, definition, $"tool '{name}' must be a mapping");
@@ -102,6 +106,11 @@ internal static class ToolCatalogLoader
             return null;
         }
         var text = obj.ToJsonString();
+        if (JsonSchemaShape.FindProblem(obj) is { } shapeProblem)
+        {
+            problems.Add(FileName, node, $"tool '{tool}': parameters is not a valid JSON Schema: {shapeProblem}");
+            return null;
+        }
         try
         {
             JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult();

@@ -12,10 +12,12 @@ internal static partial class YamlNodes
     /// <summary>Parses one YAML document; null (with a problem) on a syntax error or an empty file.</summary>
     public static YamlMappingNode? ParseMapping(string path, string displayName, ConfigProblems problems)
     {
+        using var reader = new StringReader(File.ReadAllText(path));
+        var parser = new Parser(reader);
         try
         {
             var stream = new YamlStream();
-            using (var reader = new StringReader(File.ReadAllText(path))) stream.Load(reader);
+            stream.Load(parser);
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             {
                 problems.Add(displayName, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode, "expected a mapping of keys at the top level");
@@ -26,6 +28,12 @@ internal static partial class YamlNodes
         catch (YamlException e)
         {
             problems.Add(displayName, e.Start, "YAML syntax error: " + (e.InnerException?.Message ?? e.Message));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet throws this (not a YamlException) for some unterminated flow collections at end of file.
+            problems.Add(displayName, parser.Current?.Start, "YAML syntax error: unexpected end of file (an unclosed [ or { ?)");
             return null;
         }
     }
