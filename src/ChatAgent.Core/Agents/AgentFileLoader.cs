@@ -74,9 +74,12 @@ internal static partial class AgentFileLoader
         var webhooks = Items(e, "webhooks", file, problems).Select(item =>
         {
             var w = YamlNodes.Entries(item, file, "a webhook trigger", WebhookKeys, problems);
+            var input = YamlNodes.String(w, "input", file, problems) ?? "";
+            foreach (var placeholder in TemplateRenderer.Placeholders(input).Where(p => p != "payload" && !p.StartsWith("payload.", StringComparison.Ordinal)))
+                problems.Add(file, w["input"], $"webhook input can only read the payload, not '{{{{{placeholder}}}}}'");
             return new WebhookTrigger(
                 YamlNodes.String(w, "name", file, problems, required: true) ?? "",
-                YamlNodes.String(w, "input", file, problems) ?? "",
+                input,
                 YamlNodes.StringMap(w, "when", file, problems));
         }).ToList();
 

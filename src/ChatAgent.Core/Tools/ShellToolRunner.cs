@@ -30,7 +30,14 @@ public sealed class ShellToolRunner(IOptions<AgentsOptions> options) : IToolRunn
             return ToolOutcome.Failure($"the parameters of '{tool.Name}' must be a JSON object");
 
         using var process = new Process { StartInfo = StartInfo(script, invocation) };
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return ToolOutcome.Failure($"{tool.Name} could not be started", ex.Message);
+        }
         var stdout = ReadLimitedAsync(process.StandardOutput);
         var stderr = ReadLimitedAsync(process.StandardError);
 

@@ -233,6 +233,34 @@ public sealed class AgentLoaderTests : IDisposable
     }
 
     [Fact]
+    public void WebhookInputReadingAnythingButThePayload_IsReported()
+    {
+        WriteValid(agent: ValidAgent.Replace("  slash: [alpha]", "  webhooks:\n    - name: github\n      input: \"{{args.service}}\""));
+
+        AssertProblem("alpha.yaml:10:", "webhook input can only read the payload");
+    }
+
+    [Fact]
+    public void BuiltinTool_CanBeOverriddenInTheCatalog_ButNotItsKind()
+    {
+        WriteValid(tools: ValidTools + """
+
+              request_approval:
+                description: Ask a lead.
+                approval: {approvers: [group:leads], expires_after: 2h}
+            """);
+        var catalog = AgentCatalog.Load(_dir.Path);
+
+        var gate = catalog.FindTool("request_approval")!;
+        Assert.Equal(("Ask a lead.", ToolKind.RequiresApproval), (gate.Description, gate.Kind));
+        Assert.Equal(["group:leads"], gate.Approval!.Approvers);
+        Assert.Equal(TimeSpan.FromHours(2), gate.Approval.ExpiresAfter);
+
+        _dir.Write("tools.yaml", ValidTools + "\n  done:\n    kind: immediate\n");
+        AssertProblem("tools.yaml:13:", "tool 'done' is built in; its 'kind' cannot be changed");
+    }
+
+    [Fact]
     public void EveryProblem_IsReportedInOneException()
     {
         WriteValid(

@@ -19,10 +19,7 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
     public RecordingHttpServer(params Reply[] replies)
     {
         _replies = new Queue<Reply>(replies);
-        var port = FreePort();
-        Url = $"http://127.0.0.1:{port}/hook/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
+        Url = Start(_listener);
         _loop = Task.Run(LoopAsync);
     }
 
@@ -33,8 +30,8 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopped.TrySetResult();
-        _listener.Stop();
-        _listener.Close();
+        // Abort only: on Linux, Stop() followed by Close() re-binds the port to remove the prefix a second time.
+        _listener.Abort();
         try { await _loop; }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { }
     }
@@ -68,6 +65,25 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
         var bytes = Encoding.UTF8.GetBytes(reply.Body);
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();
+    }
+
+    /// <summary>Another process may take the probed free port before the listener binds it; then try another.</summary>
+    private static string Start(HttpListener listener)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var url = $"http://127.0.0.1:{FreePort()}/hook/";
+            listener.Prefixes.Add(url);
+            try
+            {
+                listener.Start();
+                return url;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Prefixes.Remove(url);
+            }
+        }
     }
 
     private static int FreePort()
