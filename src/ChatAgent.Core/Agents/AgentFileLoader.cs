@@ -1,0 +1,177 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatAgent.Core.Tools;
+using YamlDotNet.RepresentationModel;
+
+namespace ChatAgent.Core.Agents;
+
+/// <summary>Reads one <c>agents/&lt;name&gt;.yaml</c>; reports problems and returns null when the file is unusable.</summary>
+internal static partial class AgentFileLoader
+{
+    private static readonly string[] AgentKeys = ["name", "description", "prompt", "tools", "max_steps", "command", "triggers", "plan"];
+    private static readonly string[] TriggerKeys = ["slash", "webhooks", "cron"];
+    private static readonly string[] WebhookKeys = ["name", "input", "when"];
+    private static readonly string[] CronKeys = ["schedule", "time_zone", "input", "channel"];
+    private static readonly string[] StepKeys = ["tool", "parameters", "when", "reason"];
+
+    public static AgentDefinition? Load(string agentsPath, string path, IReadOnlySet<string> tools, ConfigProblems problems)
+    {
+        var file = Path.GetFileName(path);
+        var root = YamlNodes.ParseMapping(path, file, problems);
+        if (root is null) return null;
+        var count = problems.Items.Count;
+        var e = YamlNodes.Entries(root, file, "the agent", AgentKeys, problems);
+
+        var name = YamlNodes.String(e, "name", file, problems, required: true) ?? "";
+        if (name.Length > 0 && !NameRegex().IsMatch(name)) problems.Add(file, e["name"], $"agent name '{name}' must be lower-case letters, digits and dashes");
+        var description = YamlNodes.String(e, "description", file, problems, required: true) ?? "";
+        var prompt = LoadPrompt(agentsPath, file, e, problems);
+
+        var toolNames = YamlNodes.StringList(e, "tools", file, problems);
+        foreach (var (tool, node) in toolNames.Where(t => !tools.Contains(t.Value)))
+            problems.Add(file, node, $"unknown tool '{tool}'; define it in tools.yaml or use a built-in ({string.Join(", ", BuiltinTools.All.Keys)})");
+
+        var maxSteps = YamlNodes.Int(e, "max_steps", file, problems) ?? 10;
+        if (maxSteps is < 3 or > 20) problems.Add(file, e["max_steps"], $"max_steps must be between 3 and 20, not {maxSteps}");
+
+        var command = CommandGrammar.FreeText;
+        if (YamlNodes.String(e, "command", file, problems) is { } pattern)
+        {
+            try { command = new CommandGrammar(pattern); }
+            catch (FormatException ex) { problems.Add(file, e["command"], $"bad command grammar: {ex.Message}"); }
+        }
+
+        var triggers = e.TryGetValue("triggers", out var triggersNode) ? LoadTriggers(name, file, triggersNode, problems) : AgentTriggers.None;
+        var agentTools = toolNames.Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
+        var plan = e.TryGetValue("plan", out var planNode) ? LoadPlan(file, planNode, agentTools, tools, command, problems) : [];
+
+        if (problems.Items.Count > count || prompt is null) return null;
+        return new AgentDefinition(name, description, YamlNodes.Scalar(e["prompt"])!, prompt, [.. toolNames.Select(t => t.Value)],
+            maxSteps, command, triggers, plan, path);
+    }
+
+    private static PromptTemplate? LoadPrompt(string agentsPath, string file, Dictionary<string, YamlNode> e, ConfigProblems problems)
+    {
+        if (YamlNodes.String(e, "prompt", file, problems, required: true) is not { } relative) return null;
+        var full = Path.GetFullPath(Path.Combine(agentsPath, relative));
+        if (File.Exists(full)) return new PromptTemplate(full, File.ReadAllText(full));
+        problems.Add(file, e["prompt"], $"prompt file '{relative}' does not exist (looked for {full})");
+        return null;
+    }
+
+    private static AgentTriggers LoadTriggers(string agent, string file, YamlNode node, ConfigProblems problems)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(file, node, "'triggers' must be a mapping with slash, webhooks and cron");
+            return AgentTriggers.None;
+        }
+        var e = YamlNodes.Entries(map, file, "triggers", TriggerKeys, problems);
+        var slash = YamlNodes.StringList(e, "slash", file, problems);
+        foreach (var (word, item) in slash.Where(s => !NameRegex().IsMatch(s.Value)))
+            problems.Add(file, item, $"slash word '{word}' must be lower-case letters, digits and dashes");
+
+        var webhooks = Items(e, "webhooks", file, problems).Select(item =>
+        {
+            var w = YamlNodes.Entries(item, file, "a webhook trigger", WebhookKeys, problems);
+            var input = YamlNodes.String(w, "input", file, problems) ?? "";
+            foreach (var placeholder in TemplateRenderer.Placeholders(input).Where(p => p != "payload" && !p.StartsWith("payload.", StringComparison.Ordinal)))
+                problems.Add(file, w["input"], $"webhook input can only read the payload, not '{{{{{placeholder}}}}}'");
+            return new WebhookTrigger(
+                YamlNodes.String(w, "name", file, problems, required: true) ?? "",
+                input,
+                YamlNodes.StringMap(w, "when", file, problems));
+        }).ToList();
+
+        var cron = Items(e, "cron", file, problems).Select((item, index) =>
+        {
+            var c = YamlNodes.Entries(item, file, "a cron trigger", CronKeys, problems);
+            var schedule = YamlNodes.String(c, "schedule", file, problems, required: true) ?? "";
+            if (schedule.Length > 0 && CronExpressionValidator.Validate(schedule) is { } error) problems.Add(file, c["schedule"], error);
+            var zone = YamlNodes.String(c, "time_zone", file, problems) ?? "UTC";
+            if (!IsKnownTimeZone(zone)) problems.Add(file, c["time_zone"], $"unknown time zone '{zone}' (use an IANA id such as Europe/London)");
+            return new CronTrigger($"{agent}:cron:{index}", schedule, zone,
+                YamlNodes.String(c, "input", file, problems) ?? "", YamlNodes.String(c, "channel", file, problems));
+        }).ToList();
+
+        return new AgentTriggers([.. slash.Select(s => s.Value)], webhooks, cron);
+    }
+
+    private static List<PlanStep> LoadPlan(
+        string file, YamlNode node, HashSet<string> agentTools, IReadOnlySet<string> tools, CommandGrammar command, ConfigProblems problems)
+    {
+        var steps = new List<PlanStep>();
+        foreach (var item in Items(new() { ["plan"] = node }, "plan", file, problems))
+        {
+            var s = YamlNodes.Entries(item, file, "a plan step", StepKeys, problems);
+            var tool = YamlNodes.String(s, "tool", file, problems, required: true) ?? "";
+            if (tool.Length > 0 && !tools.Contains(tool)) problems.Add(file, s["tool"], $"plan uses unknown tool '{tool}'");
+            else if (tool.Length > 0 && !agentTools.Contains(tool)) problems.Add(file, s["tool"], $"plan uses tool '{tool}', which is not in the agent's tools");
+            var parameters = s.TryGetValue("parameters", out var p) ? YamlNodes.ToJson(p) : null;
+            if (s.ContainsKey("parameters") && parameters is not System.Text.Json.Nodes.JsonObject)
+                problems.Add(file, p, "plan step parameters must be a mapping");
+            var when = YamlNodes.StringMap(s, "when", file, problems);
+            var templates = TemplateTexts(parameters).Concat(when.Keys).Concat(when.Values);
+            foreach (var placeholder in templates.SelectMany(TemplateRenderer.Placeholders))
+            {
+                if (CheckPlaceholder(placeholder, agentTools, command) is { } error) problems.Add(file, item, error);
+            }
+            steps.Add(new PlanStep(tool, JsonSerializer.SerializeToElement(parameters ?? new System.Text.Json.Nodes.JsonObject()), when,
+                YamlNodes.String(s, "reason", file, problems)));
+        }
+        return steps;
+    }
+
+    private static string? CheckPlaceholder(string placeholder, HashSet<string> agentTools, CommandGrammar command)
+    {
+        var parts = placeholder.Split('.');
+        return parts[0] switch
+        {
+            "input" or "payload" or "thread" or "agent" => null,
+            "args" when parts.Length == 2 && command.Names.Contains(parts[1]) => null,
+            "args" => $"placeholder '{{{{{placeholder}}}}}' names no argument of the command grammar '{command.Pattern}'",
+            "results" when parts.Length >= 2 && agentTools.Contains(parts[1]) => null,
+            "results" => $"placeholder '{{{{{placeholder}}}}}' reads the result of a tool the agent does not use",
+            _ => $"unknown placeholder '{{{{{placeholder}}}}}'; it must start with one of {string.Join(", ", TemplateScope.Roots)}",
+        };
+    }
+
+    private static IEnumerable<string> TemplateTexts(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => TemplateTexts(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(TemplateTexts),
+        System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+        _ => [],
+    };
+
+    private static IEnumerable<YamlMappingNode> Items(Dictionary<string, YamlNode> e, string key, string file, ConfigProblems problems)
+    {
+        if (!e.TryGetValue(key, out var node)) yield break;
+        if (node is not YamlSequenceNode seq)
+        {
+            problems.Add(file, node, $"'{key}' must be a list");
+            yield break;
+        }
+        foreach (var item in seq)
+        {
+            if (item is YamlMappingNode map) yield return map;
+            else problems.Add(file, item, $"each item of '{key}' must be a mapping");
+        }
+    }
+
+    private static bool IsKnownTimeZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex NameRegex();
+}

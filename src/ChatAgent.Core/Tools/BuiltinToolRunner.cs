@@ -1,0 +1,58 @@
+using System.Text.Json;
+using ChatAgent.Core.Storage;
+
+namespace ChatAgent.Core.Tools;
+
+/// <summary>
+/// Runs the built-ins that have an effect the runner can produce. <c>post_message</c> only returns
+/// <c>{posted, text}</c>: the loop queues the chat message through the outbox. <c>ask_human</c>,
+/// <c>request_approval</c> and <c>done</c> are control flow the loop owns, so asking this runner to run one is a failure.
+/// </summary>
+public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time) : IToolRunner
+{
+    public string Type => RunnerSpec.Builtin;
+
+    public async Task<ToolOutcome> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var p = invocation.Parameters;
+        switch (invocation.Tool.Runner.Target)
+        {
+            case BuiltinTools.PostMessage:
+                var text = p.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
+                return ToolOutcome.Success(JsonSerializer.SerializeToElement(new { posted = true, text }));
+            case BuiltinTools.SummarizeThreads:
+                var hours = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("since_hours", out var h) && h.TryGetInt32(out var n) ? n : 24;
+                return ToolOutcome.Success(await SummarizeAsync(hours, cancellationToken));
+            case BuiltinTools.AskHuman or BuiltinTools.RequestApproval or BuiltinTools.Done:
+                return ToolOutcome.Failure($"'{invocation.Tool.Name}' is handled by the agent loop, not run as a tool");
+            default:
+                return ToolOutcome.Failure($"'{invocation.Tool.Runner.Target}' is not a built-in tool");
+        }
+    }
+
+    private async Task<JsonElement> SummarizeAsync(int sinceHours, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().AddHours(-sinceHours);
+        var threads = (await events.ListAsync(new ThreadQuery(Limit: 1000), cancellationToken))
+            .Where(t => t.UpdatedAt >= since)
+            .ToList();
+        var byStatus = Count(threads, t => t.Status);
+        var byAgent = Count(threads, t => t.Agent);
+        var text = threads.Count == 0
+            ? $"No agent threads in the last {sinceHours} h."
+            : $"{threads.Count} agent thread(s) in the last {sinceHours} h: "
+              + string.Join(", ", byStatus.Select(kv => $"{kv.Value} {kv.Key}"))
+              + ". By agent: " + string.Join(", ", byAgent.Select(kv => $"{kv.Key} {kv.Value}")) + ".";
+        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["since_hours"] = sinceHours,
+            ["total"] = threads.Count,
+            ["by_status"] = byStatus,
+            ["by_agent"] = byAgent,
+            ["text"] = text,
+        });
+    }
+
+    private static SortedDictionary<string, int> Count(IEnumerable<ThreadSummary> threads, Func<ThreadSummary, string> key) =>
+        new(threads.GroupBy(key).ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal);
+}

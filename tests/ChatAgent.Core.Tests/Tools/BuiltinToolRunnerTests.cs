@@ -1,0 +1,72 @@
+using System.Text.Json;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Tools;
+using Moq;
+
+namespace ChatAgent.Core.Tests.Tools;
+
+public sealed class BuiltinToolRunnerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task PostMessage_ReturnsPostedText_TheLoopQueuesTheMessage()
+    {
+        var outcome = await RunAsync(BuiltinTools.PostMessage, """{"text":"Deployed api"}""", []);
+
+        Assert.Equal("""{"posted":true,"text":"Deployed api"}""", outcome.Result.GetRawText());
+    }
+
+    [Fact]
+    public async Task SummarizeThreads_CountsThreadsUpdatedInTheWindow_ByStatusAndAgent()
+    {
+        ThreadSummary[] threads =
+        [
+            Summary("t1", "deploy", "completed", Now.AddHours(-1)),
+            Summary("t2", "deploy", "awaiting_human", Now.AddHours(-2)),
+            Summary("t3", "incident", "completed", Now.AddHours(-5)),
+            Summary("t4", "incident", "failed", Now.AddHours(-30)),
+        ];
+
+        var outcome = await RunAsync(BuiltinTools.SummarizeThreads, """{"since_hours":24}""", threads);
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        var r = outcome.Result;
+        Assert.Equal(3, r.GetProperty("total").GetInt32());
+        Assert.Equal("""{"awaiting_human":1,"completed":2}""", r.GetProperty("by_status").GetRawText());
+        Assert.Equal("""{"deploy":2,"incident":1}""", r.GetProperty("by_agent").GetRawText());
+        Assert.Equal("3 agent thread(s) in the last 24 h: 1 awaiting_human, 2 completed. By agent: deploy 2, incident 1.", r.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SummarizeThreads_SaysSoWhenNothingHappened()
+    {
+        var outcome = await RunAsync(BuiltinTools.SummarizeThreads, "{}", []);
+
+        Assert.Equal("No agent threads in the last 24 h.", outcome.Result.GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData(BuiltinTools.AskHuman)]
+    [InlineData(BuiltinTools.RequestApproval)]
+    [InlineData(BuiltinTools.Done)]
+    public async Task LoopOwnedTools_AreRefused(string tool)
+    {
+        var outcome = await RunAsync(tool, "{}", []);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("handled by the agent loop", outcome.Error);
+    }
+
+    private static async Task<ToolOutcome> RunAsync(string tool, string parameters, ThreadSummary[] threads)
+    {
+        var store = new Mock<IEventStore>();
+        store.Setup(s => s.ListAsync(It.IsAny<ThreadQuery>(), It.IsAny<CancellationToken>())).ReturnsAsync(threads);
+        var runner = new BuiltinToolRunner(store.Object, new FixedTimeProvider(Now));
+        var invocation = new ToolInvocation(ThreadState.Empty, BuiltinTools.All[tool], "call-1", JsonDocument.Parse(parameters).RootElement.Clone());
+        return await runner.RunAsync(invocation, CancellationToken.None);
+    }
+
+    private static ThreadSummary Summary(string id, string agent, string status, DateTimeOffset updated) =>
+        new(id, agent, status, 1, 10, 3, "slack", "slack:U1", 0, updated.AddMinutes(-5), updated);
+}
