@@ -1,3 +1,16 @@
-// Placeholder so the solution builds on the storage branch; the Bot branch owns the real composition root.
-var app = WebApplication.CreateBuilder(args).Build();
+using ChatAgent.Bot.Api;
+using ChatAgent.Bot.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddChatAgentCore();
+builder.AddChatAgentJobs();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOperations();
+app.MapThreadsApi();
 app.Run();
+
+/// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>
+public partial class Program;

@@ -8,7 +8,7 @@ namespace ChatAgent.Core.Planning;
 
 /// <summary>
 /// Fills a prompt file's placeholders (factor 2): <c>{{agent.name}}</c>, <c>{{agent.description}}</c>,
-/// <c>{{tools}}</c> (a bullet list: <c>- name (kind): description</c>), <c>{{input}}</c> and <c>{{args.x}}</c>.
+/// <c>{{tools}}</c> (a bullet list: <c>- name (kind): description</c>), <c>{{input}}</c>, <c>{{arguments}}</c> (<c>a=1, b=2</c>) and <c>{{args.x}}</c>.
 /// Whitespace inside the braces is allowed (<c>{{ input }}</c>).
 /// An unknown placeholder, or <c>{{args.x}}</c> for an argument the thread doesn't have, is left in the
 /// output exactly as written: a prompt author reading the rendered prompt sees the typo instead of a silent
@@ -28,6 +28,7 @@ public static partial class PromptRenderer
         "agent.description" => agent.Description,
         "tools" => ToolList(tools),
         "input" => input,
+        "arguments" => arguments.Count == 0 ? "(none)" : string.Join(", ", arguments.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")),
         _ when name.StartsWith("args.", StringComparison.Ordinal) => arguments.TryGetValue(name["args.".Length..], out var value) ? value : null,
         _ => null,
     };

@@ -1,0 +1,116 @@
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Runtime;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Threads;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChatAgent.Bot.Api;
+
+/// <summary>The REST API (factor 6): launch, list, inspect (with time travel), pause, resume, decide, answer.</summary>
+public static class ThreadsApi
+{
+    public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/threads").AddEndpointFilter<ApiKeyFilter>().WithTags("Threads");
+        api.MapPost("/", LaunchAsync).WithSummary("Launch a thread");
+        api.MapGet("/", ListAsync).WithSummary("List threads, newest first");
+        api.MapGet("/{id}", GetAsync).WithSummary("A thread's current state");
+        api.MapGet("/{id}/events", EventsAsync).WithSummary("A thread's events after a seq");
+        api.MapGet("/{id}/state", StateAtAsync).WithSummary("A thread's state right after event `at` (time travel)");
+        api.MapPost("/{id}/pause", PauseAsync).WithSummary("Pause a thread");
+        api.MapPost("/{id}/resume", ResumeAsync).WithSummary("Resume a paused thread, optionally with feedback");
+        api.MapPost("/{id}/abort", AbortAsync).WithSummary("End a thread for good");
+        api.MapPost("/{id}/answer", AnswerAsync).WithSummary("Answer the thread's pending question");
+        api.MapPost("/{id}/approvals/{approvalId}", DecideAsync).WithSummary("Approve or deny a pending approval");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<ThreadState>, Ok<ThreadState>, ProblemHttpResult>> LaunchAsync(
+        LaunchRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Agent)) return Problem(400, "agent is required.");
+        var actor = ActorOf(body.User, http);
+        var result = await threads.LaunchAsync(new LaunchCommand(body.Agent.Trim(), body.Input?.Trim() ?? "",
+            new Origin("api", User: actor.Id), actor, string.IsNullOrWhiteSpace(body.IdempotencyKey) ? null : "api:" + body.IdempotencyKey), ct);
+        if (!result.Accepted) return Rejection(result);
+        if (result.Duplicate) return TypedResults.Ok(result.State!);
+        return TypedResults.Accepted($"/api/threads/{result.State!.Id}", result.State);
+    }
+
+    private static async Task<Ok<IReadOnlyList<ThreadSummary>>> ListAsync(string? status, string? agent, int? limit, ThreadService threads, CancellationToken ct) =>
+        TypedResults.Ok(await threads.ListAsync(new ThreadQuery(status, agent, Math.Clamp(limit ?? 100, 1, 1000)), ct));
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> GetAsync(string id, ThreadService threads, CancellationToken ct) =>
+        await threads.GetStateAsync(id, null, ct) is { } state ? TypedResults.Ok(state) : NotFound(id);
+
+    private static async Task<Results<Ok<IEnumerable<EventView>>, ProblemHttpResult>> EventsAsync(string id, long? after, ThreadService threads, CancellationToken ct)
+    {
+        var events = await threads.GetEventsAsync(id, Math.Max(0, after ?? 0), ct);
+        if (events.Count == 0 && await threads.GetStateAsync(id, null, ct) is null) return NotFound(id);
+        return TypedResults.Ok(events.Select(e => new EventView(e.Seq, e.Data.Type, e.At, e.Actor, e.Data)));
+    }
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> StateAtAsync(string id, long? at, ThreadService threads, CancellationToken ct)
+    {
+        if (at is < 1) return Problem(400, "at must be a seq of 1 or more.");
+        return await threads.GetStateAsync(id, at, ct) is { } state ? TypedResults.Ok(state) : NotFound(id);
+    }
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> PauseAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>
+        Answer(await threads.PauseAsync(id, ActorOf(body?.User, http), ct));
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> ResumeAsync(string id, ResumeRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>
+        Answer(await threads.ResumeAsync(id, ActorOf(body?.User, http), body?.Feedback, ct));
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AbortAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>
+        Answer(await threads.AbortAsync(id, ActorOf(body?.User, http), body?.Reason, ct));
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AnswerAsync(string id, AnswerRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Text)) return Problem(400, "text is required.");
+        return Answer(await threads.AnswerAsync(id, ActorOf(body.User, http), body.Text, null, ct));
+    }
+
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> DecideAsync(string id, string approvalId, DecisionRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
+    {
+        var approve = body.Decision?.Trim().ToLowerInvariant() switch
+        {
+            "approve" or "approved" or "grant" => true,
+            "deny" or "denied" or "reject" => (bool?)false,
+            _ => null,
+        };
+        if (approve is null) return Problem(400, "decision must be \"approve\" or \"deny\".");
+        return Answer(await threads.DecideApprovalAsync(id, approvalId, approve.Value, ActorOf(body.User, http), body.Comment, ct));
+    }
+
+    /// <summary>
+    /// The person acting. API key holders are trusted to say who they act for (<c>user</c>, e.g. <c>web:alice</c>);
+    /// without one, the caller's key identity is used.
+    /// </summary>
+    private static Actor ActorOf(string? user, HttpContext http)
+    {
+        var caller = http.Items[ApiKeyFilter.CallerItem] as string ?? "api";
+        if (string.IsNullOrWhiteSpace(user)) return Actor.User(caller);
+        var id = user.Trim();
+        return Actor.User(id.Contains(':') ? id : "web:" + id, id.Contains(':') ? id[(id.IndexOf(':') + 1)..] : id);
+    }
+
+    private static Results<Ok<ThreadState>, ProblemHttpResult> Answer(CommandResult result) =>
+        result.Accepted ? TypedResults.Ok(result.State!) : Rejection(result);
+
+    private static ProblemHttpResult Rejection(CommandResult result) => TypedResults.Problem(
+        title: result.Code,
+        detail: result.Message,
+        statusCode: result.Code switch
+        {
+            RejectionCodes.ThreadNotFound or RejectionCodes.ApprovalNotFound => 404,
+            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf => 403,
+            RejectionCodes.AgentUnknown or RejectionCodes.Usage => 400,
+            _ => 409,
+        },
+        extensions: new Dictionary<string, object?> { ["code"] = result.Code });
+
+    private static ProblemHttpResult NotFound(string id) => Problem(404, $"There is no thread {id}.");
+
+    private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
+}

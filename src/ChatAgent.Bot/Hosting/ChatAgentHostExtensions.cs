@@ -1,0 +1,61 @@
+using ChatAgent.Bot.Api;
+using ChatAgent.Bot.Planners;
+using ChatAgent.Core.Agents;
+using ChatAgent.Core.Approvals;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Planning;
+using ChatAgent.Core.Runtime;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Tools;
+using ChatAgent.Jobs;
+
+namespace ChatAgent.Bot.Hosting;
+
+/// <summary>The composition of Core, storage and jobs for the ASP.NET Core host.</summary>
+public static class ChatAgentHostExtensions
+{
+    /// <summary>
+    /// Core, tools, storage (PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, else in memory) and the planner
+    /// (<c>Llm:*</c>). Options are validated at start, so bad configuration fails before the first request.
+    /// </summary>
+    public static WebApplicationBuilder AddChatAgentCore(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var postgres = NullIfEmpty(config.GetConnectionString("Postgres"));
+        var agentsPath = AgentsPathResolver.Resolve(config["Agents:Path"]);
+
+        builder.Services.AddChatAgentStorage(postgres);
+        builder.Services.AddChatAgentTools(o =>
+        {
+            o.Path = agentsPath;
+            o.DataDir = NullIfEmpty(config["Agents:DataDir"]);
+        });
+        builder.Services.Configure<ToolSecretsOptions>(config.GetSection(ToolSecretsOptions.Section));
+        builder.Services.AddOptions<ApprovalOptions>().BindConfiguration("Approvals");
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IPlanner>(sp => PlannerFactory.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LlmOptions>>().Value, sp));
+        builder.Services.AddChatAgentCore();
+        builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddHostedService<StartupCheck>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = EventJson.Options.DefaultIgnoreCondition;
+            o.SerializerOptions.Encoder = EventJson.Options.Encoder;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Hangfire: on PostgreSQL when configured, else in memory.</summary>
+    public static WebApplicationBuilder AddChatAgentJobs(this WebApplicationBuilder builder)
+    {
+        var workers = builder.Configuration.GetValue<int?>("Jobs:WorkerCount");
+        builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")), workers);
+        return builder;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,45 @@
+using System.ClientModel;
+using Anthropic;
+using ChatAgent.Core.Planning;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace ChatAgent.Bot.Planners;
+
+/// <summary>Builds the configured planner: offline, or a model through Microsoft.Extensions.AI's <see cref="IChatClient"/>.</summary>
+public static class PlannerFactory
+{
+    public static IPlanner Create(LlmOptions options, IServiceProvider services)
+    {
+        var provider = options.Provider.Trim().ToLowerInvariant();
+        if (provider == "offline") return new OfflinePlanner();
+        var model = string.IsNullOrWhiteSpace(options.Model)
+            ? throw new InvalidOperationException($"Llm:Model is required when Llm:Provider is {provider}.")
+            : options.Model;
+        var client = provider switch
+        {
+            "openai" or "ollama" => OpenAiClient(options, provider, model),
+            "anthropic" => new AnthropicClient
+            {
+                ApiKey = options.ApiKey ?? throw new InvalidOperationException("Llm:ApiKey is required when Llm:Provider is anthropic."),
+                BaseUrl = string.IsNullOrWhiteSpace(options.BaseUrl) ? "https://api.anthropic.com" : options.BaseUrl,
+            }.AsIChatClient(model, defaultMaxOutputTokens: 1024),
+            _ => throw new InvalidOperationException($"Unknown Llm:Provider '{options.Provider}'."),
+        };
+        var loggerFactory = services.GetService<ILoggerFactory>();
+        var chat = client.AsBuilder().UseLogging(loggerFactory).Build(services);
+        return new ChatClientPlanner(chat, $"{provider}:{model}");
+    }
+
+    private static IChatClient OpenAiClient(LlmOptions options, string provider, string model)
+    {
+        var endpoint = !string.IsNullOrWhiteSpace(options.BaseUrl) ? new Uri(options.BaseUrl)
+            : provider == "ollama" ? new Uri("http://localhost:11434/v1") : null;
+        var key = options.ApiKey ?? (endpoint is null
+            ? throw new InvalidOperationException("Llm:ApiKey is required for OpenAI (or set Llm:BaseUrl for an OpenAI-compatible server).")
+            : "unused");
+        var clientOptions = new OpenAIClientOptions();
+        if (endpoint is not null) clientOptions.Endpoint = endpoint;
+        return new OpenAI.Chat.ChatClient(model, new ApiKeyCredential(key), clientOptions).AsIChatClient();
+    }
+}

@@ -1,0 +1,15 @@
+namespace ChatAgent.Core.Runtime;
+
+/// <summary>Outbox message keys: one status message per thread, one card per approval or question.</summary>
+public static class MessageKeys
+{
+    public const string Status = "status";
+    public const string Stuck = "stuck";
+    public const string Final = "final";
+
+    public static string Approval(string approvalId) => "approval:" + approvalId;
+
+    public static string Question(string requestId) => "question:" + requestId;
+
+    public static string Step(int step) => $"step:{step:D3}";
+}

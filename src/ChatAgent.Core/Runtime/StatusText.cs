@@ -1,0 +1,13 @@
+using ChatAgent.Core.Events;
+
+namespace ChatAgent.Core.Runtime;
+
+/// <summary>The one-line texts of the thread's status message (the card/ message edited as steps happen).</summary>
+public static class StatusText
+{
+    public static string Started(string agent, string input, Actor by) =>
+        $"{agent}: started by {by.Display}" + (string.IsNullOrWhiteSpace(input) ? "" : $" — \"{input}\"");
+
+    public static string Line(ThreadState state, string line) =>
+        $"{state.Agent} · step {state.Step}/{state.MaxSteps} · {line}";
+}

@@ -1,0 +1,255 @@
+using ChatAgent.Core.Agents;
+using ChatAgent.Core.Approvals;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Threads;
+using Microsoft.Extensions.Logging;
+
+namespace ChatAgent.Core.Runtime;
+
+/// <summary>
+/// Launch, pause, resume, decide, answer (factor 6). Each command reads the thread, decides against its
+/// state, and appends at the version it read; on a conflict it reloads and decides again, so concurrent
+/// clicks decide once. Every accepted command is durable before this returns.
+/// </summary>
+public sealed class ThreadService(
+    IEventStore store,
+    IAgentCatalog catalog,
+    IThreadScheduler scheduler,
+    ApproverDirectory approvers,
+    TimeProvider time,
+    IIdGenerator ids,
+    ILogger<ThreadService> log)
+{
+    private const int MaxConflictRetries = 25;
+
+    public async Task<CommandResult> LaunchAsync(LaunchCommand command, CancellationToken ct = default)
+    {
+        var agent = catalog.FindAgent(command.Agent);
+        if (agent is null)
+            return CommandResult.Reject(RejectionCodes.AgentUnknown,
+                $"There is no agent called '{command.Agent}'. Agents: {string.Join(", ", catalog.Agents.Select(a => a.Name))}.");
+        var arguments = command.Arguments;
+        if (arguments is null && !agent.Command.TryParse(command.Input, out arguments))
+            return CommandResult.Reject(RejectionCodes.Usage, $"Usage: {agent.Command.Usage(agent.Name)}");
+
+        var threadId = ids.NewId("th");
+        var now = time.GetUtcNow();
+        var started = new ThreadStarted(agent.Name, command.Input, arguments!, command.Origin, agent.MaxSteps, command.ParentThreadId);
+        var events = new List<NewEvent>
+        {
+            new(started, command.Actor, now),
+            new(new UserInput(command.Input), command.Actor, now),
+            new(new MessageQueued(MessageKeys.Status, "status", StatusText.Started(agent.Name, command.Input, command.Actor)), Actor.System, now),
+        };
+        var state = ThreadReducer.Replay(events.Select((e, i) => new StoredEvent(threadId, i + 1, e.At, e.Actor, e.Data)));
+        try
+        {
+            await store.AppendAsync(threadId, 0, events, ThreadSummary.From(state), command.DeliveryKey, ct);
+        }
+        catch (DuplicateDeliveryException dup)
+        {
+            var existing = dup.ExistingThreadId is null ? null : await LoadAsync(dup.ExistingThreadId, ct);
+            return (existing is null
+                ? CommandResult.Reject("delivery.duplicate", "This request was already handled.")
+                : CommandResult.Ok(existing, $"Already started as {existing.Id}.")) with { Duplicate = true };
+        }
+        log.LogInformation("Launched thread {ThreadId} of agent {Agent} for {User} from {Platform}", threadId, agent.Name, command.Actor.Id, command.Origin.Platform);
+        await scheduler.ScheduleRunAsync(threadId, ct);
+        await scheduler.ScheduleDeliveryAsync(threadId, ct);
+        return CommandResult.Ok(state);
+    }
+
+    public Task<CommandResult> PauseAsync(string threadId, Actor actor, CancellationToken ct = default) =>
+        ExecuteAsync(threadId, ct, state =>
+        {
+            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (state.Status == ThreadStatus.Paused) return Rejected(RejectionCodes.ThreadAlreadyPaused, $"Thread {threadId} is already paused.");
+            return Accepted(
+                (new ThreadPaused(PauseReasons.Manual, $"Paused by {actor.Display}", Escalated: false), actor),
+                (StatusMessage(state, $"Paused by {actor.Display}"), Actor.System));
+        }, afterAppend: s => scheduler.ScheduleDeliveryAsync(s.Id, ct));
+
+    public Task<CommandResult> ResumeAsync(string threadId, Actor actor, string? feedback, CancellationToken ct = default) =>
+        ExecuteAsync(threadId, ct, state =>
+        {
+            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (state.Status != ThreadStatus.Paused) return Rejected(RejectionCodes.ThreadNotPaused, $"Thread {threadId} is not paused (it is {state.Status.WireName()}).");
+            var events = new List<(ThreadEvent, Actor)>
+            {
+                (new ThreadResumed(string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()), actor),
+                (StatusMessage(state, $"Resumed by {actor.Display}"), Actor.System),
+            };
+            if (state.Messages.ContainsKey(MessageKeys.Stuck))
+                events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", $"Resumed by {actor.Display}" + (string.IsNullOrWhiteSpace(feedback) ? "" : $" with: {feedback}")), Actor.System));
+            return Accepted([.. events]);
+        }, afterAppend: async s =>
+        {
+            await scheduler.ScheduleRunAsync(s.Id, ct);
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+        });
+
+    /// <summary>Ends a thread for good (the "Abort" button on a stuck card).</summary>
+    public Task<CommandResult> AbortAsync(string threadId, Actor actor, string? reason, CancellationToken ct = default) =>
+        ExecuteAsync(threadId, ct, state =>
+        {
+            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            var text = $"Aborted by {actor.Display}" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}");
+            var events = new List<(ThreadEvent, Actor)> { (new ThreadFailed("aborted", text), actor), (StatusMessage(state, text), Actor.System) };
+            if (state.Messages.ContainsKey(MessageKeys.Stuck)) events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", text), Actor.System));
+            return Accepted([.. events]);
+        }, afterAppend: s => scheduler.ScheduleDeliveryAsync(s.Id, ct));
+
+    /// <summary>
+    /// One person's decision. Refuses non-approvers (logged with who tried), the requester when self-approval is
+    /// off, a second vote by the same person, a decision after expiry, and any decision on a settled approval
+    /// (answering who decided and when) — appending nothing in each case.
+    /// </summary>
+    public Task<CommandResult> DecideApprovalAsync(string threadId, string approvalId, bool approve, Actor actor, string? comment, CancellationToken ct = default)
+    {
+        var expired = false;
+        return ExecuteAsync(threadId, ct, state =>
+        {
+            if (state.FindPendingApproval(approvalId) is not { } pending)
+            {
+                if (state.FindSettledApproval(approvalId) is { } settled)
+                    return Rejected(settled.Outcome == ApprovalOutcome.Expired ? RejectionCodes.ApprovalExpired : RejectionCodes.ApprovalNotPending, DescribeSettled(settled));
+                return Rejected(RejectionCodes.ApprovalNotFound, $"There is no approval {approvalId} on thread {threadId}.");
+            }
+            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (approvers.CheckMayDecide(pending, actor.Id) is { } refusal)
+            {
+                log.LogWarning("Refused approval decision on {ThreadId}/{ApprovalId} by {User}: {Reason}", threadId, approvalId, actor.Id, refusal.Code);
+                return Rejected(refusal.Code, refusal.Message);
+            }
+            if (time.GetUtcNow() >= pending.ExpiresAt)
+            {
+                expired = true;
+                return Accepted(
+                    (new ApprovalExpired(approvalId), Actor.System),
+                    (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"Expired: {pending.Tool}", approvalId), Actor.System));
+            }
+            if (pending.Votes.Any(v => string.Equals(v.By, actor.Id, StringComparison.OrdinalIgnoreCase)))
+                return Rejected(RejectionCodes.ApprovalAlreadyVoted, $"You already voted on this approval; it needs {pending.Policy.Quorum} approvers.");
+            var verb = approve ? "Approved" : "Denied";
+            return Accepted(
+                (new ApprovalDecided(approvalId, approve, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), pending.ParametersHash), actor),
+                (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"{verb} by {actor.Display}: {pending.Tool}", approvalId), Actor.System));
+        }, afterAppend: async s =>
+        {
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+            if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
+        }, map: (result, state) => expired && result.Accepted
+            ? CommandResult.Reject(RejectionCodes.ApprovalExpired, $"This approval expired at {state.FindSettledApproval(approvalId)?.At:u}; nothing was run.", state)
+            : result);
+    }
+
+    /// <summary>
+    /// The approval ladder: when due, expire (deny), escalate to the policy's next group, or remind — one rung per
+    /// call, each updating the card. Nothing is appended when no rung is due or the approval is settled.
+    /// </summary>
+    public Task<CommandResult> AdvanceApprovalLadderAsync(string threadId, string approvalId, CancellationToken ct = default) =>
+        ExecuteAsync(threadId, ct, state =>
+        {
+            if (state.FindPendingApproval(approvalId) is not { } a || state.IsEnded)
+                return Rejected(RejectionCodes.ApprovalNotPending, "Nothing to do: the approval is settled.");
+            var now = time.GetUtcNow();
+            var key = MessageKeys.Approval(approvalId);
+            if (now >= a.ExpiresAt)
+                return Accepted((new ApprovalExpired(approvalId), Actor.System), (new MessageQueued(key, "approval", $"Expired: {a.Tool}", approvalId), Actor.System));
+            if (a.Policy.EscalateAfter is { } esc && now >= a.RequestedAt + esc && a.EscalatedTo is null && a.Policy.EscalateTo is { Count: > 0 } to)
+                return Accepted((new ApprovalEscalated(approvalId, to), Actor.System), (new MessageQueued(key, "approval", $"Escalated to {string.Join(", ", to)}: {a.Tool}", approvalId), Actor.System));
+            if (a.Policy.RemindAfter is { } remind && now >= a.RequestedAt + remind && !a.Reminded)
+                return Accepted((new ApprovalReminded(approvalId), Actor.System), (new MessageQueued(key, "approval", $"Reminder: {a.Tool} still needs approval", approvalId), Actor.System));
+            return Rejected("approval.not_due", "No rung of the ladder is due yet.");
+        }, afterAppend: async s =>
+        {
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+            if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
+        });
+
+    /// <summary>Answers the thread's pending <c>ask_human</c> question.</summary>
+    public Task<CommandResult> AnswerAsync(string threadId, Actor actor, string text, string? requestId = null, CancellationToken ct = default) =>
+        ExecuteAsync(threadId, ct, state =>
+        {
+            if (state.PendingQuestion is not { } question || (requestId is not null && question.Id != requestId))
+                return Rejected(RejectionCodes.QuestionNotPending, $"Thread {threadId} is not waiting for an answer.");
+            return Accepted(
+                (new HumanResponded(question.Id, text.Trim()), actor),
+                (new MessageQueued(MessageKeys.Question(question.Id), "question", $"{question.Question}\nAnswered by {actor.Display}: {text.Trim()}", RequestId: question.Id), Actor.System));
+        }, afterAppend: async s =>
+        {
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+            if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
+        });
+
+    public async Task<ThreadState?> GetStateAsync(string threadId, long? at = null, CancellationToken ct = default)
+    {
+        var events = await store.ReadAsync(threadId, 0, ct);
+        if (events.Count == 0) return null;
+        return at is { } seq ? ThreadReducer.ReplayUntil(events, seq) : ThreadReducer.Replay(events);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> GetEventsAsync(string threadId, long afterSeq = 0, CancellationToken ct = default) =>
+        store.ReadAsync(threadId, afterSeq, ct);
+
+    public Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken ct = default) => store.ListAsync(query, ct);
+
+    private async Task<ThreadState?> LoadAsync(string threadId, CancellationToken ct)
+    {
+        var events = await store.ReadAsync(threadId, 0, ct);
+        return events.Count == 0 ? null : ThreadReducer.Replay(events);
+    }
+
+    private static string DescribeSettled(ApprovalOutcome settled)
+    {
+        if (settled.Outcome == ApprovalOutcome.Expired) return $"This approval expired at {settled.At:u}; nothing was run.";
+        var by = settled.DecidingVote;
+        var who = by is null ? "someone" : by.ByName ?? by.By;
+        return $"Already {settled.Outcome} by {who} at {settled.At:u}" + (by?.Comment is { } c ? $" (\"{c}\")" : "") + ".";
+    }
+
+    private MessageQueued StatusMessage(ThreadState state, string line) =>
+        new(MessageKeys.Status, "status", StatusText.Line(state, line));
+
+    private static Decision Rejected(string code, string message) => new(null, code, message);
+
+    private static Decision Accepted(params (ThreadEvent Event, Actor Actor)[] events) => new(events, null, null);
+
+    private sealed record Decision((ThreadEvent Event, Actor Actor)[]? Events, string? Code, string? Message);
+
+    private async Task<CommandResult> ExecuteAsync(
+        string threadId,
+        CancellationToken ct,
+        Func<ThreadState, Decision> decide,
+        Func<ThreadState, Task>? afterAppend = null,
+        Func<CommandResult, ThreadState, CommandResult>? map = null)
+    {
+        for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
+        {
+            var events = await store.ReadAsync(threadId, 0, ct);
+            if (events.Count == 0) return CommandResult.Reject(RejectionCodes.ThreadNotFound, $"There is no thread {threadId}.");
+            var state = ThreadReducer.Replay(events);
+            var decision = decide(state);
+            if (decision.Events is null) return CommandResult.Reject(decision.Code!, decision.Message!, state);
+
+            var now = time.GetUtcNow();
+            var newEvents = decision.Events.Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
+            var after = state;
+            var seq = state.Version;
+            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(threadId, ++seq, e.At, e.Actor, e.Data));
+            try
+            {
+                await store.AppendAsync(threadId, state.Version, newEvents, ThreadSummary.From(after), null, ct);
+            }
+            catch (ConcurrencyException)
+            {
+                continue; // someone else appended first: reload and decide again
+            }
+            if (afterAppend is not null) await afterAppend(after);
+            var result = CommandResult.Ok(after);
+            return map is null ? result : map(result, after);
+        }
+        return CommandResult.Reject(RejectionCodes.Busy, $"Thread {threadId} is changing too fast; try again.");
+    }
+}

@@ -1,0 +1,73 @@
+using ChatAgent.Core.Chat;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Threads;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+
+namespace ChatAgent.Jobs;
+
+/// <summary>
+/// The outbox's delivery: posts every undelivered message of a thread to its origin's chat surface, or
+/// updates the one posted earlier under the same key, and records the platform reference as
+/// <c>message_posted</c>. A chat outage makes the job fail and retry later: messages are delayed, never lost.
+/// Only the latest version of each message is sent, so a burst of status edits costs one call.
+/// </summary>
+public sealed class DeliverMessagesJob(
+    IEventStore store,
+    IEnumerable<IChatSurface> surfaces,
+    IThreadLock locks,
+    TimeProvider time,
+    ILogger<DeliverMessagesJob> log)
+{
+    private readonly Dictionary<string, IChatSurface> _surfaces = surfaces.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
+
+    [Queue(JobQueues.Outbox)]
+    [AutomaticRetry(Attempts = 20, DelaysInSeconds = [1, 2, 5, 10, 15, 30, 30, 60, 60, 60, 120, 120, 300, 300, 300, 600, 600, 600, 600, 600])]
+    public async Task RunAsync(string threadId, CancellationToken cancellationToken)
+    {
+        await using var handle = await locks.TryAcquireAsync("outbox:" + threadId, cancellationToken);
+        if (handle is null)
+        {
+            // Another delivery of this thread is under way; it re-reads the outbox before it stops.
+            return;
+        }
+        while (true)
+        {
+            var state = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, cancellationToken));
+            if (!_surfaces.TryGetValue(state.Origin.Platform, out var surface)) return; // nowhere to post (API, webhook)
+            var next = state.Messages.Values.Where(m => !m.IsDelivered).OrderBy(m => m.Version).FirstOrDefault();
+            if (next is null) return;
+            var messageRef = await SendAsync(surface, state, next, cancellationToken);
+            await RecordAsync(threadId, new MessagePosted(next.Key, surface.Platform, messageRef, next.Version), cancellationToken);
+        }
+    }
+
+    private async Task<string> SendAsync(IChatSurface surface, ThreadState state, ChatMessage message, CancellationToken ct)
+    {
+        if (message.Ref is null) return await surface.PostAsync(state, message, ct);
+        await surface.UpdateAsync(state, message, message.Ref, ct);
+        return message.Ref;
+    }
+
+    /// <summary>Records the delivery; on a concurrent append it re-reads and records again, never re-posting.</summary>
+    private async Task RecordAsync(string threadId, MessagePosted posted, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var events = await store.ReadAsync(threadId, 0, ct);
+            var state = ThreadReducer.Replay(events);
+            var e = new NewEvent(posted, Actor.System, time.GetUtcNow());
+            var after = ThreadReducer.Reduce(state, new StoredEvent(threadId, state.Version + 1, e.At, e.Actor, e.Data));
+            try
+            {
+                await store.AppendAsync(threadId, state.Version, [e], ThreadSummary.From(after), null, ct);
+                return;
+            }
+            catch (ConcurrencyException) when (attempt < 50)
+            {
+                log.LogDebug("Thread {ThreadId} moved while recording delivery of {Key}; retrying", threadId, posted.MessageKey);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using ChatAgent.Core.Runtime;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ChatAgent.Jobs;
+
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Hangfire on PostgreSQL when <paramref name="postgresConnectionString"/> is set, else Hangfire.InMemory (the
+    /// embedded default). PostgreSQL is tuned for latency: LISTEN/NOTIFY long polling so a click does not wait for a
+    /// queue poll, and a sliding invisibility timeout so a long run is not picked up twice.
+    /// </summary>
+    public static IServiceCollection AddChatAgentJobs(this IServiceCollection services, string? postgresConnectionString, int? workerCount = null)
+    {
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (postgresConnectionString is null)
+            {
+                config.UseInMemoryStorage();
+            }
+            else
+            {
+                config.UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(postgresConnectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = true,
+                        EnableLongPolling = true,
+                        QueuePollInterval = TimeSpan.FromSeconds(5),
+                        UseSlidingInvisibilityTimeout = true,
+                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                        DistributedLockTimeout = TimeSpan.FromSeconds(30),
+                    });
+            }
+        });
+        services.AddHangfireServer(o =>
+        {
+            o.Queues = JobQueues.All;
+            o.WorkerCount = workerCount ?? Math.Max(8, Environment.ProcessorCount * 4);
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
+
+        services.AddSingleton<IThreadScheduler, HangfireThreadScheduler>();
+        if (postgresConnectionString is null)
+            services.AddSingleton<IThreadLock, InMemoryThreadLock>();
+        else
+            services.AddSingleton<IThreadLock>(sp => new PostgresThreadLock(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddTransient<RunThreadJob>();
+        services.AddTransient<DeliverMessagesJob>();
+        services.AddTransient<ApprovalLadderJob>();
+        return services;
+    }
+}
