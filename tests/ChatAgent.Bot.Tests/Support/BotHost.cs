@@ -1,0 +1,74 @@
+using ChatAgent.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatAgent.Bot.Tests.Support;
+
+/// <summary>
+/// The real bot host (Program.cs) on real Kestrel, on a free loopback port, with configuration overrides.
+/// <see cref="Client"/> talks to it over real HTTP. Use <see cref="StartAsync"/>; dispose to stop.
+/// Storage is in memory unless <paramref name="postgres"/> is true (a fresh PostgreSQL database per host).
+/// </summary>
+public sealed class BotHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private BotHost(WebApplicationFactory<Program> factory, Uri baseAddress, string? connectionString, string dataDir)
+    {
+        _factory = factory;
+        BaseAddress = baseAddress;
+        ConnectionString = connectionString;
+        DataDir = dataDir;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>The PostgreSQL database of this host, when it runs on PostgreSQL.</summary>
+    public string? ConnectionString { get; }
+
+    /// <summary>Where the sample scripts write (<c>releases.log</c>): one folder per host.</summary>
+    public string DataDir { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public T Get<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    public static async Task<BotHost> StartAsync(IDictionary<string, string?>? settings = null, bool postgres = false, string? connectionString = null)
+    {
+        var cs = connectionString ?? (postgres ? await PostgresServer.CreateDatabaseAsync() : null);
+        var dataDir = Directory.CreateTempSubdirectory("chatagent-data-").FullName;
+        var all = new Dictionary<string, string?>
+        {
+            ["Agents:Path"] = RepositoryPaths.Agents,
+            ["Agents:DataDir"] = dataDir,
+            ["ConnectionStrings:Postgres"] = cs ?? "",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(all));
+            foreach (var (k, v) in all) b.UseSetting(k, v);
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        return new BotHost(factory, address, cs, dataDir);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+    }
+}
