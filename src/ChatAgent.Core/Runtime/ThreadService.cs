@@ -55,8 +55,8 @@ public sealed class ThreadService(
                 : CommandResult.Ok(existing, $"Already started as {existing.Id}.")) with { Duplicate = true };
         }
         log.LogInformation("Launched thread {ThreadId} of agent {Agent} for {User} from {Platform}", threadId, agent.Name, command.Actor.Id, command.Origin.Platform);
+        // One job per launch: the run delivers the queued "started" message when it first stops.
         await scheduler.ScheduleRunAsync(threadId, ct);
-        await scheduler.ScheduleDeliveryAsync(threadId, ct);
         return CommandResult.Ok(state);
     }
 
