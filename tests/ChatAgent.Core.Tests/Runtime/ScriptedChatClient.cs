@@ -13,6 +13,8 @@ internal sealed class ScriptedChatClient : IChatClient
 
     public List<IReadOnlyList<ChatMessage>> Calls { get; } = [];
 
+    public List<ChatOptions?> Options { get; } = [];
+
     public ScriptedChatClient Then(params AIContent[] contents)
     {
         _script.Enqueue(() => new ChatResponse(new ChatMessage(ChatRole.Assistant, [.. contents])));
@@ -21,6 +23,17 @@ internal sealed class ScriptedChatClient : IChatClient
 
     public ScriptedChatClient ThenCall(string tool, IDictionary<string, object?> arguments, string callId = "call_1") =>
         Then(new FunctionCallContent(callId, tool, arguments));
+
+    public ScriptedChatClient ThenCall(string tool, object arguments) =>
+        ThenCall(tool, System.Text.Json.JsonSerializer.SerializeToElement(arguments).EnumerateObject()
+            .ToDictionary(p => p.Name, p => (object?)p.Value));
+
+    /// <summary>The same answer <paramref name="times"/> times.</summary>
+    public ScriptedChatClient Repeat(int times, Action<ScriptedChatClient> answer)
+    {
+        for (var i = 0; i < times; i++) answer(this);
+        return this;
+    }
 
     public ScriptedChatClient ThenThrow(Exception exception)
     {
@@ -34,6 +47,7 @@ internal sealed class ScriptedChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Calls.Add([.. messages]);
+        Options.Add(options);
         if (!_script.TryDequeue(out var next)) throw new InvalidOperationException("The script has no more responses.");
         return Task.FromResult(next());
     }
