@@ -61,6 +61,10 @@ public static class ThreadReducer
             ErrorOccurred x => s with
             {
                 LastToolCall = x.ToolCallId is null ? s.LastToolCall : MarkResult(s.LastToolCall, x.ToolCallId),
+                // A granted call refused before it started (it no longer matches its approval) is settled, not retried:
+                // the next decision sees the error instead of the loop failing on the same call again and again.
+                ReadyToRun = x.ToolCallId is not null && s.ReadyToRun?.ToolCallId == x.ToolCallId ? null : s.ReadyToRun,
+                AwaitingCalls = x.ToolCallId is null || s.ReadyToRun?.ToolCallId != x.ToolCallId ? s.AwaitingCalls : s.AwaitingCalls.RemoveAll(c => c.ToolCallId == x.ToolCallId),
                 ConsecutiveErrors = s.ConsecutiveErrors + 1,
                 TotalErrors = s.TotalErrors + 1,
             },

@@ -214,6 +214,18 @@ public sealed class ThreadReducerTests
     }
 
     [Fact]
+    public void Error_OnTheGrantedCall_SettlesIt_SoTheLoopDoesNotTryItAgain()
+    {
+        var s = RequestApproval(Started("t-refused"), "a1", "c1").Add(new ApprovalDecided("a1", true, null, "h-c1"), Bob);
+
+        s.Add(new ErrorOccurred("The approved call no longer matches what was approved; it was not run.", null, "system", "c1", "deploy"), Actor.System);
+
+        Assert.Null(s.State.ReadyToRun);
+        Assert.Empty(s.State.AwaitingCalls);
+        Assert.Equal(1, s.State.ConsecutiveErrors);
+    }
+
+    [Fact]
     public void LastToolCall_HasNoResult_BetweenToolCallAndItsResult()
     {
         var s = Decide(Started("t-last"), "c1", "run_tests").Add(new ToolCalled("c1", "run_tests", DeployParams, ToolKind.Immediate, "h"));
