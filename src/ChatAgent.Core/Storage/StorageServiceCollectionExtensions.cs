@@ -1,7 +1,6 @@
 using ChatAgent.Core.Storage.InMemory;
 using ChatAgent.Core.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ChatAgent.Core.Storage;
 
@@ -22,8 +21,7 @@ public static class StorageServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(postgresConnectionString));
-            services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddPostgresEventStore(postgresConnectionString);
             Forward<PostgresEventStore>(services);
         }
         return services;
