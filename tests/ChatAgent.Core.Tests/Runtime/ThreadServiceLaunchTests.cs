@@ -15,7 +15,7 @@ public sealed class ThreadServiceLaunchTests : IDisposable
         _h.Service.LaunchAsync(new LaunchCommand(agent, input, new Origin("slack", "C1", "1700000000.0001"), Actor.User("slack:U1", "alice"), deliveryKey));
 
     [Fact]
-    public async Task Launch_AppendsTheStart_AndSchedulesARunAndADelivery()
+    public async Task Launch_AppendsTheStart_AndSchedulesOneRun_WhichDeliversTheStartedMessage()
     {
         var result = await LaunchAsync("deploy", "api to production");
 
@@ -27,6 +27,10 @@ public sealed class ThreadServiceLaunchTests : IDisposable
         Assert.Equal(new Origin("slack", "C1", "1700000000.0001"), state.Origin);
         Assert.Equal(StateJson(state), StateJson((await _h.Service.GetStateAsync(state.Id))!));
         Assert.Equal([state.Id], _h.Scheduler.Runs);
+        Assert.Empty(_h.Scheduler.Deliveries);
+        Assert.False(state.Messages[MessageKeys.Status].IsDelivered);
+
+        await _h.Loop.RunAsync(state.Id);
         Assert.Equal([state.Id], _h.Scheduler.Deliveries);
     }
 
