@@ -7,6 +7,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# The web chat's browser scenarios need playwright-core (the browser itself is the system Chromium).
+browser_tests=tests/ChatAgent.WebChat.Tests/browser
+if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
+  (cd "$browser_tests" && npm ci --no-audit --no-fund) || { echo "npm ci failed in $browser_tests" >&2; exit 1; }
+fi
+
 results="$(mktemp -d "${TMPDIR:-/tmp}/chatagent-tests-XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 

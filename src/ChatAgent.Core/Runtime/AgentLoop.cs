@@ -316,12 +316,36 @@ public sealed class AgentLoop(
         {
             var now = time.GetUtcNow();
             var newEvents = events.Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
-            var after = State;
-            var seq = State.Version;
-            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
-            await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
-            State = after;
-            QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
+            while (true)
+            {
+                var after = State;
+                var seq = State.Version;
+                foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
+                try
+                {
+                    await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
+                    State = after;
+                    QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
+                    return;
+                }
+                catch (ConcurrencyException)
+                {
+                    // Only delivery receipts landed in between: they change nothing this step decided, so append after them.
+                    if (!await CatchUpOnReceiptsAsync(ct)) throw;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The outbox records <c>message_posted</c> while a run is under way (a fast chat surface does so within milliseconds).
+        /// Those receipts are folded in and the append retried; anything else (a pause, an abort) still stops the run.
+        /// </summary>
+        private async Task<bool> CatchUpOnReceiptsAsync(CancellationToken ct)
+        {
+            var newer = await store.ReadAsync(State.Id, State.Version, ct);
+            if (newer.Count == 0 || newer.Any(e => e.Data is not MessagePosted)) return false;
+            foreach (var e in newer) State = ThreadReducer.Reduce(State, e);
+            return true;
         }
 
         public bool QueuedMessages { get; private set; }

@@ -1,0 +1,22 @@
+using ChatAgent.Core.Chat;
+
+namespace ChatAgent.Bot.WebChat;
+
+/// <summary>The local web chat: its chat surface, its endpoints and the agents/reliability API it reads.</summary>
+public static class WebChatExtensions
+{
+    public static WebApplicationBuilder AddWebChat(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IChatSurface, WebChatSurface>();
+        return builder;
+    }
+
+    /// <summary>Maps the web chat's endpoints; the page itself is <c>wwwroot/</c>, served by <c>UseDefaultFiles</c> + <c>UseStaticFiles</c>.</summary>
+    public static WebApplication MapWebChat(this WebApplication app)
+    {
+        app.MapWebChatApi();
+        app.MapAgentsApi();
+        app.MapReliabilityApi();
+        return app;
+    }
+}

@@ -1,0 +1,158 @@
+// The web chat: who you are, the agents, the thread list with status filters, the open thread and reliability.
+import { api } from './api.js';
+import { badge, h, time, toast } from './dom.js';
+import { initialName, isValidName, saveName, sessionId } from './identity.js';
+import { ThreadView } from './thread.js';
+
+const $ = (id) => document.getElementById(id);
+let name = initialName();
+let agents = [];
+let statusFilter = '';
+let listTimer = null;
+
+const view = new ThreadView(() => name, () => refreshList());
+
+function threadFromHash() {
+  const match = /^#thread=([\w-]+)$/.exec(location.hash);
+  return match ? match[1] : null;
+}
+
+function openFromHash() {
+  const id = threadFromHash();
+  if (id) view.open(id); else view.close();
+  markCurrent();
+}
+
+function setupIdentity() {
+  const input = $('whoami');
+  input.value = name;
+  $('whoami-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const next = input.value.trim();
+    if (!isValidName(next)) { toast('A name is 1 to 40 letters, digits, ".", "_" or "-".', true); return; }
+    name = next;
+    saveName(name);
+    toast(`You are ${name}.`);
+    if (view.state) view.render();
+  });
+}
+
+async function loadAgents() {
+  const result = await api.agents();
+  if (!result.ok) { toast(result.message, true); return; }
+  agents = result.body;
+  const select = $('agent');
+  select.replaceChildren(...agents.map((a) => h('option', { value: a.name, text: a.name })));
+  select.addEventListener('change', describeAgent);
+  describeAgent();
+}
+
+function describeAgent() {
+  const agent = agents.find((a) => a.name === $('agent').value);
+  if (!agent) return;
+  $('agent-help').textContent = `${agent.description} Usage: ${agent.usage}`;
+  $('command').placeholder = agent.name === 'deploy' ? 'api to production' : agent.usage.replace(/^\S+\s*/, '');
+}
+
+function setupLaunch() {
+  $('launch-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const error = $('launch-error');
+    error.hidden = true;
+    if (!name) {
+      error.textContent = 'Say who you are first: type your name in the header.';
+      error.hidden = false;
+      $('whoami').focus();
+      return;
+    }
+    const button = $('launch');
+    button.disabled = true;
+    const result = await api.launch($('agent').value, $('command').value, name, sessionId());
+    button.disabled = false;
+    if (!result.ok) {
+      error.textContent = result.message;
+      error.hidden = false;
+      return;
+    }
+    $('command').value = '';
+    location.hash = `thread=${result.body.id}`;
+    refreshList();
+  });
+}
+
+function setupFilters() {
+  for (const chip of document.querySelectorAll('.chip')) {
+    chip.addEventListener('click', () => {
+      statusFilter = chip.dataset.status;
+      for (const c of document.querySelectorAll('.chip')) c.setAttribute('aria-pressed', String(c === chip));
+      refreshList();
+    });
+  }
+}
+
+async function refreshList() {
+  clearTimeout(listTimer);
+  const result = await api.threads(statusFilter);
+  listTimer = setTimeout(refreshList, 2000);
+  if (!result.ok) return;
+  const list = $('thread-list');
+  list.replaceChildren(...result.body.map((t) => h('li', {},
+    h('button.thread-item', { type: 'button', 'data-thread': t.id, onclick: () => { location.hash = `thread=${t.id}`; } },
+      h('strong', { text: t.agent }), badge(t.status),
+      h('span.who', { text: `${t.id} · ${t.requestedBy.replace(/^web:/, '')} · ${time(t.updatedAt)}` })))));
+  $('thread-list-empty').hidden = result.body.length > 0;
+  markCurrent();
+}
+
+function markCurrent() {
+  const id = threadFromHash();
+  for (const b of document.querySelectorAll('.thread-item')) b.setAttribute('aria-current', String(b.dataset.thread === id));
+}
+
+function setupViews() {
+  for (const tab of document.querySelectorAll('.view-tab')) {
+    tab.addEventListener('click', () => {
+      for (const t of document.querySelectorAll('.view-tab')) t.setAttribute('aria-pressed', String(t === tab));
+      $('view-threads').hidden = tab.dataset.view !== 'threads';
+      $('view-reliability').hidden = tab.dataset.view !== 'reliability';
+      if (tab.dataset.view === 'reliability') loadReliability();
+    });
+  }
+  $('reliability-refresh').addEventListener('click', loadReliability);
+}
+
+const percent = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+
+function bar(x) {
+  if (x === null || x === undefined) return null;
+  const level = x >= 0.95 ? '' : x >= 0.8 ? '.mid' : '.low';
+  const fill = h('span');
+  fill.style.width = `${Math.round(x * 100)}%`;
+  return h(`div.bar${level}`, { 'aria-hidden': 'true' }, fill);
+}
+
+async function loadReliability() {
+  const result = await api.reliability();
+  if (!result.ok) { toast(result.message, true); return; }
+  const r = result.body;
+  $('reliability-scope').textContent = `Measured over the ${r.threadsScanned} most recent threads. A run is a tool call; a success is a result not failed by a later verification.`;
+  $('agents-table').tBodies[0].replaceChildren(...r.agents.map((a) => h('tr', { 'data-agent': a.agent },
+    h('td', {}, h('strong', { text: a.agent })),
+    h('td', { text: a.steps.join(' → ') + (a.unmeasuredSteps ? ` (${a.unmeasuredSteps} not measured yet)` : '') }),
+    h('td', {}, percent(a.estimate), bar(a.estimate)),
+    h('td', {}, `${percent(a.completionRate)}`, h('div.hint', { text: `${a.completed} of ${a.ended} ended` })),
+    h('td', { text: a.threads }))));
+  $('tools-table').tBodies[0].replaceChildren(...r.tools.map((t) => h('tr', { 'data-tool': t.tool },
+    h('td', {}, h('code', { text: t.tool })), h('td', { text: t.runs }), h('td', { text: t.successes }),
+    h('td', {}, percent(t.rate), bar(t.rate)))));
+  if (!r.tools.length) $('tools-table').tBodies[0].append(h('tr', {}, h('td', { colspan: '4', class: 'empty', text: 'No tool has run yet.' })));
+}
+
+setupIdentity();
+setupLaunch();
+setupFilters();
+setupViews();
+window.addEventListener('hashchange', openFromHash);
+await loadAgents();
+openFromHash();
+refreshList();

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using ChatAgent.WebChat.Tests.Support;
+
+namespace ChatAgent.WebChat.Tests.Scenarios;
+
+/// <summary>
+/// The web chat in headless Chromium, driven by clicks like a person would: each scenario also fails on any console
+/// error the page logs. The scripts live in <c>browser/</c>; see their headers for the story each tells.
+/// </summary>
+public sealed class WebChatBrowserTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Deploy_WaitsForBobsApproval_ThenCompletesLiveOnAlicesPage(bool postgres)
+    {
+        await using var host = await WebChatHost.StartAsync(postgres);
+        var r = await BrowserScenario.RunAsync("deploy-approve.mjs", host.BaseAddress);
+
+        Assert.Equal("completed", r.GetProperty("aliceStatus").GetString());
+        Assert.Equal("completed", r.GetProperty("bobStatus").GetString());
+        Assert.True(r.GetProperty("aliceSawSelfApprovalHint").GetBoolean(), "alice's card should say someone else has to approve");
+        Assert.Equal("Approved by bob: “ship it”", r.GetProperty("outcome").GetString());
+        Assert.Contains("Deployed api 1.4.2 to production.", r.GetProperty("final").GetString());
+        Assert.Equal(["tool-run_tests", "tool-deploy_to_staging", "tool-deploy_to_production"],
+            r.GetProperty("tools").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains("100.0%", r.GetProperty("productionToolRow").GetString());
+        Assert.Contains("run_tests → deploy_to_staging → deploy_to_production → done", r.GetProperty("deployAgentRow").GetString());
+    }
+
+    [Fact]
+    public async Task Deny_WithComment_EndsTheThreadSayingWhoDeniedAndWhy()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var r = await BrowserScenario.RunAsync("deny-with-comment.mjs", host.BaseAddress);
+
+        Assert.Equal("Denied by bob: “Change freeze until Monday”", r.GetProperty("outcome").GetString());
+        Assert.Contains("denied by bob: Change freeze until Monday", r.GetProperty("final").GetString());
+        Assert.Equal(0, r.GetProperty("productionRan").GetInt32());
+    }
+
+    [Fact]
+    public async Task TimeTravel_ShowsAwaitingHumanAtTheApprovalRequest_AndCompletedAtTheEnd()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var r = await BrowserScenario.RunAsync("time-travel.mjs", host.BaseAddress);
+
+        Assert.Equal("awaiting human", r.GetProperty("atApproval").GetString());
+        Assert.Equal("running", r.GetProperty("atStart").GetString());
+        Assert.Equal("completed", r.GetProperty("atEnd").GetString());
+        Assert.Equal("completed", r.GetProperty("stateJsonAtEnd").GetString());
+        Assert.False(r.GetProperty("liveShownInPast").GetBoolean(), "a past state must not be labelled live");
+        Assert.True(r.GetProperty("approvalSeq").GetInt32() < r.GetProperty("lastSeq").GetInt32());
+    }
+
+    [Fact]
+    public async Task Reload_WhileWaitingForApproval_LosesNothing_AndTheThreadStillCompletes()
+    {
+        await using var host = await WebChatHost.StartAsync(postgres: true);
+        var r = await BrowserScenario.RunAsync("reload-midway.mjs", host.BaseAddress);
+
+        var before = r.GetProperty("before");
+        var after = r.GetProperty("after");
+        Assert.Equal(Texts(before.GetProperty("entries")), Texts(after.GetProperty("entries")));
+        Assert.Equal(before.GetProperty("approval").GetString(), after.GetProperty("approval").GetString());
+        var seqsBefore = before.GetProperty("events").EnumerateArray().Select(e => e.GetInt64()).ToList();
+        var seqsAfter = after.GetProperty("events").EnumerateArray().Select(e => e.GetInt64()).ToList();
+        Assert.Equal(seqsBefore, seqsAfter.Take(seqsBefore.Count));
+        Assert.Equal("alice", r.GetProperty("restoredName").GetString());
+        Assert.Equal("completed", r.GetProperty("status").GetString());
+        Assert.True(r.GetProperty("eventsContiguous").GetBoolean(), "the inspector should list every seq once, in order");
+        Assert.Equal(1, r.GetProperty("finalShown").GetInt32());
+    }
+
+    private static List<string?> Texts(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
+}

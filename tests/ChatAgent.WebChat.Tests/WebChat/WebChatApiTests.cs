@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatAgent.WebChat.Tests.Support;
+
+namespace ChatAgent.WebChat.Tests.WebChat;
+
+/// <summary>The web chat's endpoints over real HTTP on the real host: launch, the live feed, agents, reliability.</summary>
+public sealed class WebChatApiTests
+{
+    [Fact]
+    public async Task Launch_FromTheWebChat_IsRequestedByTheWebUser_FromTheirSession()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var id = await LaunchAsync(host, "deploy", "api to staging", "alice", "s-test-1");
+
+        var state = await GetJsonAsync(host, $"/api/threads/{id}");
+        Assert.Equal("web", state.GetProperty("origin").GetProperty("platform").GetString());
+        Assert.Equal("s-test-1", state.GetProperty("origin").GetProperty("conversation").GetString());
+        Assert.Equal("web:alice", state.GetProperty("requestedBy").GetString());
+        Assert.Equal("staging", state.GetProperty("arguments").GetProperty("env").GetString());
+    }
+
+    [Fact]
+    public async Task Launch_WithTheAgentNameTyped_UsesThatAgent()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var id = await LaunchAsync(host, "", "deploy api to production", "alice", null);
+
+        var state = await GetJsonAsync(host, $"/api/threads/{id}");
+        Assert.Equal("deploy", state.GetProperty("agent").GetString());
+        Assert.Equal("production", state.GetProperty("arguments").GetProperty("env").GetString());
+    }
+
+    [Theory]
+    [InlineData("", "deploy", "api to production")]
+    [InlineData("bob smith", "deploy", "api to production")]
+    [InlineData("alice", "deploy", "")]
+    [InlineData("alice", "nosuchagent", "x")]
+    public async Task Launch_IsRefusedWith400_AndStartsNothing_WhenNameOrCommandIsBad(string user, string agent, string input)
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var response = await host.Client.PostAsJsonAsync("/webchat/threads", new { agent, input, user, session = "s" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        Assert.Equal(0, (await GetJsonAsync(host, "/api/threads")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Stream_SendsEveryEventOnceInOrder_AndResumesAfterLastEventId()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
+        var waiting = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "awaiting_human" && Delivered(s));
+        var version = waiting.GetProperty("version").GetInt64();
+
+        var all = await ReadFeedUntilStateAsync(host, id, lastEventId: null, version);
+        Assert.Equal(Enumerable.Range(1, (int)version).Select(i => (long)i), all.Ids);
+        Assert.Equal("awaiting_human", all.State.GetProperty("status").GetString());
+
+        var resumed = await ReadFeedUntilStateAsync(host, id, lastEventId: 10, version);
+        Assert.Equal(Enumerable.Range(11, (int)version - 10).Select(i => (long)i), resumed.Ids);
+    }
+
+    [Fact]
+    public async Task Stream_PushesEventsAppendedAfterTheBrowserConnected()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
+        var waiting = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "awaiting_human" && Delivered(s));
+        var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/webchat/threads/{id}/stream");
+        request.Headers.Add("Last-Event-ID", waiting.GetProperty("version").GetInt64().ToString());
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(body);
+
+        var decided = await host.Client.PostAsJsonAsync($"/api/threads/{id}/approvals/{approvalId}", new { decision = "approve", user = "web:bob" });
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        var types = new List<string>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!types.Contains("thread_completed"))
+        {
+            var line = await reader.ReadLineAsync(deadline.Token) ?? throw new EndOfStreamException();
+            if (line.StartsWith("data: {\"seq\"", StringComparison.Ordinal))
+                types.Add(JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("type").GetString()!);
+        }
+        Assert.Equal("approval_decided", types[0]);
+        Assert.Contains("tool_result", types);
+    }
+
+    [Fact]
+    public async Task Stream_IsRefused_ForRequestsFromOtherMachines_WhenNoApiKeyIsSet()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var id = await LaunchAsync(host, "deploy", "api to staging", "alice", "s");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/webchat/threads/{id}/stream");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stream_Answers404_ForAnUnknownThread()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var response = await host.Client.GetAsync("/webchat/threads/th_nope/stream");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Agents_ListsEachAgentWithItsUsageAndPlan()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var agents = await GetJsonAsync(host, "/api/agents");
+
+        var deploy = agents.EnumerateArray().Single(a => a.GetProperty("name").GetString() == "deploy");
+        Assert.Equal("deploy <service> to [env=staging]", deploy.GetProperty("usage").GetString());
+        Assert.Equal(["run_tests", "deploy_to_staging", "deploy_to_production", "done"],
+            deploy.GetProperty("plan").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task Reliability_CountsRunsAndSuccesses_AndMultipliesTheAgentsStepRates()
+    {
+        await using var host = await WebChatHost.StartAsync(postgres: true);
+        var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
+        var waiting = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "awaiting_human");
+        var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
+        await host.Client.PostAsJsonAsync($"/api/threads/{id}/approvals/{approvalId}", new { decision = "deny", comment = "not now", user = "web:bob" });
+        await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "completed");
+
+        var report = await GetJsonAsync(host, "/api/reliability");
+
+        Assert.Equal(1, report.GetProperty("threadsScanned").GetInt32());
+        var tools = report.GetProperty("tools").EnumerateArray().ToDictionary(t => t.GetProperty("tool").GetString()!);
+        Assert.Equal(1, tools["run_tests"].GetProperty("runs").GetInt32());
+        Assert.Equal(1.0, tools["run_tests"].GetProperty("rate").GetDouble());
+        Assert.False(tools.ContainsKey("deploy_to_production"), "a denied call never ran");
+        var deploy = report.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("agent").GetString() == "deploy");
+        Assert.Equal(1.0, deploy.GetProperty("estimate").GetDouble());
+        Assert.Equal(1, deploy.GetProperty("unmeasuredSteps").GetInt32());
+        Assert.Equal(1, deploy.GetProperty("completed").GetInt32());
+        Assert.Equal(1.0, deploy.GetProperty("completionRate").GetDouble());
+    }
+
+    private static bool Delivered(JsonElement state) =>
+        state.GetProperty("messages").EnumerateObject().All(m => m.Value.GetProperty("isDelivered").GetBoolean());
+
+    private static async Task<(List<long> Ids, JsonElement State)> ReadFeedUntilStateAsync(WebChatHost host, string id, long? lastEventId, long version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/webchat/threads/{id}/stream");
+        if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString());
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(body);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ids = new List<long>();
+        var sawState = false;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(deadline.Token) ?? throw new EndOfStreamException();
+            if (line.StartsWith("id: ", StringComparison.Ordinal)) ids.Add(long.Parse(line[4..]));
+            else if (line == "event: state") sawState = true;
+            else if (sawState && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var state = JsonDocument.Parse(line[6..]).RootElement.Clone();
+                if (state.GetProperty("version").GetInt64() >= version) return (ids, state);
+                sawState = false;
+            }
+        }
+    }
+
+    private static async Task<string> LaunchAsync(WebChatHost host, string agent, string input, string user, string? session)
+    {
+        var response = await host.Client.PostAsJsonAsync("/webchat/threads", new { agent, input, user, session });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(WebChatHost host, string path) =>
+        await host.Client.GetFromJsonAsync<JsonElement>(path);
+
+    private static async Task<JsonElement> PollAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var last = await read();
+            if (done(last)) return last;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out; last: {last}");
+            await Task.Delay(50);
+        }
+    }
+}
