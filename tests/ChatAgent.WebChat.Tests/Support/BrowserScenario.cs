@@ -30,7 +30,7 @@ public static class BrowserScenario
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -38,7 +38,7 @@ public static class BrowserScenario
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} did not finish in 3 minutes. stderr: {await stderr}");
+            throw new TimeoutException($"{script} did not finish in 6 minutes. stderr: {await stderr}");
         }
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (process.ExitCode != 0 || lines.Length == 0)

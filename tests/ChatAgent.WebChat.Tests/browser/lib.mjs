@@ -8,7 +8,8 @@ import { join } from 'node:path';
 export const baseUrl = process.argv[2];
 export const artifacts = process.argv[3];
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const TIMEOUT = 30_000;
+// Generous: on a busy CI machine a fresh PostgreSQL-backed host can take a while to pick up its first job.
+export const TIMEOUT = 90_000;
 
 export async function run(name, scenario) {
   if (!baseUrl || !artifacts) throw new Error('usage: node <scenario>.mjs <base-url> <artifacts-dir>');

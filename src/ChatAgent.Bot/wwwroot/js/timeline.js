@@ -33,8 +33,8 @@ export function buildEntries(events, state, ui) {
           sig: `${cls}`,
           build: () => h(`li.entry.tool.${cls}`, { 'data-testid': `tool-${d.tool}` },
             h('div.head', {}, h('span.title', {}, h('code', { text: d.tool }), ` ${label}`), h('span.when', { text: time(e.at) })),
-            h('div.body', {}, kv(d.parameters),
-              out && out.type === 'tool_result' ? kv(out.data.result) : null,
+            h('div.body.io', {}, labelled('Input', kv(d.parameters)),
+              out && out.type === 'tool_result' ? labelled('Output', kv(out.data.result)) : null,
               out && out.type === 'error' ? h('p.refusal', { text: out.data.message + (out.data.detail ? ` — ${out.data.detail}` : '') }) : null)),
         });
         break;
@@ -71,6 +71,10 @@ export function buildEntries(events, state, ui) {
     }
   }
   return entries;
+}
+
+function labelled(label, content) {
+  return content ? h('div.io-part', {}, h('span.io-label', { text: label }), content) : null;
 }
 
 function simple(key, cls, title, at, body, testid) {
