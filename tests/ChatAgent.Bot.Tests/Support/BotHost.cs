@@ -50,6 +50,7 @@ public sealed class BotHost : IAsyncDisposable
             ["Agents:DataDir"] = dataDir,
             ["ConnectionStrings:Postgres"] = cs ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Urls"] = "http://127.0.0.1:0", // not appsettings' :5000, which a developer's own bot may hold
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
 
