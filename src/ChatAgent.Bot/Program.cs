@@ -1,5 +1,6 @@
 using ChatAgent.Bot.Api;
 using ChatAgent.Bot.Hosting;
+using ChatAgent.Bot.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatAgentCore();
@@ -10,6 +11,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOperations();
 app.MapThreadsApi();
+app.MapWebhooks();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

@@ -14,6 +14,7 @@ public sealed class RunThreadJob(AgentLoop loop, IThreadLock locks, ILogger<RunT
     [Queue(JobQueues.Threads)]
     public async Task RunAsync(string threadId, CancellationToken cancellationToken)
     {
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "run" });
         await using var handle = await locks.TryAcquireAsync(threadId, cancellationToken);
         if (handle is null)
         {
