@@ -3,8 +3,8 @@ using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using Cronos;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChatAgent.Jobs.Cron;
 
@@ -14,7 +14,7 @@ namespace ChatAgent.Jobs.Cron;
 /// <c>Teams:DefaultConversation</c>, else nowhere (<c>cron</c>). The launch's delivery key names the occurrence, so
 /// several servers firing the same occurrence launch one thread.
 /// </summary>
-public sealed class CronLaunchJob(ThreadService threads, IAgentCatalog catalog, IConfiguration configuration, TimeProvider time, ILogger<CronLaunchJob> log)
+public sealed class CronLaunchJob(ThreadService threads, IAgentCatalog catalog, IOptions<CronOptions> options, TimeProvider time, ILogger<CronLaunchJob> log)
 {
     /// <summary>Hangfire's entry point: the occurrence is the schedule's latest at or before now.</summary>
     [Queue(JobQueues.Default)]
@@ -53,8 +53,8 @@ public sealed class CronLaunchJob(ThreadService threads, IAgentCatalog catalog, 
             var conversation = colon > 0 ? channel[(colon + 1)..].Trim() : channel.Trim();
             return new Origin(platform, conversation);
         }
-        if (configuration["Slack:DefaultChannel"] is { Length: > 0 } slack) return new Origin("slack", slack);
-        if (configuration["Teams:DefaultConversation"] is { Length: > 0 } teams) return new Origin("teams", teams);
+        if (options.Value.SlackDefaultChannel is { Length: > 0 } slack) return new Origin("slack", slack.Trim());
+        if (options.Value.TeamsDefaultConversation is { Length: > 0 } teams) return new Origin("teams", teams.Trim());
         return new Origin("cron");
     }
 
