@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatAgent.Bot.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatAgent.Bot.Tests.Api;
 
@@ -13,10 +14,11 @@ public sealed class ThreadsApiSmokeTests
     [InlineData(true)]
     public async Task DeployThread_WaitsForApproval_ThenCompletes_OverRealHttp(bool postgres)
     {
-        await using var host = await BotHost.StartAsync(postgres: postgres);
+        var capture = new CapturingLoggerProvider();
+        await using var host = await BotHost.StartAsync(postgres: postgres, services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(capture));
         var body = new { agent = "deploy", input = "api to production", user = "web:alice", idempotencyKey = "smoke-1" };
         var launch = await host.Client.PostAsJsonAsync("/api/threads", body);
-        Assert.Equal(HttpStatusCode.Accepted, launch.StatusCode);
+        Assert.True(launch.StatusCode == HttpStatusCode.Accepted, string.Join("\n", capture.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(e => e.Message + " " + e.Exception)));
         var id = (await launch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         Assert.Equal($"/api/threads/{id}", launch.Headers.Location!.OriginalString);
         var repeat = await host.Client.PostAsJsonAsync("/api/threads", body);

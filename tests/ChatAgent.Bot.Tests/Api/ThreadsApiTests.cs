@@ -156,6 +156,20 @@ public sealed class ThreadsApiTests
     }
 
     [Fact]
+    public async Task Decide_BySomeoneOutsideTheApproverGroup_Is403_AndAMemberMayApprove()
+    {
+        await using var host = await BotHost.StartAsync(new Dictionary<string, string?> { ["Approvals:Groups:deployers:0"] = "web:dana" });
+        var id = await host.LaunchAsync("deploy", "api to production", user: "web:alice");
+        var waiting = await host.WaitForStatusAsync(id, "awaiting_human");
+        var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
+
+        await AssertProblemAsync(await host.Client.PostAsJsonAsync($"/api/threads/{id}/approvals/{approvalId}", new { decision = "approve", user = "web:bob" }), HttpStatusCode.Forbidden, "approval.not_allowed");
+        var approved = await host.Client.PostAsJsonAsync($"/api/threads/{id}/approvals/{approvalId}", new { decision = "approve", user = "web:dana" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        await host.WaitForStatusAsync(id, "completed");
+    }
+
+    [Fact]
     public async Task Decide_AfterExpiry_Answers409Expired_AndRunsNothing()
     {
         var clock = new ManualClock();

@@ -18,7 +18,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
     {
     }
 
-    public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
+    public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope, Exception? Exception = null);
 
     private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
     {
@@ -34,7 +34,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
                 if (s is IEnumerable<KeyValuePair<string, object>> pairs)
                     foreach (var (k, v) in pairs) acc[k] = v;
             }, scope);
-            provider.Entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), scope));
+            provider.Entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), scope, exception));
         }
     }
 }
