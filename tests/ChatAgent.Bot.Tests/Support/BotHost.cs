@@ -15,8 +15,6 @@ namespace ChatAgent.Bot.Tests.Support;
 /// </summary>
 public sealed class BotHost : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim StartGate = new(1, 1);
-
     private readonly WebApplicationFactory<Program> _factory;
 
     private BotHost(WebApplicationFactory<Program> factory, Uri baseAddress, string? connectionString, string dataDir)
@@ -67,19 +65,7 @@ public sealed class BotHost : IAsyncDisposable
             if (services is not null) b.ConfigureServices(services);
         });
         factory.UseKestrel(0);
-        // Hangfire.NetCore resolves each host's JobStorage from the process-wide JobStorage.Current, which the next
-        // host to configure Hangfire replaces. Start hosts one at a time and pin this host's storage while it is its
-        // own, or a later launch could enqueue into another host's storage and never run.
-        await StartGate.WaitAsync();
-        try
-        {
-            factory.StartServer();
-            factory.Services.GetRequiredService<Hangfire.JobStorage>();
-        }
-        finally
-        {
-            StartGate.Release();
-        }
+        factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         return new BotHost(factory, address, cs, dataDir);
