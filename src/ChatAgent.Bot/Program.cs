@@ -1,6 +1,7 @@
 using ChatAgent.Bot.Api;
 using ChatAgent.Bot.Hosting;
 using ChatAgent.Bot.WebChat;
+using ChatAgent.Bot.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatAgentCore();
@@ -15,6 +16,7 @@ app.UseStaticFiles();
 app.MapOperations();
 app.MapThreadsApi();
 app.MapWebChat();
+app.MapWebhooks();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

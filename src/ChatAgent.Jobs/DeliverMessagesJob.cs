@@ -26,6 +26,7 @@ public sealed class DeliverMessagesJob(
     [AutomaticRetry(Attempts = 20, DelaysInSeconds = [1, 2, 5, 10, 15, 30, 30, 60, 60, 60, 120, 120, 300, 300, 300, 600, 600, 600, 600, 600])]
     public async Task RunAsync(string threadId, CancellationToken cancellationToken)
     {
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "deliver" });
         await using var handle = await locks.TryAcquireAsync("outbox:" + threadId, cancellationToken);
         if (handle is null)
         {

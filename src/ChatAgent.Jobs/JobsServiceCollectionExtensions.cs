@@ -1,4 +1,5 @@
 using ChatAgent.Core.Runtime;
+using ChatAgent.Jobs.Cron;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,8 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<RunThreadJob>();
         services.AddTransient<DeliverMessagesJob>();
         services.AddTransient<ApprovalLadderJob>();
+        services.AddTransient<CronLaunchJob>();
+        services.AddHostedService<CronRegistrar>();
         return services;
     }
 }

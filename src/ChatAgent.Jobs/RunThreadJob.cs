@@ -1,4 +1,6 @@
 using ChatAgent.Core.Runtime;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Threads;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 
@@ -9,19 +11,31 @@ namespace ChatAgent.Jobs;
 /// the state is always rebuilt from events, so a retried job simply continues where the events say.
 /// At most one run of a thread at a time, across processes (<see cref="IThreadLock"/>).
 /// </summary>
-public sealed class RunThreadJob(AgentLoop loop, IThreadLock locks, ILogger<RunThreadJob> log)
+public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock locks, ILogger<RunThreadJob> log)
 {
+    /// <summary>Bounds the hand-over loop; each round is caused by someone else's append.</summary>
+    private const int MaxRounds = 100;
+
     [Queue(JobQueues.Threads)]
     public async Task RunAsync(string threadId, CancellationToken cancellationToken)
     {
-        await using var handle = await locks.TryAcquireAsync(threadId, cancellationToken);
-        if (handle is null)
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "run" });
+        for (var round = 0; round < MaxRounds; round++)
         {
-            // Another process runs this thread now; it will see any events appended before it reads again.
-            log.LogInformation("Thread {ThreadId} is already running elsewhere; this run stops", threadId);
-            return;
+            await using (var handle = await locks.TryAcquireAsync(threadId, cancellationToken))
+            {
+                if (handle is null)
+                {
+                    // The holder re-reads the status after releasing the lock (below), so this wake-up is not lost.
+                    log.LogInformation("Thread {ThreadId} is already running elsewhere; the holder re-checks it", threadId);
+                    return;
+                }
+                var state = await loop.RunAsync(threadId, cancellationToken);
+                log.LogInformation("Thread {ThreadId} run stopped at step {Step}: {Status}", threadId, state.Step, state.Status);
+            }
+            // An approval or resume appended while this run was finishing found the lock taken and stopped: look again.
+            var after = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, cancellationToken));
+            if (after.Status != ThreadStatus.Running) return;
         }
-        var state = await loop.RunAsync(threadId, cancellationToken);
-        log.LogInformation("Thread {ThreadId} run stopped at step {Step}: {Status}", threadId, state.Step, state.Status);
     }
 }

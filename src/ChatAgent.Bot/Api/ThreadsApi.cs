@@ -9,6 +9,9 @@ namespace ChatAgent.Bot.Api;
 /// <summary>The REST API (factor 6): launch, list, inspect (with time travel), pause, resume, decide, answer.</summary>
 public static class ThreadsApi
 {
+    /// <summary>Optional launch header (or body field <c>idempotencyKey</c>): a repeat returns the thread already started.</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/threads").AddEndpointFilter<ApiKeyFilter>().WithTags("Threads");
@@ -30,15 +33,33 @@ public static class ThreadsApi
     {
         if (string.IsNullOrWhiteSpace(body.Agent)) return Problem(400, "agent is required.");
         var actor = ActorOf(body.User, http);
+        var idempotencyKey = body.IdempotencyKey ?? http.Request.Headers[IdempotencyHeader].ToString();
         var result = await threads.LaunchAsync(new LaunchCommand(body.Agent.Trim(), body.Input?.Trim() ?? "",
-            new Origin("api", User: actor.Id), actor, string.IsNullOrWhiteSpace(body.IdempotencyKey) ? null : "api:" + body.IdempotencyKey), ct);
+            new Origin("api", User: actor.Id), actor, string.IsNullOrWhiteSpace(idempotencyKey) ? null : "api:" + idempotencyKey.Trim()), ct);
         if (!result.Accepted) return Rejection(result);
-        if (result.Duplicate) return TypedResults.Ok(result.State!);
-        return TypedResults.Accepted($"/api/threads/{result.State!.Id}", result.State);
+        var location = $"/api/threads/{result.State!.Id}";
+        if (result.Duplicate)
+        {
+            // A repeat of an idempotent launch: the thread it started, as it is now.
+            http.Response.Headers.Location = location;
+            return TypedResults.Ok(result.State);
+        }
+        return TypedResults.Accepted(location, result.State);
     }
 
-    private static async Task<Ok<IReadOnlyList<ThreadSummary>>> ListAsync(string? status, string? agent, int? limit, ThreadService threads, CancellationToken ct) =>
-        TypedResults.Ok(await threads.ListAsync(new ThreadQuery(status, agent, Math.Clamp(limit ?? 100, 1, 1000)), ct));
+    private static async Task<Results<Ok<IReadOnlyList<ThreadSummary>>, ProblemHttpResult>> ListAsync(
+        string? status, string? agent, int? limit, ThreadService threads, CancellationToken ct)
+    {
+        ThreadStatus? parsed = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!ThreadStatusExtensions.TryParse(status.Trim(), out var s))
+                return Problem(400, $"status must be one of {string.Join(", ", Enum.GetValues<ThreadStatus>().Select(v => v.WireName()))}.");
+            parsed = s;
+        }
+        var query = new ThreadQuery(parsed?.WireName(), string.IsNullOrWhiteSpace(agent) ? null : agent.Trim(), Math.Clamp(limit ?? 100, 1, 1000));
+        return TypedResults.Ok(await threads.ListAsync(query, ct));
+    }
 
     private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> GetAsync(string id, ThreadService threads, CancellationToken ct) =>
         await threads.GetStateAsync(id, null, ct) is { } state ? TypedResults.Ok(state) : NotFound(id);
@@ -52,8 +73,10 @@ public static class ThreadsApi
 
     private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> StateAtAsync(string id, long? at, ThreadService threads, CancellationToken ct)
     {
-        if (at is < 1) return Problem(400, "at must be a seq of 1 or more.");
-        return await threads.GetStateAsync(id, at, ct) is { } state ? TypedResults.Ok(state) : NotFound(id);
+        if (at is null or < 1) return Problem(400, "at must be a seq of 1 or more.");
+        if (await threads.GetStateAsync(id, null, ct) is not { } current) return NotFound(id);
+        if (at > current.Version) return Problem(404, $"Thread {id} has {current.Version} events; there is no event {at}.");
+        return TypedResults.Ok((await threads.GetStateAsync(id, at, ct))!);
     }
 
     private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> PauseAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>

@@ -8,6 +8,7 @@ using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Tools;
 using ChatAgent.Jobs;
+using ChatAgent.Jobs.Cron;
 
 namespace ChatAgent.Bot.Hosting;
 
@@ -54,6 +55,11 @@ public static class ChatAgentHostExtensions
     {
         var workers = builder.Configuration.GetValue<int?>("Jobs:WorkerCount");
         builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")), workers);
+        builder.Services.Configure<CronOptions>(o =>
+        {
+            o.SlackDefaultChannel = NullIfEmpty(builder.Configuration["Slack:DefaultChannel"]);
+            o.TeamsDefaultConversation = NullIfEmpty(builder.Configuration["Teams:DefaultConversation"]);
+        });
         return builder;
     }
 

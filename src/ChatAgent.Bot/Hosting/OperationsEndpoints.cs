@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ChatAgent.Bot.Hosting;
@@ -14,7 +13,7 @@ public static class OperationsEndpoints
         app.MapOpenApi("/openapi/v1.json");
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = [DashboardAuthorizationFilter.From(app.Configuration)],
             DisplayStorageConnectionString = false,
         });
         return app;

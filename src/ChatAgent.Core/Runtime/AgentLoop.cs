@@ -136,6 +136,7 @@ public sealed class AgentLoop(
         }
 
         var hash = ToolCallHash.Compute(tool!.Name, parameters);
+        log.LogInformation("Calling {Tool} ({Kind}) as {ToolCallId}", tool.Name, tool.Kind, toolCallId);
         switch (tool.Kind)
         {
             case ToolKind.Immediate:

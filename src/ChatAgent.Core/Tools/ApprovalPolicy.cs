@@ -11,7 +11,7 @@ public sealed record ApprovalPolicy(
     IReadOnlyList<string> Approvers,
     int Quorum = 1,
     bool AllowSelfApproval = false,
-    TimeSpan ExpiresAfter = default,
+    TimeSpan? ExpiresAfter = null,
     TimeSpan? RemindAfter = null,
     TimeSpan? EscalateAfter = null,
     IReadOnlyList<string>? EscalateTo = null,
@@ -22,6 +22,7 @@ public sealed record ApprovalPolicy(
     public static ApprovalPolicy Default { get; } = new([], ExpiresAfter: DefaultExpiry);
 
     /// <summary>The expiry to use: <see cref="ExpiresAfter"/>, or one hour when unset. Derived, so never stored.</summary>
+    /// <remarks><see cref="ExpiresAfter"/> is nullable (not <c>TimeSpan = default</c>) so the OpenAPI schema exporter can describe it.</remarks>
     [JsonIgnore]
-    public TimeSpan EffectiveExpiry => ExpiresAfter > TimeSpan.Zero ? ExpiresAfter : DefaultExpiry;
+    public TimeSpan EffectiveExpiry => ExpiresAfter is { } after && after > TimeSpan.Zero ? after : DefaultExpiry;
 }

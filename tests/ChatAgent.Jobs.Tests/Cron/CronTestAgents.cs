@@ -1,0 +1,41 @@
+using ChatAgent.TestSupport;
+
+namespace ChatAgent.Jobs.Tests.Cron;
+
+/// <summary>A copy of the shipped agents folder plus <c>nightly</c>, whose cron triggers name a Slack and a Teams channel.</summary>
+internal static class CronTestAgents
+{
+    public const string NightlyYaml = """
+        name: nightly
+        description: Nightly report.
+        prompt: prompts/daily-summary.md
+        tools: [post_message, done]
+        max_steps: 3
+        triggers:
+          cron:
+            - schedule: "30 2 * * *"
+              time_zone: Europe/Berlin
+              input: Report on the night.
+              channel: "slack:C123"
+            - schedule: "*/15 * * * *"
+              time_zone: UTC
+              input: Quarter-hourly check.
+              channel: "teams:19:abc@thread.tacv2"
+        plan:
+          - tool: done
+            parameters: {summary: "{{input}}"}
+        """;
+
+    public static string Create()
+    {
+        var dir = Directory.CreateTempSubdirectory("chatagent-cron-agents-").FullName;
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Agents, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir, Path.GetRelativePath(RepositoryPaths.Agents, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        File.WriteAllText(Path.Combine(dir, "nightly.yaml"), NightlyYaml);
+        return dir;
+    }
+}
