@@ -33,9 +33,12 @@ public static class JobsServiceCollectionExtensions
                         SchemaName = "hangfire",
                         PrepareSchemaIfNecessary = true,
                         EnableLongPolling = true,
+                        // Long polling wakes a worker on NOTIFY; the poll is only the fallback for a missed notification.
                         QueuePollInterval = TimeSpan.FromSeconds(5),
+                        // Sliding: a live worker keeps extending its claim, so a long step is never picked up twice;
+                        // a dead process's claims lapse after this (the sweeper re-schedules its threads sooner).
                         UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                        InvisibilityTimeout = TimeSpan.FromMinutes(2),
                         DistributedLockTimeout = TimeSpan.FromSeconds(30),
                     });
             }
@@ -44,6 +47,7 @@ public static class JobsServiceCollectionExtensions
         {
             o.Queues = JobQueues.All;
             o.WorkerCount = workerCount ?? Math.Max(8, Environment.ProcessorCount * 4);
+            // Retries and approval-ladder rungs are scheduled jobs: move them to their queue within a second.
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
 
@@ -55,6 +59,9 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<RunThreadJob>();
         services.AddTransient<DeliverMessagesJob>();
         services.AddTransient<ApprovalLadderJob>();
+        services.AddOptions<ThreadSweeperOptions>();
+        services.AddSingleton<ThreadSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThreadSweeper>());
         return services;
     }
 }

@@ -54,6 +54,7 @@ public static class ChatAgentHostExtensions
     {
         var workers = builder.Configuration.GetValue<int?>("Jobs:WorkerCount");
         builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")), workers);
+        builder.Services.AddOptions<ThreadSweeperOptions>().BindConfiguration(ThreadSweeperOptions.Section);
         return builder;
     }
 

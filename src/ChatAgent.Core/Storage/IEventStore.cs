@@ -29,5 +29,8 @@ public interface IEventStore
     Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Filter for <see cref="IEventStore.ListAsync"/>; null fields match everything.</summary>
-public sealed record ThreadQuery(string? Status = null, string? Agent = null, int Limit = 100, string? DeliveryKey = null);
+/// <summary>
+/// Filter for <see cref="IEventStore.ListAsync"/>; null fields match everything. <see cref="UpdatedBefore"/> finds
+/// threads that have not moved for a while (the jobs' sweeper).
+/// </summary>
+public sealed record ThreadQuery(string? Status = null, string? Agent = null, int Limit = 100, string? DeliveryKey = null, DateTimeOffset? UpdatedBefore = null);

@@ -63,6 +63,7 @@ public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProj
                 .Where(t => query.Status is null || t.Status == query.Status)
                 .Where(t => query.Agent is null || t.Agent == query.Agent)
                 .Where(t => query.DeliveryKey is null || t.Id == deliveryThread)
+                .Where(t => query.UpdatedBefore is null || t.UpdatedAt < query.UpdatedBefore)
                 .OrderByDescending(t => t.UpdatedAt)
                 .ThenByDescending(t => t.Id, StringComparer.Ordinal)
                 .Take(Math.Max(0, query.Limit))
