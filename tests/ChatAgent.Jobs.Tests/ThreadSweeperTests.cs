@@ -1,3 +1,6 @@
+using ChatAgent.Core.Chat;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
 using ChatAgent.Jobs.Tests.Support;
 using ChatAgent.TestSupport;
@@ -40,6 +43,36 @@ public sealed class ThreadSweeperTests
 
         Assert.Equal(0, await harness.Get<ThreadSweeper>().SweepAsync(CancellationToken.None));
         Assert.Empty(harness.Scheduler.Runs);
+    }
+
+    [Fact]
+    public async Task Sweep_DeliversAStrandedOutbox_OnceThePlatformAnswers_AndNeverPostsTwice()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        using var data = new TempDirectory();
+        var chat = new RecordingChatSurface("chat-test") { Down = true };
+        await using var harness = await JobsHarness.StartAsync(connectionString, data.Path, s =>
+        {
+            s.AddSingleton<IChatSurface>(chat);
+            s.Configure<ThreadSweeperOptions>(o => o.StaleAfter = TimeSpan.Zero);
+        });
+        var fromChat = await harness.LaunchAsync("api to staging", platform: "chat-test"); // its delivery job was lost
+        var fromApi = await harness.LaunchAsync("web to staging");
+        var sweeper = harness.Get<ThreadSweeper>();
+
+        await sweeper.SweepAsync(CancellationToken.None); // the platform is down: nothing posted, nothing thrown
+        Assert.Empty(chat.Posted);
+        Assert.Single(await harness.Store.ListAsync(new ThreadQuery(Platform: "chat-test", UndeliveredOnly: true)));
+
+        chat.Down = false;
+        await sweeper.SweepAsync(CancellationToken.None);
+        await sweeper.SweepAsync(CancellationToken.None);
+
+        var posted = Assert.Single(chat.Posted);
+        Assert.Equal((fromChat, "status"), (posted.ThreadId, posted.Key));
+        Assert.Contains((await Threads.LoadAsync(harness.Store, fromChat)).Events, e => e.Data is MessagePosted { MessageKey: "status" });
+        Assert.Empty(await harness.Store.ListAsync(new ThreadQuery(UndeliveredOnly: true, Platform: "chat-test")));
+        Assert.DoesNotContain((await Threads.LoadAsync(harness.Store, fromApi)).Events, e => e.Data is MessagePosted);
     }
 
     [Fact]

@@ -31,6 +31,14 @@ public interface IEventStore
 
 /// <summary>
 /// Filter for <see cref="IEventStore.ListAsync"/>; null fields match everything. <see cref="UpdatedBefore"/> finds
-/// threads that have not moved for a while (the jobs' sweeper).
+/// threads that have not moved for a while; <see cref="Platform"/> with <see cref="UndeliveredOnly"/> finds outboxes
+/// waiting for delivery to a platform (both for the jobs' sweeper).
 /// </summary>
-public sealed record ThreadQuery(string? Status = null, string? Agent = null, int Limit = 100, string? DeliveryKey = null, DateTimeOffset? UpdatedBefore = null);
+public sealed record ThreadQuery(
+    string? Status = null,
+    string? Agent = null,
+    int Limit = 100,
+    string? DeliveryKey = null,
+    DateTimeOffset? UpdatedBefore = null,
+    string? Platform = null,
+    bool UndeliveredOnly = false);

@@ -51,6 +51,7 @@ public sealed class JobsHarness : IAsyncDisposable
         services.AddSingleton<IThreadLock>(sp => new PostgresThreadLock(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddChatAgentCore();
         services.AddTransient<RunThreadJob>();
+        services.AddTransient<DeliverMessagesJob>();
         services.AddOptions<ThreadSweeperOptions>();
         services.AddSingleton<ThreadSweeper>();
         configure?.Invoke(services);
@@ -59,10 +60,10 @@ public sealed class JobsHarness : IAsyncDisposable
         return new JobsHarness(provider, dataDir);
     }
 
-    /// <summary>Launches a deploy thread as <c>web:alice</c> over the API's port; its run is only recorded, not started.</summary>
-    public async Task<string> LaunchAsync(string input)
+    /// <summary>Launches a deploy thread as <c>web:alice</c> from <paramref name="platform"/>; its run is only recorded, not started.</summary>
+    public async Task<string> LaunchAsync(string input, string platform = "api")
     {
-        var result = await Get<ThreadService>().LaunchAsync(new LaunchCommand("deploy", input, new Origin("api", User: "web:alice"), Actor.User("web:alice")));
+        var result = await Get<ThreadService>().LaunchAsync(new LaunchCommand("deploy", input, new Origin(platform, User: "web:alice"), Actor.User("web:alice")));
         Assert.True(result.Accepted, result.Message);
         return result.State!.Id;
     }
@@ -114,4 +115,27 @@ public sealed class FlakyEventStore(IEventStore inner) : IEventStore
 
     public Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default) =>
         inner.ListAsync(query, cancellationToken);
+}
+
+/// <summary>A chat platform's far side: records what was posted and updated; fails while <see cref="Down"/>.</summary>
+public sealed class RecordingChatSurface(string platform) : ChatAgent.Core.Chat.IChatSurface
+{
+    public string Platform => platform;
+
+    public bool Down { get; set; }
+
+    public ConcurrentQueue<(string ThreadId, string Key, string Text)> Posted { get; } = new();
+
+    public Task<string> PostAsync(ChatAgent.Core.Threads.ThreadState thread, ChatAgent.Core.Threads.ChatMessage message, CancellationToken cancellationToken)
+    {
+        if (Down) throw new HttpRequestException("chat is down (simulated)");
+        Posted.Enqueue((thread.Id, message.Key, message.Text));
+        return Task.FromResult($"{thread.Id}/{message.Key}");
+    }
+
+    public Task UpdateAsync(ChatAgent.Core.Threads.ThreadState thread, ChatAgent.Core.Threads.ChatMessage message, string messageRef, CancellationToken cancellationToken)
+    {
+        if (Down) throw new HttpRequestException("chat is down (simulated)");
+        return Task.CompletedTask;
+    }
 }

@@ -64,6 +64,8 @@ public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProj
                 .Where(t => query.Agent is null || t.Agent == query.Agent)
                 .Where(t => query.DeliveryKey is null || t.Id == deliveryThread)
                 .Where(t => query.UpdatedBefore is null || t.UpdatedAt < query.UpdatedBefore)
+                .Where(t => query.Platform is null || t.Platform == query.Platform)
+                .Where(t => !query.UndeliveredOnly || t.UndeliveredMessages > 0)
                 .OrderByDescending(t => t.UpdatedAt)
                 .ThenByDescending(t => t.Id, StringComparer.Ordinal)
                 .Take(Math.Max(0, query.Limit))
