@@ -50,6 +50,8 @@ public sealed class BotHost : IAsyncDisposable
             ["Agents:DataDir"] = dataDir,
             ["ConnectionStrings:Postgres"] = cs ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Without it Program's app.Run() may bind the default localhost:5000, taken when tests run side by side.
+            ["Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
 
