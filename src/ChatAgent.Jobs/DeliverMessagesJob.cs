@@ -27,22 +27,38 @@ public sealed class DeliverMessagesJob(
     public async Task RunAsync(string threadId, CancellationToken cancellationToken)
     {
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "deliver" });
-        await using var handle = await locks.TryAcquireAsync("outbox:" + threadId, cancellationToken);
-        if (handle is null)
+        // A delivery that finds the lock taken stops at once, so the holder re-reads the outbox after releasing
+        // it: a message queued while the holder was finishing is never stranded.
+        for (var round = 0; round < 100; round++)
         {
-            // Another delivery of this thread is under way; it re-reads the outbox before it stops.
-            return;
+            await using (var handle = await locks.TryAcquireAsync("outbox:" + threadId, cancellationToken))
+            {
+                if (handle is null) return;
+                await DeliverAllAsync(threadId, cancellationToken);
+            }
+            if (NextUndelivered(await LoadAsync(threadId, cancellationToken)) is null) return;
         }
+    }
+
+    private async Task DeliverAllAsync(string threadId, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var state = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, cancellationToken));
-            if (!_surfaces.TryGetValue(state.Origin.Platform, out var surface)) return; // nowhere to post (API, webhook)
-            var next = state.Messages.Values.Where(m => !m.IsDelivered).OrderBy(m => m.Version).FirstOrDefault();
-            if (next is null) return;
+            var state = await LoadAsync(threadId, cancellationToken);
+            if (NextUndelivered(state) is not { } next || !_surfaces.TryGetValue(state.Origin.Platform, out var surface)) return;
             var messageRef = await SendAsync(surface, state, next, cancellationToken);
             await RecordAsync(threadId, new MessagePosted(next.Key, surface.Platform, messageRef, next.Version), cancellationToken);
         }
     }
+
+    private async Task<ThreadState> LoadAsync(string threadId, CancellationToken ct) =>
+        ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
+
+    /// <summary>The oldest undelivered message, or null when there is none or nowhere to post (API, webhook).</summary>
+    private ChatMessage? NextUndelivered(ThreadState state) =>
+        _surfaces.ContainsKey(state.Origin.Platform)
+            ? state.Messages.Values.Where(m => !m.IsDelivered).OrderBy(m => m.Version).FirstOrDefault()
+            : null;
 
     private async Task<string> SendAsync(IChatSurface surface, ThreadState state, ChatMessage message, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ public sealed class HangfireThreadScheduler(IBackgroundJobClient jobs) : IThread
 {
     public Task ScheduleRunAsync(string threadId, CancellationToken cancellationToken = default)
     {
-        jobs.Enqueue<RunThreadJob>(j => j.RunAsync(threadId, CancellationToken.None));
+        jobs.Enqueue<RunThreadJob>(j => j.RunAsync(threadId, null, CancellationToken.None));
         return Task.CompletedTask;
     }
 

@@ -34,9 +34,12 @@ public static class JobsServiceCollectionExtensions
                         SchemaName = "hangfire",
                         PrepareSchemaIfNecessary = true,
                         EnableLongPolling = true,
+                        // Long polling wakes a worker on NOTIFY; the poll is only the fallback for a missed notification.
                         QueuePollInterval = TimeSpan.FromSeconds(5),
+                        // Sliding: a live worker keeps extending its claim, so a long step is never picked up twice;
+                        // a dead process's claims lapse after this (the sweeper re-schedules its threads sooner).
                         UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                        InvisibilityTimeout = TimeSpan.FromMinutes(2),
                         DistributedLockTimeout = TimeSpan.FromSeconds(30),
                     });
             }
@@ -45,6 +48,7 @@ public static class JobsServiceCollectionExtensions
         {
             o.Queues = JobQueues.All;
             o.WorkerCount = workerCount ?? Math.Max(8, Environment.ProcessorCount * 4);
+            // Retries and approval-ladder rungs are scheduled jobs: move them to their queue within a second.
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
 
@@ -58,6 +62,9 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<ApprovalLadderJob>();
         services.AddTransient<CronLaunchJob>();
         services.AddHostedService<CronRegistrar>();
+        services.AddOptions<ThreadSweeperOptions>();
+        services.AddSingleton<ThreadSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThreadSweeper>());
         return services;
     }
 }

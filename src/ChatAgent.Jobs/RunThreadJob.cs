@@ -1,7 +1,9 @@
+using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
 using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
 
 namespace ChatAgent.Jobs;
@@ -11,31 +13,90 @@ namespace ChatAgent.Jobs;
 /// the state is always rebuilt from events, so a retried job simply continues where the events say.
 /// At most one run of a thread at a time, across processes (<see cref="IThreadLock"/>).
 /// </summary>
-public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock locks, ILogger<RunThreadJob> log)
+/// <remarks>
+/// A failure outside the loop's own error handling (the database gone, a bug) fails the job and Hangfire retries
+/// it with backoff. The last attempt does not throw: it records <c>thread_failed</c> and tells the channel.
+/// </remarks>
+public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock locks, IThreadScheduler scheduler, TimeProvider time, ILogger<RunThreadJob> log)
 {
-    /// <summary>Bounds the hand-over loop; each round is caused by someone else's append.</summary>
+    /// <summary>Retries after the first attempt; the delays grow from seconds to minutes (about 12 minutes in all).</summary>
+    public const int Retries = 6;
+
+    /// <summary>Bounds the lock hand-over loop; each round is caused by someone else's append.</summary>
     private const int MaxRounds = 100;
 
     [Queue(JobQueues.Threads)]
-    public async Task RunAsync(string threadId, CancellationToken cancellationToken)
+    [AutomaticRetry(Attempts = Retries, DelaysInSeconds = [2, 10, 30, 60, 180, 420], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public Task RunAsync(string threadId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunAttemptAsync(threadId, context?.GetJobParameter<int>("RetryCount") ?? 0, cancellationToken);
+
+    /// <summary>One attempt; <paramref name="retryCount"/> is 0 for the first, <see cref="Retries"/> for the last.</summary>
+    public async Task RunAttemptAsync(string threadId, int retryCount, CancellationToken cancellationToken)
     {
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "run" });
+        try
+        {
+            await RunLockedAsync(threadId, cancellationToken);
+        }
+        catch (Exception ex) when (retryCount >= Retries && ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Thread {ThreadId} failed after {Attempts} attempts", threadId, retryCount + 1);
+            await FailAsync(threadId, ex, retryCount + 1, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Runs under the thread's lock. A job that finds the lock taken stops at once, so the holder re-reads the
+    /// status after releasing it: an approval or resume appended while the holder was finishing is never lost.
+    /// </summary>
+    private async Task RunLockedAsync(string threadId, CancellationToken cancellationToken)
+    {
         for (var round = 0; round < MaxRounds; round++)
         {
             await using (var handle = await locks.TryAcquireAsync(threadId, cancellationToken))
             {
                 if (handle is null)
                 {
-                    // The holder re-reads the status after releasing the lock (below), so this wake-up is not lost.
-                    log.LogInformation("Thread {ThreadId} is already running elsewhere; the holder re-checks it", threadId);
+                    log.LogDebug("Thread {ThreadId} is running elsewhere; the holder re-checks it when done", threadId);
                     return;
                 }
                 var state = await loop.RunAsync(threadId, cancellationToken);
                 log.LogInformation("Thread {ThreadId} run stopped at step {Step}: {Status}", threadId, state.Step, state.Status);
             }
-            // An approval or resume appended while this run was finishing found the lock taken and stopped: look again.
             var after = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, cancellationToken));
             if (after.Status != ThreadStatus.Running) return;
+        }
+        log.LogWarning("Thread {ThreadId} kept changing under its runs; the sweeper picks it up again", threadId);
+    }
+
+    /// <summary>Records <c>thread_failed</c> with a final message, unless the thread already ended or waits for a person.</summary>
+    private async Task FailAsync(string threadId, Exception error, int attempts, CancellationToken ct)
+    {
+        for (var conflict = 0; ; conflict++)
+        {
+            var state = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
+            if (state.Status != ThreadStatus.Running) return;
+            var now = time.GetUtcNow();
+            var detail = $"Gave up after {attempts} attempts: {error.GetType().Name}: {AgentLoop.Compact(error.Message)}";
+            NewEvent[] events =
+            [
+                new(new ThreadFailed(FailureReasons.RetriesExhausted, detail), Actor.System, now),
+                new(new MessageQueued(MessageKeys.Status, "status", StatusText.Line(state, "failed: " + detail)), Actor.System, now),
+                new(new MessageQueued(MessageKeys.Final, "final", "Failed: " + detail), Actor.System, now),
+            ];
+            var after = state;
+            var seq = state.Version;
+            foreach (var e in events) after = ThreadReducer.Reduce(after, new StoredEvent(threadId, ++seq, e.At, e.Actor, e.Data));
+            try
+            {
+                await store.AppendAsync(threadId, state.Version, events, ThreadSummary.From(after), null, ct);
+                await scheduler.ScheduleDeliveryAsync(threadId, ct);
+                return;
+            }
+            catch (ConcurrencyException) when (conflict < 25)
+            {
+                // Someone appended meanwhile; decide again on the new state.
+            }
         }
     }
 }

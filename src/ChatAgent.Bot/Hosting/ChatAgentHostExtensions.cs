@@ -60,6 +60,7 @@ public static class ChatAgentHostExtensions
             o.SlackDefaultChannel = NullIfEmpty(builder.Configuration["Slack:DefaultChannel"]);
             o.TeamsDefaultConversation = NullIfEmpty(builder.Configuration["Teams:DefaultConversation"]);
         });
+        builder.Services.AddOptions<ThreadSweeperOptions>().BindConfiguration(ThreadSweeperOptions.Section);
         return builder;
     }
 

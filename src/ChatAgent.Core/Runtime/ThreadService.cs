@@ -137,8 +137,9 @@ public sealed class ThreadService(
                 (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"{verb} by {actor.Display}: {pending.Tool}", approvalId), Actor.System));
         }, afterAppend: async s =>
         {
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+            // The run first: the next step is what the person waits for; the card update follows a moment later.
             if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
         }, map: (result, state) => expired && result.Accepted
             ? CommandResult.Reject(RejectionCodes.ApprovalExpired, $"This approval expired at {state.FindSettledApproval(approvalId)?.At:u}; nothing was run.", state)
             : result);

@@ -29,5 +29,16 @@ public interface IEventStore
     Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Filter for <see cref="IEventStore.ListAsync"/>; null fields match everything.</summary>
-public sealed record ThreadQuery(string? Status = null, string? Agent = null, int Limit = 100, string? DeliveryKey = null);
+/// <summary>
+/// Filter for <see cref="IEventStore.ListAsync"/>; null fields match everything. <see cref="UpdatedBefore"/> finds
+/// threads that have not moved for a while; <see cref="Platform"/> with <see cref="UndeliveredOnly"/> finds outboxes
+/// waiting for delivery to a platform (both for the jobs' sweeper).
+/// </summary>
+public sealed record ThreadQuery(
+    string? Status = null,
+    string? Agent = null,
+    int Limit = 100,
+    string? DeliveryKey = null,
+    DateTimeOffset? UpdatedBefore = null,
+    string? Platform = null,
+    bool UndeliveredOnly = false);

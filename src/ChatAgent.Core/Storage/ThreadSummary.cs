@@ -2,7 +2,11 @@ using ChatAgent.Core.Threads;
 
 namespace ChatAgent.Core.Storage;
 
-/// <summary>One row of the thread-list projection; always derivable from the thread's events.</summary>
+/// <summary>
+/// One row of the thread-list projection; always derivable from the thread's events.
+/// <see cref="UndeliveredMessages"/> counts outbox messages not yet posted (at their latest version), so the jobs'
+/// sweeper finds a stranded outbox with one indexed query.
+/// </summary>
 public sealed record ThreadSummary(
     string Id,
     string Agent,
@@ -15,9 +19,10 @@ public sealed record ThreadSummary(
     int PendingApprovals,
     DateTimeOffset StartedAt,
     DateTimeOffset UpdatedAt,
-    string? ParentThreadId = null)
+    string? ParentThreadId = null,
+    int UndeliveredMessages = 0)
 {
     public static ThreadSummary From(ThreadState s) => new(
         s.Id, s.Agent, s.Status.WireName(), s.Step, s.MaxSteps, s.Version, s.Origin.Platform, s.RequestedBy,
-        s.PendingApprovals.Count, s.StartedAt, s.UpdatedAt, s.ParentThreadId);
+        s.PendingApprovals.Count, s.StartedAt, s.UpdatedAt, s.ParentThreadId, s.Messages.Values.Count(m => !m.IsDelivered));
 }

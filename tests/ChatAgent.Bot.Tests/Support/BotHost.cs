@@ -52,7 +52,7 @@ public sealed class BotHost : IAsyncDisposable
             ["Agents:DataDir"] = dataDir,
             ["ConnectionStrings:Postgres"] = cs ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
-            // appsettings.json's Urls (localhost:5000) would win over UseKestrel(0): a free port, always.
+            // Without it Program's app.Run() may bind the default localhost:5000, taken when tests run side by side.
             ["Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;

@@ -164,6 +164,26 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task List_FindsThreadsNotUpdatedSince_AndUndeliveredOutboxesOfAPlatform()
+    {
+        var agent = NewAgent();
+        var old = NewId(); var recent = NewId(); var delivered = NewId();
+        await AppendAsync(old, 0, [Start(agent, T0), At(new MessageQueued("status", "status", "working"), T0)]);
+        await AppendAsync(recent, 0, [Start(agent, T0.AddMinutes(10)), At(new MessageQueued("status", "status", "working"), T0.AddMinutes(10))]);
+        await AppendAsync(delivered, 0, [Start(agent, T0), At(new MessageQueued("status", "status", "working"), T0)]);
+        await AppendAsync(delivered, 2, [At(new MessagePosted("status", "slack", "ts-1", 2), T0.AddSeconds(1))]);
+
+        var stale = await Store.ListAsync(new ThreadQuery(Agent: agent, UpdatedBefore: T0.AddMinutes(5)));
+        var undelivered = await Store.ListAsync(new ThreadQuery(Agent: agent, Platform: "slack", UndeliveredOnly: true));
+        var otherPlatform = await Store.ListAsync(new ThreadQuery(Agent: agent, Platform: "teams", UndeliveredOnly: true));
+
+        Assert.Equal([delivered, old], stale.Select(t => t.Id));
+        Assert.Equal([recent, old], undelivered.Select(t => t.Id));
+        Assert.All(undelivered, t => Assert.Equal(1, t.UndeliveredMessages));
+        Assert.Empty(otherPlatform);
+    }
+
+    [Fact]
     public async Task RebuildProjection_FromEvents_EqualsTheLiveProjection()
     {
         var agent = NewAgent();

@@ -86,6 +86,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
             WHERE ($1::text IS NULL OR status = $1)
               AND ($2::text IS NULL OR agent = $2)
               AND ($3::text IS NULL OR id = (SELECT thread_id FROM deliveries WHERE key = $3))
+              AND ($5::timestamptz IS NULL OR updated_at < $5)
+              AND ($6::text IS NULL OR platform = $6)
+              AND (NOT $7 OR undelivered_messages > 0)
             ORDER BY updated_at DESC, id COLLATE "C" DESC
             LIMIT $4
             """);
@@ -93,6 +96,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Agent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.DeliveryKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(0, query.Limit) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.UpdatedBefore?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Platform ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.UndeliveredOnly });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new List<ThreadSummary>();
         while (await reader.ReadAsync(cancellationToken)) result.Add(ThreadRows.Read(reader));

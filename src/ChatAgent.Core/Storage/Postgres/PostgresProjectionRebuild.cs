@@ -47,5 +47,5 @@ internal static class PostgresProjectionRebuild
 
     /// <summary>The same row as the append writes, numbered from $1 here (the append numbers it from $8).</summary>
     private static readonly string InsertSql =
-        "INSERT INTO threads (" + ThreadRows.Columns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        "INSERT INTO threads (" + ThreadRows.Columns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 }

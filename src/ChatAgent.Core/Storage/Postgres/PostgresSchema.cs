@@ -36,9 +36,11 @@ public static class PostgresSchema
             updated_at        timestamptz NOT NULL,
             parent_thread_id  text        NULL
         );
+        ALTER TABLE threads ADD COLUMN IF NOT EXISTS undelivered_messages integer NOT NULL DEFAULT 0;
         CREATE INDEX IF NOT EXISTS threads_updated_at_idx ON threads (updated_at DESC);
         CREATE INDEX IF NOT EXISTS threads_status_idx ON threads (status, updated_at DESC);
         CREATE INDEX IF NOT EXISTS threads_agent_idx ON threads (agent, updated_at DESC);
+        CREATE INDEX IF NOT EXISTS threads_undelivered_idx ON threads (platform, updated_at) WHERE undelivered_messages > 0;
         CREATE TABLE IF NOT EXISTS deliveries (
             key       text        PRIMARY KEY,
             thread_id text        NOT NULL,
