@@ -1,4 +1,5 @@
 using ChatAgent.Bot.Api;
+using ChatAgent.Bot.Audit;
 using ChatAgent.Bot.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,10 +7,12 @@ builder.AddChatAgentCore();
 builder.AddChatAgentJobs();
 
 var app = builder.Build();
+if (app.RunCommand(args)) return;
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOperations();
 app.MapThreadsApi();
+app.MapAuditApi();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

@@ -40,7 +40,9 @@ public sealed class BotHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
 
-    public static async Task<BotHost> StartAsync(IDictionary<string, string?>? settings = null, bool postgres = false, string? connectionString = null)
+    /// <param name="services">Replaces services after the host's own (e.g. a <c>TimeProvider</c>, a logger provider).</param>
+    public static async Task<BotHost> StartAsync(
+        IDictionary<string, string?>? settings = null, bool postgres = false, string? connectionString = null, Action<IServiceCollection>? services = null)
     {
         var cs = connectionString ?? (postgres ? await PostgresServer.CreateDatabaseAsync() : null);
         var dataDir = Directory.CreateTempSubdirectory("chatagent-data-").FullName;
@@ -50,6 +52,8 @@ public sealed class BotHost : IAsyncDisposable
             ["Agents:DataDir"] = dataDir,
             ["ConnectionStrings:Postgres"] = cs ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            // appsettings.json's Urls (localhost:5000) would win over UseKestrel(0): a free port, always.
+            ["Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
 
@@ -58,6 +62,7 @@ public sealed class BotHost : IAsyncDisposable
             b.UseEnvironment("Testing");
             b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(all));
             foreach (var (k, v) in all) b.UseSetting(k, v);
+            if (services is not null) b.ConfigureServices(services);
         });
         factory.UseKestrel(0);
         factory.StartServer();
