@@ -1,10 +1,12 @@
 using ChatAgent.Bot.Api;
 using ChatAgent.Bot.Audit;
 using ChatAgent.Bot.Hosting;
+using ChatAgent.Bot.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatAgentCore();
 builder.AddChatAgentJobs();
+builder.AddObservability();
 
 var app = builder.Build();
 if (app.RunCommand(args)) return;
@@ -13,6 +15,7 @@ app.UseStatusCodePages();
 app.MapOperations();
 app.MapThreadsApi();
 app.MapAuditApi();
+app.MapObservability();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>
