@@ -1,14 +1,18 @@
 using ChatAgent.Bot.Api;
+using ChatAgent.Bot.Audit;
 using ChatAgent.Bot.Hosting;
 using ChatAgent.Bot.WebChat;
 using ChatAgent.Bot.Webhooks;
+using ChatAgent.Bot.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatAgentCore();
 builder.AddChatAgentJobs();
 builder.AddWebChat();
+builder.AddObservability();
 
 var app = builder.Build();
+if (app.RunCommand(args)) return;
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
@@ -17,6 +21,8 @@ app.MapOperations();
 app.MapThreadsApi();
 app.MapWebChat();
 app.MapWebhooks();
+app.MapAuditApi();
+app.MapObservability();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

@@ -21,6 +21,11 @@ public static class JobsServiceCollectionExtensions
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
+            // Hangfire's filters are process-wide; several hosts in one process (tests) must not add it twice.
+            lock (GlobalJobFilters.Filters)
+            {
+                if (!GlobalJobFilters.Filters.Any(f => f.Instance is TraceContextJobFilter)) config.UseFilter(TraceContextJobFilter.Instance);
+            }
             if (postgresConnectionString is null)
             {
                 config.UseInMemoryStorage();

@@ -9,6 +9,9 @@ namespace ChatAgent.Bot.Planners;
 /// <summary>Builds the configured planner: offline, or a model through Microsoft.Extensions.AI's <see cref="IChatClient"/>.</summary>
 public static class PlannerFactory
 {
+    /// <summary>The ActivitySource and Meter name of model calls.</summary>
+    public const string ModelTelemetrySource = "ChatAgent.Model";
+
     public static IPlanner Create(LlmOptions options, IServiceProvider services)
     {
         var provider = options.Provider.Trim().ToLowerInvariant();
@@ -27,7 +30,8 @@ public static class PlannerFactory
             _ => throw new InvalidOperationException($"Unknown Llm:Provider '{options.Provider}'."),
         };
         var loggerFactory = services.GetService<ILoggerFactory>();
-        var chat = client.AsBuilder().UseLogging(loggerFactory).Build(services);
+        // gen_ai spans and token metrics (prompts and answers are not recorded: EnableSensitiveData stays off).
+        var chat = client.AsBuilder().UseLogging(loggerFactory).UseOpenTelemetry(loggerFactory, ModelTelemetrySource).Build(services);
         return new ChatClientPlanner(chat, $"{provider}:{model}");
     }
 

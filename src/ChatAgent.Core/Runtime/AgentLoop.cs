@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatAgent.Core.Agents;
 using ChatAgent.Core.Events;
+using ChatAgent.Core.Observability;
 using ChatAgent.Core.Planning;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
@@ -69,6 +70,7 @@ public sealed class AgentLoop(
         var state = ThreadReducer.Replay(events);
         if (state.Status != ThreadStatus.Running) return new StepOutcome(state, false);
 
+        using var activity = StepTelemetry.Start(state);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Agent"] = state.Agent, ["Step"] = state.Step });
         var step = new StepWriter(store, time, state);
         try
@@ -79,8 +81,10 @@ public sealed class AgentLoop(
         {
             // Another runner moved the thread on; it owns the next step.
             log.LogInformation("Thread {ThreadId} changed under this step; stopping this run", threadId);
+            StepTelemetry.Finish(activity, state, null);
             return new StepOutcome(await ReloadAsync(threadId, ct), false, step.QueuedMessages);
         }
+        StepTelemetry.Finish(activity, state, step.State);
         return new StepOutcome(step.State, step.State.Status == ThreadStatus.Running, step.QueuedMessages);
     }
 

@@ -21,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ApproverDirectory>();
         services.TryAddSingleton<ThreadService>();
         services.TryAddSingleton<AgentLoop>();
+        services.TryAddSingleton<Audit.AuditTrail>();
         return services;
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ChatAgent.Core.Audit;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Threads;
 
@@ -5,10 +8,12 @@ namespace ChatAgent.Core.Storage.InMemory;
 
 /// <summary>
 /// The embedded default store: data lives in this process and is lost on exit. One lock guards
-/// everything, so an append (delivery key, events, projection) is atomic like a transaction.
+/// everything, so an append (delivery key, events, projection) is atomic like a transaction. Events are sealed
+/// into a hash chain exactly as <see cref="Postgres.PostgresEventStore"/> seals them.
 /// </summary>
-public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProjectionRebuilder
+public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore
 {
+    private readonly Dictionary<string, List<string>> _seals = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<StoredEvent>> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ThreadSummary> _threads = new(StringComparer.Ordinal);
@@ -47,6 +52,8 @@ public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProj
                 .Select((e, i) => new StoredEvent(threadId, expectedVersion + 1 + i, e.At, e.Actor, e.Data))
                 .ToArray();
             if (stream is null) _streams[threadId] = stream = [];
+            var seals = _seals.TryGetValue(threadId, out var existingSeals) ? existingSeals : _seals[threadId] = [];
+            foreach (var e in stored) seals.Add(Seal(e, seals.Count == 0 ? null : seals[^1]));
             stream.AddRange(stored);
             _threads[threadId] = summary;
             if (deliveryKey is not null) _deliveries[deliveryKey] = threadId;
@@ -73,6 +80,45 @@ public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProj
             return Task.FromResult(result);
         }
     }
+
+    public async IAsyncEnumerable<StoredEvent> ReadByTimeAsync(
+        DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string> types, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoredEvent[] matches;
+        lock (_gate)
+        {
+            matches = [.. _streams.Values.SelectMany(s => s)
+                .Where(e => e.At >= from && e.At < to && types.Contains(e.Data.Type))
+                .OrderBy(e => e.At).ThenBy(e => e.ThreadId, StringComparer.Ordinal).ThenBy(e => e.Seq)];
+        }
+        foreach (var e in matches)
+        {
+            await Task.Yield();
+            yield return e;
+        }
+    }
+
+    public Task<AuditReport> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var verifier = new ChainVerifier(_threads.ToDictionary(t => t.Key, t => t.Value.Version, StringComparer.Ordinal));
+            foreach (var (id, stream) in _streams.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                var seals = _seals[id];
+                for (var i = 0; i < stream.Count; i++)
+                {
+                    var e = stream[i];
+                    verifier.Add(new AuditRow(id, e.Seq, e.Data.Type, EventJson.Serialize(e.Data), JsonSerializer.Serialize(e.Actor, EventJson.Options),
+                        AuditHash.Truncate(e.At), i == 0 ? null : seals[i - 1], seals[i]));
+                }
+            }
+            return Task.FromResult(verifier.Finish());
+        }
+    }
+
+    private static string Seal(StoredEvent e, string? previous) => AuditHash.Compute(
+        previous, e.ThreadId, e.Seq, e.Data.Type, EventJson.Serialize(e.Data), JsonSerializer.Serialize(e.Actor, EventJson.Options), AuditHash.Truncate(e.At));
 
     /// <summary>Nothing to create: the store is ready when constructed.</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

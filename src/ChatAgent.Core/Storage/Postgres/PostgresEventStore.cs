@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using ChatAgent.Core.Audit;
 using ChatAgent.Core.Events;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,17 +12,25 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// events insert is guarded by the primary key <c>(thread_id, seq)</c> plus a check that seq
 /// <c>expectedVersion</c> exists, and the delivery key and projection rows are written only when the
 /// events were. Any failure writes nothing; the error path then reads why.
+/// Every row is sealed into its thread's hash chain (<see cref="AuditHash"/>); the predecessor's hash comes from
+/// the head seen by the last read or append of the thread (so the usual append stays one round trip), else from
+/// one read, and the insert re-checks it against the row at <c>expectedVersion</c>.
 /// </summary>
 public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore, IStorageInitializer, IProjectionRebuilder
 {
     private const string UniqueViolation = "23505";
+    private const int MaxCachedHeads = 10_000;
+
+    /// <summary>Thread -> (seq, hash) of a row known to exist. Rows never change, so an entry is right for its seq forever.</summary>
+    private readonly ConcurrentDictionary<string, (long Seq, string? Hash)> _heads = new(StringComparer.Ordinal);
 
     private const string AppendSql = """
         WITH appended AS (
-            INSERT INTO events (thread_id, seq, type, data, actor, at)
-            SELECT $1, $2 + u.ord, u.type, u.data, u.actor, u.at
-            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS u(type, data, actor, at, ord)
-            WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2)
+            INSERT INTO events (thread_id, seq, type, data, actor, at, prev_hash, hash)
+            SELECT $1, $2 + u.ord, u.type, u.data, u.actor, u.at, u.prev_hash, u.hash
+            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $20::text[], $21::text[])
+                WITH ORDINALITY AS u(type, data, actor, at, prev_hash, hash, ord)
+            WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $20[1])
             RETURNING seq
         ), delivered AS (
             INSERT INTO deliveries (key, thread_id, at)
@@ -39,13 +49,18 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT seq, data::text, actor::text, at FROM events WHERE thread_id = $1 AND seq > $2 ORDER BY seq");
+            "SELECT seq, data::text, actor::text, at, hash FROM events WHERE thread_id = $1 AND seq > $2 ORDER BY seq");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = threadId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<StoredEvent>();
+        string? head = null;
         while (await reader.ReadAsync(cancellationToken))
+        {
             events.Add(ReadEvent(threadId, reader));
+            head = reader.IsDBNull(4) ? null : reader.GetString(4);
+        }
+        if (events.Count > 0) RememberHead(threadId, events[^1].Seq, head);
         return events;
     }
 
@@ -59,8 +74,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     {
         AppendGuard.Validate(threadId, expectedVersion, events, summary);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
         await using var command = new NpgsqlCommand(AppendSql, connection);
-        AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey);
+        var hashes = AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous);
 
         long appended;
         try
@@ -71,10 +87,15 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
+            _heads.TryRemove(threadId, out _);
             throw await ConflictAsync(threadId, expectedVersion, deliveryKey, e, cancellationToken);
         }
         if (appended != events.Count)
+        {
+            _heads.TryRemove(threadId, out _);
             throw await ConflictAsync(threadId, expectedVersion, deliveryKey, null, cancellationToken);
+        }
+        RememberHead(threadId, expectedVersion + events.Count, hashes[^1]);
 
         return [.. events.Select((e, i) => new StoredEvent(threadId, expectedVersion + 1 + i, e.At, e.Actor, e.Data))];
     }
@@ -108,18 +129,53 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     public Task RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
         PostgresProjectionRebuild.RunAsync(dataSource, cancellationToken);
 
-    /// <summary>$1..$7 for the events and delivery key, then the summary's row from $8 on.</summary>
-    private static void AddAppendParameters(
-        NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey)
+    /// <summary>
+    /// $1..$7 for the events and delivery key, the summary's row from $8 on, then each event's predecessor hash ($20)
+    /// and seal ($21). Returns the seals.
+    /// </summary>
+    private static string[] AddAppendParameters(
+        NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
+        string? previousHash)
     {
+        var types = events.Select(e => e.Data.Type).ToArray();
+        var data = events.Select(e => EventJson.Serialize(e.Data)).ToArray();
+        var actors = events.Select(e => JsonSerializer.Serialize(e.Actor, EventJson.Options)).ToArray();
+        var at = events.Select(e => AuditHash.Truncate(e.At)).ToArray();
+        var prev = new string?[events.Count];
+        var hashes = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            prev[i] = i == 0 ? previousHash : hashes[i - 1];
+            hashes[i] = AuditHash.Compute(prev[i], threadId, expectedVersion + 1 + i, types[i], data[i], actors[i], at[i]);
+        }
         p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
         p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Data.Type)] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => EventJson.Serialize(e.Data))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => JsonSerializer.Serialize(e.Actor, EventJson.Options))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. events.Select(e => e.At.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. at.Select(a => a.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter { Value = (object?)deliveryKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         ThreadRows.AddParameters(p, summary);
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return hashes;
+    }
+
+    /// <summary>The seal of the row at <paramref name="expectedVersion"/>: from the head cache, else one read (null when absent or unsealed).</summary>
+    private async Task<string?> PreviousHashAsync(NpgsqlConnection connection, string threadId, long expectedVersion, CancellationToken ct)
+    {
+        if (expectedVersion == 0) return null;
+        if (_heads.TryGetValue(threadId, out var head) && head.Seq == expectedVersion) return head.Hash;
+        await using var command = new NpgsqlCommand("SELECT hash FROM events WHERE thread_id = $1 AND seq = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = threadId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    private void RememberHead(string threadId, long seq, string? hash)
+    {
+        if (_heads.Count >= MaxCachedHeads) _heads.Clear();
+        _heads[threadId] = (seq, hash);
     }
 
     internal static StoredEvent ReadEvent(string threadId, NpgsqlDataReader reader) => new(

@@ -22,6 +22,9 @@ public static class PostgresSchema
             at        timestamptz NOT NULL,
             PRIMARY KEY (thread_id, seq)
         );
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS prev_hash text NULL;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS hash text NULL;
+        CREATE INDEX IF NOT EXISTS events_type_at_idx ON events (type, at);
         CREATE TABLE IF NOT EXISTS threads (
             id                text        PRIMARY KEY,
             agent             text        NOT NULL,

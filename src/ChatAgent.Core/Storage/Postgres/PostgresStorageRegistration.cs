@@ -6,11 +6,15 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// <summary>The PostgreSQL half of <c>AddChatAgentStorage</c>, here because Npgsql stays inside this namespace.</summary>
 internal static class PostgresStorageRegistration
 {
-    /// <summary>Registers the <see cref="NpgsqlDataSource"/> and <see cref="PostgresEventStore"/> (not yet forwarded to the ports).</summary>
+    /// <summary>
+    /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports)
+    /// and the <see cref="Audit.IAuditStore"/> over its tables.
+    /// </summary>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 }

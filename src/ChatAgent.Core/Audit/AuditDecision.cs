@@ -1,0 +1,26 @@
+using ChatAgent.Core.Tools;
+
+namespace ChatAgent.Core.Audit;
+
+/// <summary>
+/// One approval decision as an auditor reads it: who (display name and the platform identity verified by the adapter),
+/// when, on which call (tool and the hash of the exact parameters), under which policy, the comment, and the
+/// approval card's message reference when it was posted.
+/// </summary>
+public sealed record AuditDecision(
+    DateTimeOffset At,
+    string ThreadId,
+    long Seq,
+    string? Agent,
+    string ApprovalId,
+    string Decision,
+    string Who,
+    string ActorId,
+    string? Tool,
+    string ParametersHash,
+    ApprovalPolicy? Policy,
+    string? Comment,
+    AuditMessageRef? Message);
+
+/// <summary>Where the approval card was posted: the platform and its reference to the message.</summary>
+public sealed record AuditMessageRef(string Platform, string Ref);

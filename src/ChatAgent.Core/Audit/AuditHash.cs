@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ChatAgent.Core.Audit;
+
+/// <summary>
+/// The hash chain over a thread's events. Each event is sealed with
+/// <c>hash = sha256(prev_hash || len·thread_id || seq || len·type || len·canonical(data) || len·canonical(actor) || at_µs)</c>
+/// where <c>prev_hash</c> is the previous event's hash (32 zero bytes for the first), strings are UTF-8 prefixed by
+/// their 4-byte big-endian length, and integers are 8-byte big-endian (<c>at</c> in microseconds since the Unix epoch,
+/// PostgreSQL's precision). Canonical JSON sorts keys and normalizes numbers, so the hash survives a jsonb round trip.
+/// </summary>
+public static class AuditHash
+{
+    private static readonly byte[] Genesis = new byte[32];
+
+    public static string Compute(string? previousHash, string threadId, long seq, string type, string dataJson, string actorJson, DateTimeOffset at)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(previousHash is null ? Genesis : Convert.FromHexString(previousHash));
+        AppendString(hash, threadId);
+        AppendInt64(hash, seq);
+        AppendString(hash, type);
+        AppendString(hash, Canonical(dataJson));
+        AppendString(hash, Canonical(actorJson));
+        AppendInt64(hash, Microseconds(at));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The instant as stored: truncated to whole microseconds.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
+
+    private static long Microseconds(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static void AppendString(IncrementalHash hash, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        Span<byte> length = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
+    }
+
+    private static void AppendInt64(IncrementalHash hash, long value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        hash.AppendData(bytes);
+    }
+
+    /// <summary>Keys sorted (ordinal), no whitespace, strings re-encoded, numbers in decimal form (as jsonb prints them).</summary>
+    public static string Canonical(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+            Write(writer, document.RootElement);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.EnumerateArray()) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(value.GetString());
+                break;
+            case JsonValueKind.Number:
+                var raw = value.GetRawText();
+                writer.WriteRawValue(decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                    ? d.ToString(CultureInfo.InvariantCulture)
+                    : raw);
+                break;
+            default:
+                value.WriteTo(writer);
+                break;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Runtime.CompilerServices;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Runtime;
+using ChatAgent.Core.Storage;
+
+namespace ChatAgent.Core.Audit;
+
+/// <summary>The audit export: approval decisions in a time range, each joined with its request and card.</summary>
+public sealed class AuditTrail(IAuditStore audit, IEventStore store)
+{
+    private static readonly string[] DecisionTypes = [EventTypes.NameOf(typeof(ApprovalDecided))];
+
+    public async IAsyncEnumerable<AuditDecision> DecisionsAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        // Threads are read once each, and only the ones a decision in the range belongs to.
+        var threads = new Dictionary<string, IReadOnlyList<StoredEvent>>(StringComparer.Ordinal);
+        await foreach (var e in audit.ReadByTimeAsync(from, to, DecisionTypes, ct))
+        {
+            if (e.Data is not ApprovalDecided decided) continue;
+            if (!threads.TryGetValue(e.ThreadId, out var events))
+                threads[e.ThreadId] = events = await store.ReadAsync(e.ThreadId, 0, ct);
+            yield return Describe(e, decided, events);
+        }
+    }
+
+    private static AuditDecision Describe(StoredEvent e, ApprovalDecided decided, IReadOnlyList<StoredEvent> events)
+    {
+        var requested = events.Select(x => x.Data).OfType<ApprovalRequested>().FirstOrDefault(r => r.ApprovalId == decided.ApprovalId);
+        var agent = events.Select(x => x.Data).OfType<ThreadStarted>().FirstOrDefault()?.Agent;
+        var card = events.Select(x => x.Data).OfType<MessagePosted>().LastOrDefault(p => p.MessageKey == MessageKeys.Approval(decided.ApprovalId));
+        return new AuditDecision(
+            e.At, e.ThreadId, e.Seq, agent, decided.ApprovalId, decided.Granted ? "approved" : "denied",
+            e.Actor.Display, e.Actor.Id, requested?.Tool, decided.ParametersHash, requested?.Policy, decided.Comment,
+            card is null ? null : new AuditMessageRef(card.Platform, card.Ref));
+    }
+}
