@@ -1,3 +1,4 @@
+using ChatAgent.Core.Chat;
 using ChatAgent.Core.Storage.InMemory;
 using ChatAgent.Core.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,7 @@ namespace ChatAgent.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IStorageInitializer"/> and <see cref="IProjectionRebuilder"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="IStorageInitializer"/> and <see cref="IProjectionRebuilder"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -18,11 +19,13 @@ public static class StorageServiceCollectionExtensions
         {
             services.AddSingleton<InMemoryEventStore>();
             Forward<InMemoryEventStore>(services);
+            services.AddSingleton<IConversationIndex, InMemoryConversationIndex>();
         }
         else
         {
             services.AddPostgresEventStore(postgresConnectionString);
             Forward<PostgresEventStore>(services);
+            services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         return services;
     }
