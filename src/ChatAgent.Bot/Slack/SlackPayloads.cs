@@ -10,29 +10,29 @@ public sealed record SlashCommand(string Command, string Text, string UserId, st
 /// <summary>A reply only the person asking sees; <see cref="ThreadId"/> is set when the command launched (or had launched) a thread.</summary>
 public sealed record SlackReply(string Text, IReadOnlyList<SlackBlock>? Blocks = null, string? ThreadId = null);
 
-public sealed record SlackUser(string Id, string? Username, string? Name);
+public sealed record SlackUser(string Id, string? Username = null, string? Name = null);
 
 public sealed record SlackChannelRef(string Id);
 
-public sealed record SlackContainer(string? ChannelId, string? MessageTs);
+public sealed record SlackContainer(string? ChannelId = null, string? MessageTs = null);
 
-public sealed record SlackAction(string ActionId, string? Value);
+public sealed record SlackAction(string ActionId, string? Value = null);
 
-public sealed record SlackInputValue(string? Value);
+public sealed record SlackInputValue(string? Value = null);
 
-public sealed record SlackViewState(Dictionary<string, Dictionary<string, SlackInputValue>>? Values);
+public sealed record SlackViewState(Dictionary<string, Dictionary<string, SlackInputValue>>? Values = null);
 
-public sealed record SlackView(string? CallbackId, string? PrivateMetadata, SlackViewState? State);
+public sealed record SlackView(string? CallbackId = null, string? PrivateMetadata = null, SlackViewState? State = null);
 
 /// <summary>An interaction (<c>payload=</c> of <c>POST /slack/interactions</c>): <c>block_actions</c> or <c>view_submission</c>.</summary>
 public sealed record InteractionPayload(
     string Type,
     SlackUser User,
-    string? TriggerId,
-    SlackChannelRef? Channel,
-    SlackContainer? Container,
-    IReadOnlyList<SlackAction>? Actions,
-    SlackView? View)
+    string? TriggerId = null,
+    SlackChannelRef? Channel = null,
+    SlackContainer? Container = null,
+    IReadOnlyList<SlackAction>? Actions = null,
+    SlackView? View = null)
 {
     public string? ChannelId => Channel?.Id ?? Container?.ChannelId;
 }
@@ -43,17 +43,17 @@ public sealed record CommentMetadata(string Thread, string Approval, string Deci
 /// <summary>The message event inside an Events API callback (<c>app_mention</c>, <c>message</c>).</summary>
 public sealed record SlackMessageEvent(
     string Type,
-    string? User,
-    string? Text,
-    string? Channel,
-    string? ChannelType,
-    string? Ts,
-    string? ThreadTs,
-    string? BotId,
-    string? Subtype);
+    string? User = null,
+    string? Text = null,
+    string? Channel = null,
+    string? ChannelType = null,
+    string? Ts = null,
+    string? ThreadTs = null,
+    string? BotId = null,
+    string? Subtype = null);
 
 /// <summary>An Events API request: <c>url_verification</c> or <c>event_callback</c>.</summary>
-public sealed record EventEnvelope(string Type, string? Challenge, string? EventId, SlackMessageEvent? Event);
+public sealed record EventEnvelope(string Type, string? Challenge = null, string? EventId = null, SlackMessageEvent? Event = null);
 
 public static class SlackPayloadParser
 {

@@ -116,5 +116,5 @@ public sealed class SlackSocketMode(
         }
     }
 
-    private sealed record SocketSlashCommand(string Command, string? Text, string UserId, string? UserName, string ChannelId, string TriggerId);
+    private sealed record SocketSlashCommand(string Command, string UserId, string ChannelId, string TriggerId, string? Text = null, string? UserName = null);
 }

@@ -312,16 +312,33 @@ public sealed class AgentLoop(
     {
         public ThreadState State { get; private set; } = state;
 
+        /// <remarks>
+        /// The outbox records delivery receipts (<c>message_posted</c>) while the thread runs; they change nothing the
+        /// step decided on, so the step's events are appended after them. Any other concurrent event is a conflict.
+        /// </remarks>
         public async Task AppendAsync(CancellationToken ct, params (ThreadEvent Event, Actor Actor)[] events)
         {
             var now = time.GetUtcNow();
             var newEvents = events.Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
-            var after = State;
-            var seq = State.Version;
-            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
-            await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
-            State = after;
-            QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
+            for (var attempt = 0; ; attempt++)
+            {
+                var after = State;
+                var seq = State.Version;
+                foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
+                try
+                {
+                    await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
+                    State = after;
+                    QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
+                    return;
+                }
+                catch (ConcurrencyException) when (attempt < 50)
+                {
+                    var newer = await store.ReadAsync(State.Id, State.Version, ct);
+                    if (newer.Count == 0 || newer.Any(e => e.Data is not MessagePosted)) throw;
+                    foreach (var e in newer) State = ThreadReducer.Reduce(State, e);
+                }
+            }
         }
 
         public bool QueuedMessages { get; private set; }

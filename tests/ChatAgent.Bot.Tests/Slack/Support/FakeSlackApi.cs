@@ -83,15 +83,14 @@ public sealed class FakeSlackApi : IAsyncDisposable
         using var reader = new StreamReader(http.Request.Body);
         var text = await reader.ReadToEndAsync();
         var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
-        var call = new SlackCall(method, http.Request.Headers.Authorization.ToString(), body, DateTimeOffset.UtcNow);
-        _calls.Enqueue(call);
+        var ts = method == "chat.postMessage" ? NextTs() : (string?)body["ts"];
+        _calls.Enqueue(new SlackCall(method, http.Request.Headers.Authorization.ToString(), body, DateTimeOffset.UtcNow, ts));
         foreach (var v in BlockKitChecker.Check(method, body)) _violations.Enqueue(v);
         if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var fault) && await fault(http)) return;
 
         object answer = method switch
         {
-            "chat.postMessage" => new { ok = true, channel = (string?)body["channel"], ts = NextTs() },
-            "chat.update" => new { ok = true, channel = (string?)body["channel"], ts = (string?)body["ts"] },
+            "chat.postMessage" or "chat.update" => new { ok = true, channel = (string?)body["channel"], ts },
             "apps.connections.open" => new { ok = true, url = $"ws://{http.Request.Host}/socket" },
             _ => new { ok = true },
         };
@@ -127,11 +126,15 @@ public sealed class FakeSlackApi : IAsyncDisposable
 }
 
 /// <summary>One recorded Web API call.</summary>
-public sealed record SlackCall(string Method, string Authorization, JsonObject Body, DateTimeOffset At)
+/// <param name="Ts">The message's ts: the one Slack handed out for a post, the one updated for an update.</param>
+public sealed record SlackCall(string Method, string Authorization, JsonObject Body, DateTimeOffset At, string? Ts)
 {
     public string? Str(string name) => Body[name]?.GetValue<string>();
 
-    public string BlocksJson => Body["blocks"]?.ToJsonString() ?? Body["view"]?.ToJsonString() ?? "";
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The blocks (or the modal) as JSON text, without escaping <c>&lt;</c>, <c>&gt;</c> and quotes.</summary>
+    public string BlocksJson => Body["blocks"]?.ToJsonString(Readable) ?? Body["view"]?.ToJsonString(Readable) ?? "";
 
     /// <summary>All action ids of buttons in the message's blocks.</summary>
     public IReadOnlyList<(string ActionId, string Value)> Buttons =>
