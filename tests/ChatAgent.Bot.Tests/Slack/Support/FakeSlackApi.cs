@@ -3,98 +3,151 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using System.Net;
+using System.Net.Sockets;
 
 namespace ChatAgent.Bot.Tests.Slack.Support;
 
 /// <summary>
-/// Slack's Web API, far side of the network boundary: a small Kestrel server on a free loopback port that records
+/// Slack's Web API, far side of the network boundary: a small HttpListener server on a free loopback port that records
 /// every call (method, bearer token, JSON body) and answers like Slack (HTTP 200, <c>ok</c> true or false). It can be
-/// told to answer the next calls of a method with 429 + Retry-After or <c>ok: false</c>. It also serves Socket Mode:
+/// told to answer the next call of a method with 429 + Retry-After or <c>ok: false</c>. It also serves Socket Mode:
 /// <c>apps.connections.open</c> hands out <c>ws://…/socket</c>, where the test pushes envelopes and reads acks.
 /// Every Block Kit payload it receives is checked against Block Kit's limits (<see cref="Violations"/>).
 /// </summary>
 public sealed class FakeSlackApi : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    // HttpListener rather than a WebApplication: WebApplicationFactory captures whichever host is built in the
+    // process while it starts, so a second ASP.NET Core host built by a parallel test could be taken for the bot.
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
     private readonly ConcurrentQueue<SlackCall> _calls = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpContext, Task<bool>>>> _faults = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpListenerResponse, Task>>> _faults = new();
     private readonly ConcurrentQueue<string> _violations = new();
     private long _ts = 1_700_000_000_000_000;
 
-    private FakeSlackApi(WebApplication app) => _app = app;
+    private FakeSlackApi(HttpListener listener, Uri root)
+    {
+        _listener = listener;
+        Root = root;
+        _loop = Task.Run(LoopAsync);
+    }
 
-    public Uri BaseUrl { get; private set; } = null!;
+    private Uri Root { get; }
+
+    public Uri BaseUrl => new(Root, "api/");
 
     public IReadOnlyList<SlackCall> Calls => [.. _calls];
 
     public IReadOnlyList<string> Violations => [.. _violations];
 
-    /// <summary>Socket Mode connections the bot opened, newest last.</summary>
+    /// <summary>Socket Mode connections the bot opened, oldest first.</summary>
     public ConcurrentQueue<FakeSocket> Sockets { get; } = new();
 
     public IEnumerable<SlackCall> CallsTo(string method) => Calls.Where(c => c.Method == method);
 
-    public static async Task<FakeSlackApi> StartAsync()
+    public static Task<FakeSlackApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeSlackApi(app);
-        app.UseWebSockets();
-        app.Map("/socket", fake.AcceptSocketAsync);
-        app.MapPost("/api/{method}", fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = new Uri(address.TrimEnd('/') + "/api/");
-        return fake;
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            var root = new Uri($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add(root.ToString());
+            try
+            {
+                listener.Start();
+                return Task.FromResult(new FakeSlackApi(listener, root));
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                // The port was taken between the probe and the bind: try another.
+            }
+        }
     }
 
     /// <summary>The next call of <paramref name="method"/> gets a 429 with <c>Retry-After</c>.</summary>
     public void RateLimitNext(string method, int retryAfterSeconds) =>
-        Enqueue(method, async http =>
+        _faults.GetOrAdd(method, _ => new()).Enqueue(async response =>
         {
-            http.Response.StatusCode = 429;
-            http.Response.Headers.RetryAfter = retryAfterSeconds.ToString();
-            await http.Response.WriteAsync("");
-            return true;
+            response.StatusCode = 429;
+            response.Headers["Retry-After"] = retryAfterSeconds.ToString();
+            response.Close();
+            await Task.CompletedTask;
         });
 
     /// <summary>The next call of <paramref name="method"/> gets HTTP 200 with <c>{"ok":false,"error":…}</c>.</summary>
     public void FailNext(string method, string error) =>
-        Enqueue(method, async http =>
-        {
-            await http.Response.WriteAsJsonAsync(new { ok = false, error });
-            return true;
-        });
+        _faults.GetOrAdd(method, _ => new()).Enqueue(response => WriteJsonAsync(response, new JsonObject { ["ok"] = false, ["error"] = error }));
 
-    private void Enqueue(string method, Func<HttpContext, Task<bool>> fault) =>
-        _faults.GetOrAdd(method, _ => new()).Enqueue(fault);
-
-    private async Task HandleAsync(HttpContext http, string method)
+    private async Task LoopAsync()
     {
-        using var reader = new StreamReader(http.Request.Body);
-        var text = await reader.ReadToEndAsync();
-        var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
-        var ts = method == "chat.postMessage" ? NextTs() : (string?)body["ts"];
-        _calls.Enqueue(new SlackCall(method, http.Request.Headers.Authorization.ToString(), body, DateTimeOffset.UtcNow, ts));
-        foreach (var v in BlockKitChecker.Check(method, body)) _violations.Enqueue(v);
-        if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var fault) && await fault(http)) return;
-
-        object answer = method switch
+        while (_listener.IsListening)
         {
-            "chat.postMessage" or "chat.update" => new { ok = true, channel = (string?)body["channel"], ts },
-            "apps.connections.open" => new { ok = true, url = $"ws://{http.Request.Host}/socket" },
-            _ => new { ok = true },
-        };
-        await http.Response.WriteAsJsonAsync(answer);
+            HttpListenerContext context;
+            try { context = await _listener.GetContextAsync(); }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        try
+        {
+            var path = context.Request.Url!.AbsolutePath;
+            if (path == "/socket" && context.Request.IsWebSocketRequest)
+            {
+                var ws = await context.AcceptWebSocketAsync(null);
+                var socket = new FakeSocket(ws.WebSocket);
+                Sockets.Enqueue(socket);
+                await socket.SendAsync(new JsonObject { ["type"] = "hello", ["num_connections"] = 1 });
+                await socket.RunAsync(CancellationToken.None);
+                return;
+            }
+            if (!path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 404;
+                context.Response.Close();
+                return;
+            }
+            var method = path["/api/".Length..];
+            using var reader = new StreamReader(context.Request.InputStream);
+            var text = await reader.ReadToEndAsync();
+            var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
+            var ts = method == "chat.postMessage" ? NextTs() : (string?)body["ts"];
+            _calls.Enqueue(new SlackCall(method, context.Request.Headers["Authorization"] ?? "", body, DateTimeOffset.UtcNow, ts));
+            foreach (var v in BlockKitChecker.Check(method, body)) _violations.Enqueue(v);
+            if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var fault))
+            {
+                await fault(context.Response);
+                return;
+            }
+            var answer = new JsonObject { ["ok"] = true };
+            if (method is "chat.postMessage" or "chat.update")
+            {
+                answer["channel"] = (string?)body["channel"];
+                answer["ts"] = ts;
+            }
+            if (method == "apps.connections.open") answer["url"] = $"ws://127.0.0.1:{Root.Port}/socket";
+            await WriteJsonAsync(context.Response, answer);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // The client went away.
+        }
+    }
+
+    private static async Task WriteJsonAsync(HttpListenerResponse response, JsonObject body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
+        response.Close();
     }
 
     private string NextTs()
@@ -103,25 +156,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return $"{n / 1_000_000}.{n % 1_000_000:D6}";
     }
 
-    private async Task AcceptSocketAsync(HttpContext http)
-    {
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            http.Response.StatusCode = 400;
-            return;
-        }
-        using var ws = await http.WebSockets.AcceptWebSocketAsync();
-        var socket = new FakeSocket(ws);
-        Sockets.Enqueue(socket);
-        await socket.SendAsync(new JsonObject { ["type"] = "hello", ["num_connections"] = 1 });
-        await socket.RunAsync(http.RequestAborted);
-    }
-
     public async ValueTask DisposeAsync()
     {
         foreach (var s in Sockets) s.Abort();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _listener.Abort();
+        try { await _loop; }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { }
     }
 }
 
