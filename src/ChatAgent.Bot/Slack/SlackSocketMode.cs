@@ -32,6 +32,9 @@ public sealed class SlackSocketMode(
             {
                 var url = await api.OpenConnectionAsync(stoppingToken);
                 using var socket = new ClientWebSocket();
+                // Pings with a pong deadline, so a silently dead connection is noticed and replaced.
+                socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
+                socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(15);
                 await socket.ConnectAsync(url, stoppingToken);
                 Connections++;
                 log.LogInformation("Slack Socket Mode connected");

@@ -102,7 +102,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
             if (path == "/socket" && context.Request.IsWebSocketRequest)
             {
                 var ws = await context.AcceptWebSocketAsync(null);
-                var socket = new FakeSocket(ws.WebSocket);
+                var socket = new FakeSocket(ws.WebSocket, context.Response.Abort);
                 Sockets.Enqueue(socket);
                 await socket.SendAsync(new JsonObject { ["type"] = "hello", ["num_connections"] = 1 });
                 await socket.RunAsync(CancellationToken.None);
@@ -186,7 +186,7 @@ public sealed record SlackCall(string Method, string Authorization, JsonObject B
 }
 
 /// <summary>The test's end of a Socket Mode connection: push envelopes, read what the bot sends back.</summary>
-public sealed class FakeSocket(WebSocket ws)
+public sealed class FakeSocket(WebSocket ws, Action dropConnection)
 {
     private readonly ConcurrentQueue<JsonObject> _received = new();
 
@@ -221,5 +221,10 @@ public sealed class FakeSocket(WebSocket ws)
         Closed = true;
     }
 
-    public void Abort() => ws.Abort();
+    /// <summary>Drops the connection without a close handshake, as a network failure would.</summary>
+    public void Abort()
+    {
+        ws.Abort();
+        dropConnection();
+    }
 }
