@@ -25,7 +25,6 @@ public static class StorageServiceCollectionExtensions
         {
             services.AddPostgresEventStore(postgresConnectionString);
             Forward<PostgresEventStore>(services);
-            services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         return services;
     }

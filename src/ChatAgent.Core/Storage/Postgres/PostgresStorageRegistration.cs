@@ -1,3 +1,4 @@
+using ChatAgent.Core.Chat;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -11,6 +12,7 @@ internal static class PostgresStorageRegistration
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 }
