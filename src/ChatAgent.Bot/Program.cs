@@ -4,12 +4,14 @@ using ChatAgent.Bot.Hosting;
 using ChatAgent.Bot.WebChat;
 using ChatAgent.Bot.Webhooks;
 using ChatAgent.Bot.Observability;
+using ChatAgent.Bot.Slack;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatAgentCore();
 builder.AddChatAgentJobs();
 builder.AddWebChat();
-builder.AddObservability();
+builder.AddSlack();
+builder.AddObservability(); // last: it decorates what the lines above registered
 
 var app = builder.Build();
 if (app.RunCommand(args)) return;
@@ -23,6 +25,7 @@ app.MapWebChat();
 app.MapWebhooks();
 app.MapAuditApi();
 app.MapObservability();
+app.MapSlack();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

@@ -317,6 +317,10 @@ public sealed class AgentLoop(
     {
         public ThreadState State { get; private set; } = state;
 
+        /// <remarks>
+        /// The outbox records delivery receipts (<c>message_posted</c>) while the thread runs; they change nothing the
+        /// step decided on, so the step's events are appended after them. Any other concurrent event is a conflict.
+        /// </remarks>
         public async Task AppendAsync(CancellationToken ct, params (ThreadEvent Event, Actor Actor)[] events)
         {
             var now = time.GetUtcNow();

@@ -1,4 +1,5 @@
 using ChatAgent.Core.Audit;
+using ChatAgent.Core.Chat;
 using ChatAgent.Core.Storage.InMemory;
 using ChatAgent.Core.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ namespace ChatAgent.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/> and <see cref="IAuditStore"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/> and <see cref="IAuditStore"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -20,6 +21,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton<InMemoryEventStore>();
             Forward<InMemoryEventStore>(services);
             services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryEventStore>());
+            services.AddSingleton<IConversationIndex, InMemoryConversationIndex>();
         }
         else
         {

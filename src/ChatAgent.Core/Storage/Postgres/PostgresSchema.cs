@@ -49,6 +49,11 @@ public static class PostgresSchema
             thread_id text        NOT NULL,
             at        timestamptz NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS conversation_refs (
+            ref       text        PRIMARY KEY,
+            thread_id text        NOT NULL,
+            at        timestamptz NOT NULL
+        );
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using ChatAgent.Core.Chat;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -15,6 +16,7 @@ internal static class PostgresStorageRegistration
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 }

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using ChatAgent.Core.Agents;
+using ChatAgent.Core.Approvals;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Threads;
+
+namespace ChatAgent.Bot.Slack;
+
+/// <summary>
+/// Renders Core's neutral outbox messages into Block Kit, from the thread's live state: an approval card shows what,
+/// the tool, its exact parameters, why, who asked, the expiry and the votes, with buttons while it is pending and
+/// the decision once settled; a stuck card offers Retry and Abort while the thread is stuck.
+/// </summary>
+public sealed class SlackCards(IAgentCatalog catalog)
+{
+    /// <param name="requested">The approval's request event, for a card whose approval is settled (state keeps only the outcome).</param>
+    public (string Text, IReadOnlyList<SlackBlock> Blocks) Render(ThreadState thread, ChatMessage message, ApprovalRequested? requested = null) => message.Kind switch
+    {
+        "approval" => Approval(thread, message, requested),
+        "stuck" => Stuck(thread, message),
+        "question" => Question(thread, message),
+        "final" => Simple(message.Text, $"{thread.Agent} · {thread.Id} · {thread.Status.WireName()}"),
+        "status" => Simple(message.Text, $"thread {thread.Id}"),
+        _ => Simple(message.Text, null),
+    };
+
+    /// <summary>The approval card of one approval (also used by <c>/agent pending</c>).</summary>
+    public (string Text, IReadOnlyList<SlackBlock> Blocks) Approval(ThreadState thread, ChatMessage message, ApprovalRequested? requested = null)
+    {
+        var id = message.ApprovalId ?? "";
+        var pending = thread.FindPendingApproval(id);
+        var settled = thread.FindSettledApproval(id);
+        var request = pending is not null
+            ? new RequestView(pending.Tool, pending.Parameters, pending.Reason, pending.RequestedBy, pending.ExpiresAt)
+            : requested is not null && requested.ApprovalId == id
+                ? new RequestView(requested.Tool, requested.Parameters, requested.Reason, requested.RequestedBy, requested.ExpiresAt)
+                : null;
+        if (request is null && settled is null) return Simple(message.Text, $"thread {thread.Id}");
+
+        var tool = request?.Tool ?? settled!.Tool;
+        var blocks = new List<SlackBlock>
+        {
+            new HeaderBlock(SlackText.Plain((pending is null ? "Approval: " : "Approval needed: ") + tool, BlockKitLimits.HeaderText)),
+        };
+        var what = catalog.FindTool(tool)?.Description ?? message.Text;
+        var lines = new List<string> { $"*What:* {Escape(what)}", $"*Tool:* `{tool}`" };
+        if (request is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(request.Reason)) lines.Add($"*Why:* {Escape(request.Reason)}");
+            lines.Add($"*Asked by:* {SlackUsers.Mention(request.RequestedBy)} for thread `{thread.Id}` ({thread.Agent})");
+            lines.Add($"*Expires:* {SlackUsers.Date(request.ExpiresAt)}");
+        }
+        blocks.Add(new SectionBlock(SlackText.Markdown(string.Join("\n", lines))));
+        if (request is not null)
+            blocks.Add(new SectionBlock(SlackText.Markdown("*Parameters:*\n```" + Clip(Pretty(request.Parameters), BlockKitLimits.Text - 30) + "```")));
+
+        if (pending is not null && !thread.IsEnded)
+        {
+            var notes = new List<SlackText>
+            {
+                SlackText.Markdown($"Approvers: {Escape(ApproverDirectory.Describe(pending))} · needs {pending.Policy.Quorum}"),
+            };
+            if (pending.Votes.Count > 0)
+                notes.Add(SlackText.Markdown("Votes: " + string.Join(", ", pending.Votes.Select(v => $"{(v.Granted ? "✅" : "❌")} {SlackUsers.Mention(v.By, v.ByName)}"))));
+            if (pending.EscalatedTo is { Count: > 0 } to) notes.Add(SlackText.Markdown($"⏫ Escalated to {Escape(string.Join(", ", to))}"));
+            else if (pending.Reminded) notes.Add(SlackText.Markdown("⏰ Reminder: still waiting for a decision"));
+            blocks.Add(new ContextBlock(notes));
+            blocks.Add(new ActionsBlock(Buttons(thread.Id, pending)) { BlockId = "approval:" + pending.Id });
+        }
+        else if (settled is not null)
+        {
+            blocks.Add(new SectionBlock(SlackText.Markdown(Outcome(settled))));
+        }
+        else
+        {
+            blocks.Add(new ContextBlock([SlackText.Markdown($"No longer pending: the thread has {thread.Status.WireName()}.")]));
+        }
+        return (Clip(message.Text, BlockKitLimits.Text), blocks);
+    }
+
+    private static List<SlackElement> Buttons(string threadId, PendingApproval pending)
+    {
+        var value = SlackActions.ApprovalValue(threadId, pending.Id);
+        var confirm = pending.Policy.Confirm
+            ? new ConfirmDialog(SlackText.Plain("Are you sure?", 100), SlackText.Markdown(Clip($"Run `{pending.Tool}` with these parameters:\n```{Pretty(pending.Parameters)}```", 300)),
+                SlackText.Plain("Approve", 30), SlackText.Plain("Cancel", 30), "primary")
+            : null;
+        return
+        [
+            new ButtonElement(SlackText.Plain("Approve", BlockKitLimits.ButtonText), value, "primary", confirm) { ActionId = SlackActions.Approve },
+            new ButtonElement(SlackText.Plain("Deny", BlockKitLimits.ButtonText), value, "danger") { ActionId = SlackActions.Deny },
+            new ButtonElement(SlackText.Plain("Approve with comment…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.ApproveWithComment },
+            new ButtonElement(SlackText.Plain("Deny with comment…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.DenyWithComment },
+        ];
+    }
+
+    private static string Outcome(ApprovalOutcome settled)
+    {
+        if (settled.Outcome == ApprovalOutcome.Expired) return $"⌛ *Expired* {SlackUsers.Date(settled.At)}: nothing was run.";
+        var vote = settled.DecidingVote;
+        var who = vote is null ? "someone" : SlackUsers.Mention(vote.By, vote.ByName);
+        var icon = settled.Outcome == ApprovalOutcome.Granted ? "✅ *Approved*" : "❌ *Denied*";
+        var line = $"{icon} by {who} {SlackUsers.Date(settled.At)}";
+        return vote?.Comment is { } comment ? $"{line}\n> {Escape(comment)}" : line;
+    }
+
+    private (string, IReadOnlyList<SlackBlock>) Stuck(ThreadState thread, ChatMessage message)
+    {
+        var blocks = new List<SlackBlock>
+        {
+            new SectionBlock(SlackText.Markdown($"⚠️ *{Escape(thread.Agent)} is stuck* (thread `{thread.Id}`)\n{Escape(message.Text)}")),
+        };
+        if (thread.Status == ThreadStatus.Paused && thread.Escalated)
+        {
+            if (!string.IsNullOrWhiteSpace(thread.PausedDetail) && !message.Text.Contains(thread.PausedDetail, StringComparison.Ordinal))
+                blocks.Add(new SectionBlock(SlackText.Markdown("```" + Clip(thread.PausedDetail, BlockKitLimits.Text - 10) + "```")));
+            blocks.Add(new ActionsBlock(
+            [
+                new ButtonElement(SlackText.Plain("Retry"), thread.Id, "primary") { ActionId = SlackActions.Retry },
+                new ButtonElement(SlackText.Plain("Retry with a hint…"), thread.Id) { ActionId = SlackActions.RetryWithHint },
+                new ButtonElement(SlackText.Plain("Abort"), thread.Id, "danger",
+                    new ConfirmDialog(SlackText.Plain("Abort this thread?"), SlackText.Plain("It ends for good; nothing more will run."), SlackText.Plain("Abort"), SlackText.Plain("Cancel"), "danger"))
+                    { ActionId = SlackActions.Abort },
+            ]) { BlockId = "stuck:" + thread.Id });
+        }
+        return (Clip(message.Text, BlockKitLimits.Text), blocks);
+    }
+
+    private static (string, IReadOnlyList<SlackBlock>) Question(ThreadState thread, ChatMessage message)
+    {
+        var blocks = new List<SlackBlock> { new SectionBlock(SlackText.Markdown("❓ " + Escape(message.Text))) };
+        if (thread.PendingQuestion is { } q && q.Id == message.RequestId)
+            blocks.Add(new ContextBlock([SlackText.Markdown($"Reply in this thread to answer (thread `{thread.Id}`).")]));
+        return (Clip(message.Text, BlockKitLimits.Text), blocks);
+    }
+
+    private static (string, IReadOnlyList<SlackBlock>) Simple(string text, string? context)
+    {
+        var blocks = new List<SlackBlock> { new SectionBlock(SlackText.Markdown(Escape(text))) };
+        if (context is not null) blocks.Add(new ContextBlock([SlackText.Markdown(context)]));
+        return (Clip(text, BlockKitLimits.Text), blocks);
+    }
+
+    private sealed record RequestView(string Tool, JsonElement Parameters, string? Reason, string RequestedBy, DateTimeOffset ExpiresAt);
+
+    private static string Pretty(JsonElement parameters) =>
+        parameters.ValueKind == JsonValueKind.Undefined ? "{}" : JsonSerializer.Serialize(parameters, PrettyOptions);
+
+    private static readonly JsonSerializerOptions PrettyOptions = new() { WriteIndented = true };
+
+    /// <summary>mrkdwn control characters, as Slack asks: only &amp;, &lt; and &gt;.</summary>
+    public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    private static string Clip(string text, int max) => BlockKitLimits.Clip(text, max);
+}

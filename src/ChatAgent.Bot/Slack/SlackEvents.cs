@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+using ChatAgent.Core.Chat;
+using ChatAgent.Core.Runtime;
+
+namespace ChatAgent.Bot.Slack;
+
+/// <summary>
+/// The Events API: <c>app_mention</c> and direct messages launch a thread, or — as a reply in the Slack thread of
+/// a ChatAgent thread that waits for an answer — answer its question. Deliveries are deduplicated durably by
+/// <c>event_id</c> (the launch's delivery key; an answer only lands while the question is pending), so Slack's
+/// retries, which may be the only copy that arrives, are processed like any delivery. Bot messages are ignored.
+/// </summary>
+public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService threads, IConversationIndex index, SlackApiClient api, ILogger<SlackEvents> log)
+{
+    public async Task<object?> HandleAsync(EventEnvelope envelope, CancellationToken ct)
+    {
+        if (envelope.Type == "url_verification") return new Dictionary<string, string?> { ["challenge"] = envelope.Challenge };
+        if (envelope.Type != "event_callback" || envelope.Event is not { } e || envelope.EventId is null) return null;
+        var relevant = e.Type == "app_mention" || (e.Type == "message" && e.ChannelType == "im");
+        if (!relevant || e.BotId is not null || e.Subtype is not null || e.User is null || e.Channel is null || e.Ts is null) return null;
+
+        var text = MentionRegex().Replace(e.Text ?? "", "").Trim();
+        var actor = SlackUsers.Actor(e.User, null);
+        if (e.ThreadTs is { } threadTs && threadTs != e.Ts
+            && await index.FindAsync(SlackChatSurface.ConversationRef(e.Channel, threadTs), ct) is { } threadId)
+        {
+            var state = await threads.GetStateAsync(threadId, null, ct);
+            if (state?.PendingQuestion is not null)
+            {
+                var answered = await threads.AnswerAsync(threadId, actor, text, state.PendingQuestion.Id, ct);
+                if (!answered.Accepted) log.LogInformation("Slack reply on {ThreadId} not taken as an answer: {Code}", threadId, answered.Code);
+                return null;
+            }
+        }
+
+        var threadRef = e.ThreadTs ?? e.Ts;
+        var context = new SlackCommandRouter.Context(e.Channel, threadRef, "slack:event:" + envelope.EventId, "@ChatAgent");
+        var reply = await router.RouteAsync(text, actor, context, ct);
+        if (reply.ThreadId is { } launched)
+        {
+            await index.LinkAsync(SlackChatSurface.ConversationRef(e.Channel, threadRef), launched, ct);
+            return null; // the thread's own status message says it started
+        }
+        await api.PostEphemeralAsync(e.Channel, e.User, reply.Text, reply.Blocks, ct);
+        return null;
+    }
+
+    [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>")]
+    private static partial Regex MentionRegex();
+}
