@@ -72,7 +72,7 @@ public static class ThreadReducer
             {
                 PendingApprovals = s.PendingApprovals.Add(new PendingApproval(
                     x.ApprovalId, x.ToolCallId, x.Tool, x.Parameters, x.ParametersHash, x.Reason, x.RequestedBy,
-                    x.Policy, e.At, x.ExpiresAt, [])),
+                    x.Policy, e.At, x.ExpiresAt, [], Checks: [.. s.Checks.Where(c => c.ToolCallId == x.ToolCallId)])),
                 AwaitingCalls = s.AwaitingCalls.Add(new DecidedCall(x.ToolCallId, x.Tool, x.Parameters, x.ParametersHash, x.ApprovalId)),
                 Status = ThreadStatus.AwaitingHuman,
             },
@@ -113,6 +113,8 @@ public static class ThreadReducer
                 : s,
             ThreadCompleted x => s with { Status = ThreadStatus.Completed, Summary = x.Summary, PendingQuestion = null },
             ThreadFailed x => s with { Status = ThreadStatus.Failed, FailureReason = x.Reason, Summary = x.Detail ?? x.Reason },
+            CheckPassed x => s with { Checks = s.Checks.Add(new CheckOutcome(x.ToolCallId, x.Tool, x.Phase, x.Check, true, null, e.At)) },
+            CheckFailed x => s with { Checks = s.Checks.Add(new CheckOutcome(x.ToolCallId, x.Tool, x.Phase, x.Check, false, x.Message, e.At)) },
             _ => throw new InvalidOperationException($"No reducer arm for event type {e.Data.GetType().Name}"),
         };
     }

@@ -47,6 +47,9 @@ public sealed record ThreadState
     public ToolCallState? LastToolCall { get; init; }
     public ImmutableList<CompletedCall> Results { get; init; } = [];
 
+    /// <summary>Every precondition and verification outcome, in order.</summary>
+    public ImmutableList<CheckOutcome> Checks { get; init; } = [];
+
     /// <summary>Outbox entries by message key, with their platform references once delivered.</summary>
     public ImmutableSortedDictionary<string, ChatMessage> Messages { get; init; } = ImmutableSortedDictionary<string, ChatMessage>.Empty;
 

@@ -39,5 +39,7 @@ internal static class EventSamples
         ("message_posted", new MessagePosted("approval:appr-1", "slack", "C123/1700000000.000200", 16)),
         ("thread_completed", new ThreadCompleted("deployed api 1.4.2 to production", Json("""{"version":"1.4.2"}"""))),
         ("thread_failed", new ThreadFailed("aborted", "aborted by slack:U1")),
+        ("check_passed", new CheckPassed("call-2", "deploy_to_production", "precondition", "staging runs 1.4.2", Json("""{"healthy":true,"version":"1.4.2"}"""))),
+        ("check_failed", new CheckFailed("call-3", "deploy_to_staging", "verify", "health check", "expected healthy = true, got false", "{\"healthy\":false}")),
     ];
 }
