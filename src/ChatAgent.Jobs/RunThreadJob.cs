@@ -22,7 +22,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "run" });
         for (var round = 0; round < MaxRounds; round++)
         {
-            await using (var handle = await locks.TryAcquireAsync(threadId, cancellationToken))
+            await using (var handle = await AcquireAsync(threadId, cancellationToken))
             {
                 if (handle is null)
                 {
@@ -36,6 +36,24 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
             // An approval or resume appended while this run was finishing found the lock taken and stopped: look again.
             var after = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, cancellationToken));
             if (after.Status != ThreadStatus.Running) return;
+        }
+    }
+
+    /// <summary>How long a run waits for a run in progress to finish before leaving the thread to it.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
+
+    /// <remarks>
+    /// The holder's re-check above only looks again when the thread is running; a workflow woken by its child while
+    /// waiting (awaiting_human) would be missed, so wait briefly for the lock instead of giving up at once.
+    /// </remarks>
+    private async Task<IAsyncDisposable?> AcquireAsync(string threadId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            if (await locks.TryAcquireAsync(threadId, cancellationToken) is { } handle) return handle;
+            if (DateTime.UtcNow >= deadline) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
         }
     }
 }

@@ -16,7 +16,11 @@ public sealed record AgentDefinition(
     CommandGrammar Command,
     AgentTriggers Triggers,
     IReadOnlyList<PlanStep> Plan,
-    string SourceFile);
+    string SourceFile)
+{
+    /// <summary>Set when this launchable "agent" is a workflow: the loop runs it with the workflow runner, not a planner.</summary>
+    public Workflows.WorkflowDefinition? Workflow { get; init; }
+}
 
 /// <summary>What can launch an agent besides the REST API and the web chat.</summary>
 public sealed record AgentTriggers(

@@ -59,7 +59,7 @@ internal static partial class AgentFileLoader
         return null;
     }
 
-    private static AgentTriggers LoadTriggers(string agent, string file, YamlNode node, ConfigProblems problems)
+    internal static AgentTriggers LoadTriggers(string agent, string file, YamlNode node, ConfigProblems problems)
     {
         if (node is not YamlMappingNode map)
         {

@@ -24,7 +24,8 @@ public sealed class AgentLoop(
     IThreadScheduler scheduler,
     TimeProvider time,
     IIdGenerator ids,
-    ILogger<AgentLoop> log)
+    ILogger<AgentLoop> log,
+    WorkflowLoop? workflows = null)
 {
     /// <summary>The third consecutive error pauses the thread and escalates to a human (factor 9).</summary>
     public const int ErrorThreshold = 3;
@@ -48,6 +49,9 @@ public sealed class AgentLoop(
             if (!outcome.Continue)
             {
                 if (pending) await scheduler.ScheduleDeliveryAsync(threadId, ct);
+                // A workflow's child that waits, pauses or ends wakes its workflow (factor 10).
+                if (outcome.State.ParentThreadId is { } parent && outcome.State.Status != ThreadStatus.Running)
+                    await scheduler.ScheduleRunAsync(parent, ct);
                 return outcome.State;
             }
             if (pending && time.GetUtcNow() - lastScheduled >= DeliveryInterval)
@@ -68,6 +72,13 @@ public sealed class AgentLoop(
         var events = await store.ReadAsync(threadId, 0, ct);
         if (events.Count == 0) throw new InvalidOperationException($"Thread {threadId} does not exist");
         var state = ThreadReducer.Replay(events);
+        if (workflows is not null && catalog.FindAgent(state.Agent)?.Workflow is { } workflow)
+        {
+            // A workflow "waits" while a child waits, yet must still see its children move on.
+            if (state.Status is not (ThreadStatus.Running or ThreadStatus.AwaitingHuman)) return new StepOutcome(state, false);
+            var ran = await workflows.RunAsync(workflow, threadId, ct);
+            return ran with { QueuedMessages = false };
+        }
         if (state.Status != ThreadStatus.Running) return new StepOutcome(state, false);
 
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Agent"] = state.Agent, ["Step"] = state.Step });

@@ -25,7 +25,7 @@ internal sealed class LoopHarness : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddChatAgentStorage(null);
-        services.AddChatAgentTools(o => { o.Path = RepositoryPaths.Agents; o.DataDir = _data.Path; });
+        services.AddChatAgentTools(o => { o.Path = RepositoryPaths.Agents; o.DataDir = _data.Path; o.WorkflowsPath = RepositoryPaths.Workflows; });
         services.AddSingleton<IThreadScheduler>(Scheduler);
         services.AddChatAgentCore();
         _provider = services.BuildServiceProvider();
@@ -56,6 +56,23 @@ internal sealed class LoopHarness : IDisposable
     public async Task<IReadOnlyList<StoredEvent>> EventsAsync(string threadId) => await Store.ReadAsync(threadId, 0);
 
     public async Task<ThreadState> StateAsync(string threadId) => ThreadReducer.Replay(await EventsAsync(threadId));
+
+    /// <summary>Runs every scheduled thread (what the jobs would do) until nothing is scheduled any more.</summary>
+    public async Task DrainAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            string next;
+            lock (Scheduler.Runs)
+            {
+                if (Scheduler.Runs.Count == 0) return;
+                next = Scheduler.Runs[0];
+                Scheduler.Runs.RemoveAt(0);
+            }
+            await Loop.RunAsync(next);
+        }
+        throw new InvalidOperationException("Runs kept being scheduled: the threads do not settle.");
+    }
 
     public string[] ReleaseLog() =>
         File.Exists(Path.Combine(DataDir, "releases.log")) ? File.ReadAllLines(Path.Combine(DataDir, "releases.log")) : [];
