@@ -59,7 +59,7 @@ public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Rel
             var reliabilityText = measured.Count == 0
                 ? "Reliability: no finished threads yet."
                 : "Reliability (observed completion vs. estimated end-to-end): "
-                  + string.Join(", ", measured.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.Agent} {a.ObservedCompletion:P0} vs {a.EstimatedEndToEnd:P0}"))) + ".";
+                  + string.Join(", ", measured.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.Agent} {a.ObservedCompletion * 100:0}% vs {a.EstimatedEndToEnd * 100:0}%"))) + ".";
             result["reliability"] = new Dictionary<string, object>
             {
                 ["text"] = reliabilityText,

@@ -66,8 +66,12 @@ public sealed class WorkflowLoopTests
         Assert.StartsWith("api was not released to production (denied)", state.Summary);
     }
 
+    /// <summary>
+    /// Exercise 1's success criteria, for a workflow: its state (children, what it waits for) is never stored apart from
+    /// its own events; replaying the same events gives identical state; replaying a prefix travels back in time.
+    /// </summary>
     [Fact]
-    public async Task WorkflowState_TimeTravels_ThroughItsChildEvents()
+    public async Task Exercise1_WorkflowState_ComesOnlyFromItsEvents_ReplaysIdentically_AndTimeTravels()
     {
         using var h = new LoopHarness();
         var id = await h.LaunchAsync("release", "api");
@@ -79,6 +83,11 @@ public sealed class WorkflowLoopTests
 
         Assert.Equal(["staging"], atFirstChild.Children.Keys);
         Assert.Equal(ThreadStatus.Running, atFirstChild.Status);
+        var now = ThreadReducer.Replay(events);
+        Assert.Equal(ThreadStatus.AwaitingHuman, now.Status);
+        Assert.Equal("deploy_to_production", Assert.Single(now.ChildApprovals).Tool);
+        // Replaying the workflow's own stream (no child stream read) gives what it waits for.
+        Assert.Equal(now.Children["production"].ThreadId, now.ChildApprovals[0].ChildThreadId);
         Assert.Equal(ChatAgent.TestSupport.StateJson.Of(ThreadReducer.Replay(events)), ChatAgent.TestSupport.StateJson.Of(ThreadReducer.Replay(events)));
     }
 
