@@ -31,7 +31,7 @@ internal sealed class LoopHarness : IDisposable
         _provider = services.BuildServiceProvider();
     }
 
-    public RecordingScheduler Scheduler { get; } = new();
+    public HarnessScheduler Scheduler { get; } = new();
 
     public string DataDir => _data.Path;
 
@@ -85,7 +85,7 @@ internal sealed class LoopHarness : IDisposable
 }
 
 /// <summary>Records the runs and deliveries Core asked for; runs nothing by itself.</summary>
-internal sealed class RecordingScheduler : IThreadScheduler
+internal sealed class HarnessScheduler : IThreadScheduler
 {
     public List<string> Runs { get; } = [];
 
