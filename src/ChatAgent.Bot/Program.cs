@@ -17,7 +17,7 @@ app.MapOperations();
 app.MapThreadsApi();
 app.MapWebChat();
 app.MapWebhooks();
-app.MapReliabilityApi();
+app.MapMeasuredReliabilityApi();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

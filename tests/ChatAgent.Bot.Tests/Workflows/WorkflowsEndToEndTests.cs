@@ -68,7 +68,7 @@ public sealed class WorkflowsEndToEndTests
         Assert.Equal(3, parentEvents!.Count(e => e.GetProperty("type").GetString() == "child_finished"));
 
         // Measured reliability after the run: every tool of the release succeeded, and the workflow completed once.
-        var report = await second.Client.GetFromJsonAsync<JsonElement>("/api/reliability");
+        var report = await second.Client.GetFromJsonAsync<JsonElement>("/api/reliability/measured");
         var deploy = Row(report, "tools", "tool", "deploy_to_production");
         Assert.Equal((1, 1, 1.0), (deploy.GetProperty("executed").GetInt32(), deploy.GetProperty("succeeded").GetInt32(), deploy.GetProperty("successRate").GetDouble()));
         var release = Row(report, "agents", "agent", "release");
@@ -93,7 +93,7 @@ public sealed class WorkflowsEndToEndTests
         Assert.All(children.EnumerateObject(), c => Assert.Equal("completed", c.Value.GetProperty("status").GetString()));
         Assert.Equal("spring 5 5 4 1", children.GetProperty("report").GetProperty("input").GetString());
 
-        var report = await host.Client.GetFromJsonAsync<JsonElement>("/api/reliability");
+        var report = await host.Client.GetFromJsonAsync<JsonElement>("/api/reliability/measured");
         var campaign = Row(report, "agents", "agent", "email-campaign");
         Assert.Equal((4, 1.0, 1.0), (campaign.GetProperty("steps").GetInt32(), campaign.GetProperty("observedCompletion").GetDouble(), campaign.GetProperty("estimatedEndToEnd").GetDouble()));
         var send = Row(report, "tools", "tool", "send_batches");
