@@ -26,6 +26,7 @@ app.MapWebhooks();
 app.MapAuditApi();
 app.MapObservability();
 app.MapSlack();
+app.MapMeasuredReliabilityApi();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

@@ -53,7 +53,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
     {
         for (var round = 0; round < MaxRounds; round++)
         {
-            await using (var handle = await locks.TryAcquireAsync(threadId, cancellationToken))
+            await using (var handle = await AcquireAsync(threadId, cancellationToken))
             {
                 if (handle is null)
                 {
@@ -97,6 +97,24 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
             {
                 // Someone appended meanwhile; decide again on the new state.
             }
+        }
+    }
+
+    /// <summary>How long a run waits for a run in progress to finish before leaving the thread to it.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
+
+    /// <remarks>
+    /// The holder's re-check above only looks again when the thread is running; a workflow woken by its child while
+    /// waiting (awaiting_human) would be missed, so wait briefly for the lock instead of giving up at once.
+    /// </remarks>
+    private async Task<IAsyncDisposable?> AcquireAsync(string threadId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            if (await locks.TryAcquireAsync(threadId, cancellationToken) is { } handle) return handle;
+            if (DateTime.UtcNow >= deadline) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
         }
     }
 }

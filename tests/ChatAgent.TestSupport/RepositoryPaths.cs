@@ -8,6 +8,9 @@ public static class RepositoryPaths
     /// <summary>The shipped <c>agents/</c> folder.</summary>
     public static string Agents => Path.Combine(Root, "agents");
 
+    /// <summary>The shipped <c>workflows/</c> folder.</summary>
+    public static string Workflows => Path.Combine(Root, "workflows");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

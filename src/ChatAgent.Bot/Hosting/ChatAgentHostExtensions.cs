@@ -30,6 +30,7 @@ public static class ChatAgentHostExtensions
         {
             o.Path = agentsPath;
             o.DataDir = NullIfEmpty(config["Agents:DataDir"]);
+            o.WorkflowsPath = WorkflowsPathResolver.Resolve(config["Workflows:Path"], agentsPath);
         });
         builder.Services.Configure<ToolSecretsOptions>(config.GetSection(ToolSecretsOptions.Section));
         builder.Services.AddOptions<ApprovalOptions>().BindConfiguration("Approvals");

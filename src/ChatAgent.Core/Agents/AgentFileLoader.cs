@@ -12,7 +12,7 @@ internal static partial class AgentFileLoader
     private static readonly string[] TriggerKeys = ["slash", "webhooks", "cron"];
     private static readonly string[] WebhookKeys = ["name", "input", "when"];
     private static readonly string[] CronKeys = ["schedule", "time_zone", "input", "channel"];
-    private static readonly string[] StepKeys = ["tool", "parameters", "when", "reason"];
+    private static readonly string[] StepKeys = ["tool", "parameters", "when", "reason", "ask_if", "question", "answer_sets"];
 
     public static AgentDefinition? Load(string agentsPath, string path, IReadOnlySet<string> tools, ConfigProblems problems)
     {
@@ -59,7 +59,7 @@ internal static partial class AgentFileLoader
         return null;
     }
 
-    private static AgentTriggers LoadTriggers(string agent, string file, YamlNode node, ConfigProblems problems)
+    internal static AgentTriggers LoadTriggers(string agent, string file, YamlNode node, ConfigProblems problems)
     {
         if (node is not YamlMappingNode map)
         {
@@ -116,10 +116,49 @@ internal static partial class AgentFileLoader
             {
                 if (CheckPlaceholder(placeholder, agentTools, command) is { } error) problems.Add(file, item, error);
             }
+            var (askIf, question, answerSets) = LoadAsk(file, item, s, agentTools, command, problems);
             steps.Add(new PlanStep(tool, JsonSerializer.SerializeToElement(parameters ?? new System.Text.Json.Nodes.JsonObject()), when,
-                YamlNodes.String(s, "reason", file, problems)));
+                YamlNodes.String(s, "reason", file, problems)) { AskIf = askIf, Question = question, AnswerSets = answerSets });
         }
         return steps;
+    }
+
+    /// <summary><c>ask_if: {"{{args.env}}": {not_in: [staging, production]}}</c> or <c>{"{{args.version}}": ""}</c>, with <c>question</c>.</summary>
+    private static (List<AskCondition>, string?, string?) LoadAsk(
+        string file, YamlMappingNode item, Dictionary<string, YamlNode> s, HashSet<string> agentTools, CommandGrammar command, ConfigProblems problems)
+    {
+        var conditions = new List<AskCondition>();
+        var question = YamlNodes.String(s, "question", file, problems);
+        var answerSets = YamlNodes.String(s, "answer_sets", file, problems);
+        if (!s.TryGetValue("ask_if", out var node))
+        {
+            if (question is not null || answerSets is not null) problems.Add(file, item, "'question' and 'answer_sets' need 'ask_if'");
+            return (conditions, null, null);
+        }
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(file, node, "'ask_if' must map a template to a value or to {not_in: [...]}");
+            return (conditions, null, null);
+        }
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var template = YamlNodes.Scalar(keyNode) ?? "";
+            if (valueNode is YamlMappingNode notIn && YamlNodes.ToJson(notIn) is System.Text.Json.Nodes.JsonObject { Count: 1 } o && o["not_in"] is System.Text.Json.Nodes.JsonArray list)
+                conditions.Add(new AskCondition(template, null, [.. list.Select(v => v?.ToString() ?? "")]));
+            else if (YamlNodes.Scalar(valueNode) is { } equals)
+                conditions.Add(new AskCondition(template, equals, null));
+            else
+                problems.Add(file, valueNode, $"ask_if '{template}' must be a value or {{not_in: [...]}}");
+        }
+        if (question is null) problems.Add(file, item, "a step with 'ask_if' needs the 'question' to ask");
+        if (!agentTools.Contains(BuiltinTools.AskHuman)) problems.Add(file, item, "a step with 'ask_if' needs 'ask_human' in the agent's tools");
+        if (answerSets is not null && !command.Names.Contains(answerSets))
+            problems.Add(file, s["answer_sets"], $"answer_sets '{answerSets}' names no argument of the command grammar '{command.Pattern}'");
+        foreach (var placeholder in conditions.Select(c => c.Template).Append(question ?? "").SelectMany(TemplateRenderer.Placeholders))
+        {
+            if (CheckPlaceholder(placeholder, agentTools, command) is { } error) problems.Add(file, item, error);
+        }
+        return (conditions, question, answerSets);
     }
 
     private static string? CheckPlaceholder(string placeholder, HashSet<string> agentTools, CommandGrammar command)

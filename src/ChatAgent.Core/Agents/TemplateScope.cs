@@ -18,6 +18,15 @@ public sealed record TemplateScope(
 {
     public static readonly IReadOnlyList<string> Roots = ["input", "args", "results", "payload", "thread", "agent"];
 
+    /// <summary>The checked call's parameters (<c>params.*</c>), in a tool check.</summary>
+    public JsonElement? CallParameters { get; init; }
+
+    /// <summary>The checked call's result (<c>result.*</c>), in a <c>verify</c> check.</summary>
+    public JsonElement? CallResult { get; init; }
+
+    /// <summary>A workflow's finished and running steps by id (<c>steps.*</c>).</summary>
+    public JsonElement? Steps { get; init; }
+
     public static TemplateScope From(ThreadState thread, JsonElement? payload = null) =>
         new(thread.Input, thread.Arguments, thread.Results, payload, thread.Id, thread.Agent);
 
@@ -48,6 +57,12 @@ public sealed record TemplateScope(
                 return latest is not null && TryWalk(latest.Result, parts.AsSpan(2), out value);
             case "payload" when Payload is { } payload:
                 return TryWalk(payload, parts.AsSpan(1), out value);
+            case "params" when CallParameters is { } callParameters:
+                return TryWalk(callParameters, parts.AsSpan(1), out value);
+            case "result" when CallResult is { } callResult:
+                return TryWalk(callResult, parts.AsSpan(1), out value);
+            case "steps" when Steps is { } steps:
+                return TryWalk(steps, parts.AsSpan(1), out value);
             default:
                 return false;
         }

@@ -26,6 +26,11 @@ namespace ChatAgent.Core.Events;
 [JsonDerivedType(typeof(MessagePosted), "message_posted")]
 [JsonDerivedType(typeof(ThreadCompleted), "thread_completed")]
 [JsonDerivedType(typeof(ThreadFailed), "thread_failed")]
+[JsonDerivedType(typeof(CheckPassed), "check_passed")]
+[JsonDerivedType(typeof(CheckFailed), "check_failed")]
+[JsonDerivedType(typeof(ChildStarted), "child_started")]
+[JsonDerivedType(typeof(ChildUpdated), "child_updated")]
+[JsonDerivedType(typeof(ChildFinished), "child_finished")]
 public abstract record ThreadEvent
 {
     /// <summary>The wire name of this event type (the JSON <c>type</c> discriminator).</summary>

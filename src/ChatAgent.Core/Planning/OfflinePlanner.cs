@@ -28,11 +28,29 @@ public sealed class OfflinePlanner : IPlanner
 
         var scope = TemplateScope.From(state);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The k-th question the plan asks is answered by the k-th ask_human result: replaying the same answers
+        // walks the same path, so the planner stays a function of the state.
+        var answers = state.Results.Where(r => r.Tool == BuiltinTools.AskHuman).Select(AnswerText).ToList();
+        var asked = 0;
         foreach (var step in agent.Plan)
         {
             if (!Applies(step, scope)) continue;
             var occurrence = seen[step.Tool] = seen.GetValueOrDefault(step.Tool) + 1;
             var done = state.Results.Count(r => r.Tool == step.Tool);
+            if (step.AskIf.Count > 0 && Ambiguous(step, scope))
+            {
+                if (asked < answers.Count)
+                {
+                    if (step.AnswerSets is { } name)
+                        scope = scope with { Arguments = new Dictionary<string, string>(scope.Arguments) { [name] = answers[asked].Trim() } };
+                    asked++;
+                    if (!Applies(step, scope)) continue;
+                }
+                else if (done < occurrence)
+                {
+                    return Ask(step, scope);
+                }
+            }
             if (done >= occurrence) continue;
 
             JsonElement parameters;
@@ -60,6 +78,29 @@ public sealed class OfflinePlanner : IPlanner
         }
         return true;
     }
+
+    private static bool Ambiguous(PlanStep step, TemplateScope scope) => step.AskIf.Any(c =>
+    {
+        string text;
+        try { text = TemplateRenderer.Render(c.Template, scope).Trim(); }
+        catch (TemplateException) { text = ""; }
+        return c.NotIn is { } allowed
+            ? !allowed.Contains(text, StringComparer.OrdinalIgnoreCase)
+            : string.Equals(text, c.EqualsText?.Trim() ?? "", StringComparison.OrdinalIgnoreCase);
+    });
+
+    private static PlannerDecision Ask(PlanStep step, TemplateScope scope)
+    {
+        string question;
+        try { question = TemplateRenderer.Render(step.Question ?? "", scope); }
+        catch (TemplateException) { question = step.Question ?? ""; }
+        var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["question"] = question });
+        const string reason = "The input is ambiguous: ask before acting.";
+        return PlannerDecision.Call(Raw(BuiltinTools.AskHuman, parameters, reason), BuiltinTools.AskHuman, parameters, reason);
+    }
+
+    private static string AnswerText(CompletedCall answer) =>
+        answer.Result.ValueKind == JsonValueKind.Object && answer.Result.TryGetProperty("answer", out var a) ? a.GetString() ?? "" : "";
 
     private static PlannerDecision Finish(string summary)
     {

@@ -25,12 +25,14 @@ public sealed class AgentLoop(
     IThreadScheduler scheduler,
     TimeProvider time,
     IIdGenerator ids,
-    ILogger<AgentLoop> log)
+    ILogger<AgentLoop> log,
+    WorkflowLoop? workflows = null)
 {
     /// <summary>The third consecutive error pauses the thread and escalates to a human (factor 9).</summary>
     public const int ErrorThreshold = 3;
 
     private readonly Dictionary<string, IToolRunner> _runners = runners.ToDictionary(r => r.Type, StringComparer.OrdinalIgnoreCase);
+    private ToolCheckRunner Checks => new(catalog, _runners);
 
     /// <summary>Runs steps until the thread waits, pauses or ends. Returns the final state.</summary>
     /// <remarks>
@@ -48,6 +50,9 @@ public sealed class AgentLoop(
             if (!outcome.Continue)
             {
                 if (pending) await scheduler.ScheduleDeliveryAsync(threadId, ct);
+                // A workflow's child that waits, pauses or ends wakes its workflow (factor 10).
+                if (outcome.State.ParentThreadId is { } parent && outcome.State.Status != ThreadStatus.Running)
+                    await scheduler.ScheduleRunAsync(parent, ct);
                 return outcome.State;
             }
             if (pending && time.GetUtcNow() - lastScheduled >= DeliveryInterval)
@@ -68,6 +73,13 @@ public sealed class AgentLoop(
         var events = await store.ReadAsync(threadId, 0, ct);
         if (events.Count == 0) throw new InvalidOperationException($"Thread {threadId} does not exist");
         var state = ThreadReducer.Replay(events);
+        if (workflows is not null && catalog.FindAgent(state.Agent)?.Workflow is { } workflow)
+        {
+            // A workflow "waits" while a child waits, yet must still see its children move on.
+            if (state.Status is not (ThreadStatus.Running or ThreadStatus.AwaitingHuman)) return new StepOutcome(state, false);
+            var ran = await workflows.RunAsync(workflow, threadId, ct);
+            return ran with { QueuedMessages = false };
+        }
         if (state.Status != ThreadStatus.Running) return new StepOutcome(state, false);
 
         using var activity = StepTelemetry.Start(state);
@@ -141,14 +153,27 @@ public sealed class AgentLoop(
 
         var hash = ToolCallHash.Compute(tool!.Name, parameters);
         log.LogInformation("Calling {Tool} ({Kind}) as {ToolCallId}", tool.Name, tool.Kind, toolCallId);
+        // Turn 1 (understand): preconditions run before the call and before any approval is asked.
+        var prefix = new List<(ThreadEvent, Actor)> { (decided, Actor.Agent) };
+        if (tool.Preconditions.Count > 0)
+        {
+            var checks = await Checks.RunAsync(ToolCheck.Precondition, tool.Preconditions, state, tool, toolCallId, parameters, null, ct);
+            prefix.AddRange(checks.Events.Select(e => (e, Actor.System)));
+            if (checks.Failure is { } failed)
+            {
+                await AppendErrorAsync(step, ct, [.. prefix], new ErrorOccurred(
+                    $"Precondition of {tool.Name} failed ({failed.Check}): {failed.Message}. It was not run.", failed.Detail, "precondition", toolCallId, tool.Name));
+                return;
+            }
+        }
         switch (tool.Kind)
         {
             case ToolKind.Immediate:
-                await step.AppendAsync(ct, (decided, Actor.Agent), (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent));
+                await step.AppendAsync(ct, [.. prefix, (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent)]);
                 await ExecuteAsync(step, tool, toolCallId, parameters, ct);
                 break;
             case ToolKind.RequiresApproval:
-                await RequestApprovalAsync(step, decided, tool, toolCallId, parameters, hash, decision.Reason, ct);
+                await RequestApprovalAsync(step, prefix, tool, toolCallId, parameters, hash, decision.Reason, ct);
                 break;
             case ToolKind.Human:
                 var question = parameters.TryGetProperty("question", out var q) ? q.GetString() ?? "" : parameters.GetRawText();
@@ -187,18 +212,18 @@ public sealed class AgentLoop(
         return (tool, parameters, null);
     }
 
-    private async Task RequestApprovalAsync(StepWriter step, ModelDecision decided, ToolDefinition tool, string toolCallId, JsonElement parameters, string hash, string? reason, CancellationToken ct)
+    private async Task RequestApprovalAsync(StepWriter step, List<(ThreadEvent, Actor)> prefix, ToolDefinition tool, string toolCallId, JsonElement parameters, string hash, string? reason, CancellationToken ct)
     {
         var state = step.State;
         var policy = tool.Approval ?? ApprovalPolicy.Default;
         var approvalId = ids.NewId("ap");
         var requestedAt = time.GetUtcNow();
         var expiresAt = requestedAt + policy.EffectiveExpiry;
-        await step.AppendAsync(ct,
-            (decided, Actor.Agent),
+        await step.AppendAsync(ct, [
+            .. prefix,
             (new ApprovalRequested(approvalId, toolCallId, tool.Name, parameters, hash, reason, state.RequestedBy, policy, expiresAt), Actor.Agent),
             (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"Approval needed: {tool.Name}", approvalId), Actor.System),
-            Status(state, $"waiting for approval of {tool.Name}"));
+            Status(state, $"waiting for approval of {tool.Name}")]);
         foreach (var at in LadderTimes(policy, requestedAt, expiresAt))
             await scheduler.ScheduleApprovalCheckAsync(state.Id, approvalId, at, ct);
     }
@@ -265,11 +290,25 @@ public sealed class AgentLoop(
             await AppendErrorAsync(step, ct, [], new ErrorOccurred(outcome.Error ?? "The tool failed.", Compact(outcome.Detail), "tool", toolCallId, tool.Name));
             return;
         }
-        var events = new List<(ThreadEvent, Actor)>
+        // Turn 4 (verify): a result counts only once its outcome is confirmed.
+        var events = new List<(ThreadEvent, Actor)>();
+        if (tool.Verify.Count > 0)
         {
+            var checks = await Checks.RunAsync(ToolCheck.Verification, tool.Verify, state, tool, toolCallId, parameters, outcome.Result, ct);
+            events.AddRange(checks.Events.Select(e => (e, Actor.System)));
+            if (checks.Failure is { } failed)
+            {
+                log.LogWarning("Tool {Tool} ran but its verification failed: {Error}", tool.Name, failed.Message);
+                await AppendErrorAsync(step, ct, [.. events], new ErrorOccurred(
+                    $"{tool.Name} ran but its verification failed ({failed.Check}): {failed.Message}", Compact($"result: {outcome.Result.GetRawText()}; {failed.Detail}"), "verification", toolCallId, tool.Name));
+                return;
+            }
+        }
+        events.AddRange(
+        [
             (new ToolReturned(toolCallId, tool.Name, outcome.Result), Actor.Agent),
             Status(state, $"{tool.Name} ✓"),
-        };
+        ]);
         if (tool.Name == BuiltinTools.PostMessage && parameters.TryGetProperty("text", out var text))
             events.Add((new MessageQueued("post:" + toolCallId, "notice", text.GetString() ?? ""), Actor.Agent));
         await step.AppendAsync(ct, [.. events]);

@@ -20,6 +20,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ApprovalOptions>();
         services.TryAddSingleton<ApproverDirectory>();
         services.TryAddSingleton<ThreadService>();
+        services.TryAddSingleton<WorkflowLoop>();
         services.TryAddSingleton<AgentLoop>();
         services.TryAddSingleton<Audit.AuditTrail>();
         return services;

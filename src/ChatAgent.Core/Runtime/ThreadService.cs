@@ -35,7 +35,7 @@ public sealed class ThreadService(
 
         var threadId = ids.NewId("th");
         var now = time.GetUtcNow();
-        var started = new ThreadStarted(agent.Name, command.Input, arguments!, command.Origin, agent.MaxSteps, command.ParentThreadId);
+        var started = new ThreadStarted(agent.Name, command.Input, arguments!, command.Origin, command.MaxSteps ?? agent.MaxSteps, command.ParentThreadId);
         var events = new List<NewEvent>
         {
             new(started, command.Actor, now),
@@ -68,7 +68,15 @@ public sealed class ThreadService(
             return Accepted(
                 (new ThreadPaused(PauseReasons.Manual, $"Paused by {actor.Display}", Escalated: false), actor),
                 (StatusMessage(state, $"Paused by {actor.Display}"), Actor.System));
-        }, afterAppend: s => scheduler.ScheduleDeliveryAsync(s.Id, ct));
+        }, afterAppend: async s =>
+        {
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+            await NotifyParentAsync(s, ct);
+        });
+
+    /// <summary>A workflow's child that stops, waits or ends wakes its workflow, which decides what that means.</summary>
+    private Task NotifyParentAsync(ThreadState child, CancellationToken ct) =>
+        child.ParentThreadId is { } parent ? scheduler.ScheduleRunAsync(parent, ct) : Task.CompletedTask;
 
     public Task<CommandResult> ResumeAsync(string threadId, Actor actor, string? feedback, CancellationToken ct = default) =>
         ExecuteAsync(threadId, ct, state =>
@@ -98,7 +106,11 @@ public sealed class ThreadService(
             var events = new List<(ThreadEvent, Actor)> { (new ThreadFailed("aborted", text), actor), (StatusMessage(state, text), Actor.System) };
             if (state.Messages.ContainsKey(MessageKeys.Stuck)) events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", text), Actor.System));
             return Accepted([.. events]);
-        }, afterAppend: s => scheduler.ScheduleDeliveryAsync(s.Id, ct));
+        }, afterAppend: async s =>
+        {
+            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
+            await NotifyParentAsync(s, ct);
+        });
 
     /// <summary>
     /// One person's decision. Refuses non-approvers (logged with who tried), the requester when self-approval is

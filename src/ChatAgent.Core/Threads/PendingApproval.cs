@@ -4,7 +4,10 @@ using ChatAgent.Core.Tools;
 
 namespace ChatAgent.Core.Threads;
 
-/// <summary>An approval that waits for people, with the votes cast so far and the ladder rungs passed.</summary>
+/// <summary>
+/// An approval that waits for people, with the votes cast so far, the ladder rungs passed and the outcomes of the
+/// call's preconditions (<see cref="Checks"/>: all passed, or the approval would not have been asked), for the card.
+/// </summary>
 public sealed record PendingApproval(
     string Id,
     string ToolCallId,
@@ -18,7 +21,8 @@ public sealed record PendingApproval(
     DateTimeOffset ExpiresAt,
     ImmutableList<ApprovalVote> Votes,
     bool Reminded = false,
-    ImmutableList<string>? EscalatedTo = null);
+    ImmutableList<string>? EscalatedTo = null,
+    ImmutableList<CheckOutcome>? Checks = null);
 
 /// <summary>One person's vote on an approval.</summary>
 public sealed record ApprovalVote(string By, string? ByName, bool Granted, string? Comment, DateTimeOffset At);

@@ -72,7 +72,7 @@ public static class ThreadReducer
             {
                 PendingApprovals = s.PendingApprovals.Add(new PendingApproval(
                     x.ApprovalId, x.ToolCallId, x.Tool, x.Parameters, x.ParametersHash, x.Reason, x.RequestedBy,
-                    x.Policy, e.At, x.ExpiresAt, [])),
+                    x.Policy, e.At, x.ExpiresAt, [], Checks: [.. s.Checks.Where(c => c.ToolCallId == x.ToolCallId)])),
                 AwaitingCalls = s.AwaitingCalls.Add(new DecidedCall(x.ToolCallId, x.Tool, x.Parameters, x.ParametersHash, x.ApprovalId)),
                 Status = ThreadStatus.AwaitingHuman,
             },
@@ -111,11 +111,35 @@ public static class ThreadReducer
                     }),
                 }
                 : s,
-            ThreadCompleted x => s with { Status = ThreadStatus.Completed, Summary = x.Summary, PendingQuestion = null },
+            ThreadCompleted x => s with { Status = ThreadStatus.Completed, Summary = x.Summary, FinalResult = x.Result, PendingQuestion = null },
             ThreadFailed x => s with { Status = ThreadStatus.Failed, FailureReason = x.Reason, Summary = x.Detail ?? x.Reason },
+            ChildStarted x => s with
+            {
+                Children = s.Children.SetItem(x.StepId, new ChildThread(x.StepId, x.ChildThreadId, x.Agent, x.Input, "running", false, null, null, [])),
+            },
+            ChildUpdated x => s.Children.TryGetValue(x.StepId, out var updated)
+                ? WithChildStatus(s, s.Children.SetItem(x.StepId, updated with { Status = x.Status, PendingApprovals = [.. x.PendingApprovals], Question = x.Question }))
+                : s,
+            ChildFinished x => s.Children.TryGetValue(x.StepId, out var finished)
+                ? WithChildStatus(s, s.Children.SetItem(x.StepId, finished with
+                {
+                    Status = x.Outcome, Finished = true, Summary = x.Summary, Result = x.Result, PendingApprovals = [], Question = null,
+                }))
+                : s,
+            CheckPassed x => s with { Checks = s.Checks.Add(new CheckOutcome(x.ToolCallId, x.Tool, x.Phase, x.Check, true, null, e.At)) },
+            CheckFailed x => s with { Checks = s.Checks.Add(new CheckOutcome(x.ToolCallId, x.Tool, x.Phase, x.Check, false, x.Message, e.At)) },
             _ => throw new InvalidOperationException($"No reducer arm for event type {e.Data.GetType().Name}"),
         };
     }
+
+    /// <summary>A workflow waits while any of its unfinished children waits for people; it runs again when none does.</summary>
+    private static ThreadState WithChildStatus(ThreadState s, ImmutableSortedDictionary<string, ChildThread> children) => s with
+    {
+        Children = children,
+        Status = s.Status is ThreadStatus.Paused or ThreadStatus.Completed or ThreadStatus.Failed ? s.Status
+            : children.Values.Any(c => c.Waiting) || !s.PendingApprovals.IsEmpty || s.PendingQuestion is not null ? ThreadStatus.AwaitingHuman
+            : ThreadStatus.Running,
+    };
 
     private static ToolCallState? MarkResult(ToolCallState? last, string toolCallId) =>
         last is not null && last.ToolCallId == toolCallId ? last with { HasResult = true } : last;

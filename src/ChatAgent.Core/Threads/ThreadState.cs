@@ -47,6 +47,15 @@ public sealed record ThreadState
     public ToolCallState? LastToolCall { get; init; }
     public ImmutableList<CompletedCall> Results { get; init; } = [];
 
+    /// <summary>A workflow's child threads by step id.</summary>
+    public ImmutableSortedDictionary<string, ChildThread> Children { get; init; } = ImmutableSortedDictionary<string, ChildThread>.Empty;
+
+    /// <summary>The approvals a workflow's children wait for: what the workflow waits for.</summary>
+    public ImmutableList<ChildApproval> ChildApprovals => [.. Children.Values.Where(c => !c.Finished).SelectMany(c => c.PendingApprovals)];
+
+    /// <summary>Every precondition and verification outcome, in order.</summary>
+    public ImmutableList<CheckOutcome> Checks { get; init; } = [];
+
     /// <summary>Outbox entries by message key, with their platform references once delivered.</summary>
     public ImmutableSortedDictionary<string, ChatMessage> Messages { get; init; } = ImmutableSortedDictionary<string, ChatMessage>.Empty;
 
@@ -57,6 +66,9 @@ public sealed record ThreadState
     public string? PausedDetail { get; init; }
     public bool Escalated { get; init; }
     public string? Summary { get; init; }
+
+    /// <summary>The final structured result (the <c>done</c> call's parameters), once completed.</summary>
+    public System.Text.Json.JsonElement? FinalResult { get; init; }
     public string? FailureReason { get; init; }
 
     public bool IsEnded => Status.IsEnded();

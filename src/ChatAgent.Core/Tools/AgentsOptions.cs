@@ -10,5 +10,8 @@ public sealed class AgentsOptions
     /// <summary>Given to shell tools as <c>CHATAGENT_DATA_DIR</c>; default <c>&lt;Path&gt;/../data</c>, created when missing.</summary>
     public string? DataDir { get; set; }
 
+    /// <summary>The folder of workflow YAML files (configuration <c>Workflows:Path</c>); null or missing: no workflows.</summary>
+    public string? WorkflowsPath { get; set; }
+
     public string EffectiveDataDir => System.IO.Path.GetFullPath(DataDir ?? System.IO.Path.Combine(Path, "..", "data"));
 }

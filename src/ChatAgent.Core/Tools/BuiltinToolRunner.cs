@@ -8,7 +8,8 @@ namespace ChatAgent.Core.Tools;
 /// <c>{posted, text}</c>: the loop queues the chat message through the outbox. <c>ask_human</c>,
 /// <c>request_approval</c> and <c>done</c> are control flow the loop owns, so asking this runner to run one is a failure.
 /// </summary>
-public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time) : IToolRunner
+/// <remarks><c>summarize_threads</c> includes a <c>reliability</c> section when a <see cref="Reliability.ReliabilityCalculator"/> is given.</remarks>
+public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Reliability.ReliabilityCalculator? reliability = null) : IToolRunner
 {
     public string Type => RunnerSpec.Builtin;
 
@@ -43,14 +44,34 @@ public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time) : I
             : $"{threads.Count} agent thread(s) in the last {sinceHours} h: "
               + string.Join(", ", byStatus.Select(kv => $"{kv.Value} {kv.Key}"))
               + ". By agent: " + string.Join(", ", byAgent.Select(kv => $"{kv.Key} {kv.Value}")) + ".";
-        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        var result = new Dictionary<string, object>
         {
             ["since_hours"] = sinceHours,
             ["total"] = threads.Count,
             ["by_status"] = byStatus,
             ["by_agent"] = byAgent,
             ["text"] = text,
-        });
+        };
+        if (reliability is not null)
+        {
+            var report = await reliability.MeasureAsync(ct: cancellationToken);
+            var measured = report.Agents.Where(a => a.ObservedCompletion is not null).ToList();
+            var reliabilityText = measured.Count == 0
+                ? "Reliability: no finished threads yet."
+                : "Reliability (observed completion vs. estimated end-to-end): "
+                  + string.Join(", ", measured.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.Agent} {a.ObservedCompletion * 100:0}% vs {a.EstimatedEndToEnd * 100:0}%"))) + ".";
+            result["reliability"] = new Dictionary<string, object>
+            {
+                ["text"] = reliabilityText,
+                ["agents"] = measured.Select(a => new Dictionary<string, object?>
+                {
+                    ["agent"] = a.Agent, ["kind"] = a.Kind, ["observed_completion"] = a.ObservedCompletion,
+                    ["estimated_end_to_end"] = a.EstimatedEndToEnd, ["step_success_rate"] = a.StepSuccessRate,
+                }).ToList(),
+            };
+            result["text"] = text + " " + reliabilityText;
+        }
+        return JsonSerializer.SerializeToElement(result);
     }
 
     private static SortedDictionary<string, int> Count(IEnumerable<ThreadSummary> threads, Func<ThreadSummary, string> key) =>

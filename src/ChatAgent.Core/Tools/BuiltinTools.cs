@@ -24,8 +24,8 @@ public static class BuiltinTools
         [SummarizeThreads] = Define(SummarizeThreads, "Count the threads updated in the last hours by status and agent.", ToolKind.Immediate,
             """{"type":"object","properties":{"since_hours":{"type":"integer","minimum":1,"maximum":720}},"additionalProperties":false}""",
             idempotent: true),
-        [Done] = Define(Done, "Finish the thread with a short summary of what happened.", ToolKind.Terminal,
-            """{"type":"object","properties":{"summary":{"type":"string","minLength":1,"maxLength":4000}},"required":["summary"],"additionalProperties":false}"""),
+        [Done] = Define(Done, "Finish the thread with a short summary of what happened and, optionally, a structured result (what a workflow's next step reads).", ToolKind.Terminal,
+            """{"type":"object","properties":{"summary":{"type":"string","minLength":1,"maxLength":4000},"result":{"type":"object"}},"required":["summary"],"additionalProperties":false}"""),
     };
 
     public static bool IsBuiltin(string name) => All.ContainsKey(name);

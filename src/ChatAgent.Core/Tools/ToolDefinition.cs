@@ -14,7 +14,14 @@ public sealed record ToolDefinition(
     string ParametersSchema,
     RunnerSpec Runner,
     bool Idempotent = false,
-    ApprovalPolicy? Approval = null);
+    ApprovalPolicy? Approval = null)
+{
+    /// <summary>Checks run before the call (and before any approval); a failed one blocks it with a <c>precondition</c> error.</summary>
+    public IReadOnlyList<ToolCheck> Preconditions { get; init; } = [];
+
+    /// <summary>Checks run after a successful call; a failed one turns the step into a <c>verification</c> error.</summary>
+    public IReadOnlyList<ToolCheck> Verify { get; init; } = [];
+}
 
 /// <summary>
 /// How a tool runs. <see cref="Type"/>: <c>builtin</c> (<see cref="Target"/> names the built-in),

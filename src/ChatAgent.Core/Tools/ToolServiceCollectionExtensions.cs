@@ -24,8 +24,14 @@ public static class ToolServiceCollectionExtensions
         // Each tool has its own timeout; HttpClient's 100 s default must not cut it short.
         services.AddHttpClient(HttpClientName).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
 
-        services.TryAddSingleton<IAgentCatalog>(sp => AgentCatalog.Load(sp.GetRequiredService<IOptions<AgentsOptions>>().Value.Path));
+        services.TryAddSingleton<IAgentCatalog>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AgentsOptions>>().Value;
+            var catalog = AgentCatalog.Load(options.Path);
+            return options.WorkflowsPath is { } workflows ? Workflows.WorkflowLoader.Load(catalog, workflows) : catalog;
+        });
         services.TryAddSingleton<ToolValidator>();
+        services.TryAddSingleton<Reliability.ReliabilityCalculator>();
         services.TryAddSingleton<ToolRegistry>();
         services.AddSingleton<IToolRunner, BuiltinToolRunner>();
         services.AddSingleton<IToolRunner, ShellToolRunner>();

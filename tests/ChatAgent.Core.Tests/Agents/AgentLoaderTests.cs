@@ -51,12 +51,14 @@ public sealed class AgentLoaderTests : IDisposable
     {
         var catalog = AgentCatalog.Load(RepositoryPaths.Agents);
 
-        Assert.Equal(["daily-summary", "deploy", "incident"], catalog.Agents.Select(a => a.Name));
+        Assert.Equal(["campaign-audience", "campaign-content", "campaign-delivery", "campaign-report", "daily-summary", "deploy", "incident", "release-notify", "release-test"],
+            catalog.Agents.Select(a => a.Name));
         var deploy = catalog.FindAgent("deploy")!;
         Assert.Equal("{service} to {env=staging}", deploy.Command.Pattern);
         Assert.Equal(["deploy"], deploy.Triggers.Slash);
         Assert.Equal("github", Assert.Single(deploy.Triggers.Webhooks).Name);
         Assert.Equal(["run_tests", "deploy_to_staging", "deploy_to_production", "done"], deploy.Plan.Select(p => p.Tool));
+        Assert.Equal("env", deploy.Plan[0].AnswerSets);
         var production = catalog.FindTool("deploy_to_production")!;
         Assert.Equal(ToolKind.RequiresApproval, production.Kind);
         Assert.Equal(["group:deployers"], production.Approval!.Approvers);

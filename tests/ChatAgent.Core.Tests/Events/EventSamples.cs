@@ -39,5 +39,11 @@ internal static class EventSamples
         ("message_posted", new MessagePosted("approval:appr-1", "slack", "C123/1700000000.000200", 16)),
         ("thread_completed", new ThreadCompleted("deployed api 1.4.2 to production", Json("""{"version":"1.4.2"}"""))),
         ("thread_failed", new ThreadFailed("aborted", "aborted by slack:U1")),
+        ("check_passed", new CheckPassed("call-2", "deploy_to_production", "precondition", "staging runs 1.4.2", Json("""{"healthy":true,"version":"1.4.2"}"""))),
+        ("child_started", new ChildStarted("staging", "th-child", "deploy", "api to staging")),
+        ("child_updated", new ChildUpdated("production", "th-child", "awaiting_human",
+            [new ChatAgent.Core.Threads.ChildApproval("th-child", "appr-7", "deploy_to_production", Json("""{"service":"api","version":"1.4.2"}"""), new DateTimeOffset(2026, 1, 15, 11, 0, 0, TimeSpan.Zero))])),
+        ("child_finished", new ChildFinished("test", "th-child", "completed", "release-test finished", Json("""{"passed":true,"tests":42}"""))),
+        ("check_failed", new CheckFailed("call-3", "deploy_to_staging", "verify", "health check", "expected healthy = true, got false", "{\"healthy\":false}")),
     ];
 }

@@ -59,7 +59,7 @@ public sealed class OfflinePlannerTests
     {
         var staged = Ran(Tested(Deploy("staging")), "c2", "deploy_to_staging", """{"deployed":true}""");
 
-        AssertCall(Decide(staged), "done", """{"summary":"Deployed api 1.4.2 to staging."}""");
+        AssertCall(Decide(staged), "done", """{"result":{"env":"staging","service":"api","version":"1.4.2"},"summary":"Deployed api 1.4.2 to staging."}""");
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class AgentLoopErrorTests : IDisposable
     private static readonly Dictionary<string, string> ExpectedError = new()
     {
         ["invalid_json"] = "The arguments for 'run_tests' are not valid JSON.",
-        ["unknown_tool"] = "Unknown tool 'drop_database'. Available tools: run_tests, deploy_to_staging, deploy_to_production, post_message, done.",
+        ["unknown_tool"] = "Unknown tool 'drop_database'. Available tools: run_tests, deploy_to_staging, deploy_to_production, post_message, ask_human, done.",
         ["schema_violation"] = "Parameters for 'run_tests' do not match its schema.",
         ["two_calls"] = "The model proposed 2 tool calls at once (run_tests, deploy_to_staging); exactly one is allowed per step.",
         ["empty"] = "The model gave an empty answer; answer with exactly one tool call.",

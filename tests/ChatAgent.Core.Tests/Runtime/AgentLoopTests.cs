@@ -40,7 +40,7 @@ public sealed class AgentLoopTests : IDisposable
         // The model was offered exactly the agent's tools and had to pick one.
         var options = _model.Options[0]!;
         Assert.Equal(ChatToolMode.RequireAny, options.ToolMode);
-        Assert.Equal(["run_tests", "deploy_to_staging", "deploy_to_production", "post_message", "done"], options.Tools!.Select(t => t.Name));
+        Assert.Equal(["run_tests", "deploy_to_staging", "deploy_to_production", "post_message", "ask_human", "done"], options.Tools!.Select(t => t.Name));
         Assert.Equal(ChatRole.System, _model.Calls[0][0].Role);
         Assert.Contains("You are deploy:", _model.Calls[0][0].Text);
     }

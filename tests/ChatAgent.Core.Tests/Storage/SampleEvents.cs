@@ -31,6 +31,12 @@ internal static class SampleEvents
         new ThreadResumed("go on"),
         new MessageQueued("status", "status", "Deploying api…", "appr-1", "req-1"),
         new MessagePosted("status", "slack", "C123/1700000000.000200", 16),
+        new CheckPassed("call-1", "deploy", "precondition", "staging runs this version", JsonSerializer.SerializeToElement(new { healthy = true })),
+        new CheckFailed("call-1", "deploy", "verify", "health check", "expected healthy = true, got false", "{\"healthy\":false}"),
+        new ChildStarted("staging", "th-child-1", "deploy", "api to staging"),
+        new ChildUpdated("staging", "th-child-1", "awaiting_human",
+            [new ChatAgent.Core.Threads.ChildApproval("th-child-1", "appr-9", "deploy", Parameters, new DateTimeOffset(2026, 1, 2, 5, 0, 0, TimeSpan.Zero))], "Which region?"),
+        new ChildFinished("staging", "th-child-1", "completed", "deployed", JsonSerializer.SerializeToElement(new { version = "1.2.3" })),
         new ThreadFailed("aborted", "by a person"),
         new ThreadCompleted("deployed", JsonSerializer.SerializeToElement(new { version = "1.2.3" })),
     ];

@@ -49,6 +49,7 @@ internal sealed class RandomThreadGenerator(int seed)
         if (_paused) { s.Add(new ThreadResumed(_random.Next(2) == 0 ? null : "try again"), Pick(People)); _paused = false; _errorsInARow = 0; return; }
         if (roll < 11) { s.Add(new ThreadPaused(PauseReasons.Manual, null, false), Pick(People)); _paused = true; return; }
         if (roll < 12) { s.Add(new ThreadFailed("aborted", null), Pick(People)); _ended = true; return; }
+        if (roll < 16) { Child(s); return; }
         if (_pendingApprovals.Count > 0) { Vote(s); return; }
         if (_question is not null) { s.Add(new HumanResponded(_question, "yes"), Pick(People)); _question = null; return; }
         if (_readyCall is not null) { RunCall(s, _readyCall, "deploy", ToolKind.RequiresApproval); _readyCall = null; return; }
@@ -89,9 +90,11 @@ internal sealed class RandomThreadGenerator(int seed)
 
     private void RunCall(EventStream s, string callId, string tool, ToolKind kind)
     {
+        if (_random.Next(4) == 0) s.Add(new CheckPassed(callId, tool, "precondition", "pre"), Actor.System);
         s.Add(new ToolCalled(callId, tool, Params, kind, "h-" + callId));
         var outcome = _random.Next(10);
-        if (outcome < 6) { s.Add(new ToolReturned(callId, tool, JsonSerializer.SerializeToElement(new { ok = true, n = _random.Next(1000) })), Actor.System); _errorsInARow = 0; }
+        if (outcome < 2) { s.Add(new CheckFailed(callId, tool, "verify", "health", "unhealthy"), Actor.System); Error(s, callId); }
+        else if (outcome < 6) { s.Add(new ToolReturned(callId, tool, JsonSerializer.SerializeToElement(new { ok = true, n = _random.Next(1000) })), Actor.System); _errorsInARow = 0; }
         else if (outcome < 9) Error(s, callId);
         else { s.Add(new ThreadPaused(PauseReasons.OutcomeUnknown, "crashed mid-call", true), Actor.System); _paused = true; }
     }
@@ -125,6 +128,29 @@ internal sealed class RandomThreadGenerator(int seed)
             _pendingApprovals.RemoveAt(0);
             if (granted) _readyCall = callId;
         }
+    }
+
+    private readonly List<string> _children = [];
+
+    /// <summary>A workflow's children: start one, see it wait or run, or see it end (also unknown steps: the reducer ignores them).</summary>
+    private void Child(EventStream s)
+    {
+        var roll = _random.Next(4);
+        if (roll == 0 || _children.Count == 0)
+        {
+            var step = NextId("step");
+            _children.Add(step);
+            s.Add(new ChildStarted(step, "th-" + step, "deploy", "api"), Actor.System);
+            return;
+        }
+        var child = Pick([.. _children, "step-unknown"]);
+        if (roll == 1)
+        {
+            s.Add(new ChildUpdated(child, "th-" + child, Pick("awaiting_human", "running", "paused"), []), Actor.System);
+            return;
+        }
+        s.Add(new ChildFinished(child, "th-" + child, Pick("completed", "denied", "failed"), "ended"), Actor.System);
+        _children.Remove(child);
     }
 
     private void Outbox(EventStream s)
