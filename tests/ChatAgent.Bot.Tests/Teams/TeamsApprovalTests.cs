@@ -45,7 +45,7 @@ public sealed class TeamsApprovalTests
         AssertDecided(shared.Cards.Single(), "Approved", "Bob", "ship it");
 
         await bed.ConnectorCallAsync(c => c.Text?.Contains("Deployed api 1.4.2 to production.") == true, "the completion message");
-        var done = await Poll.UntilAsync(() => bed.ThreadAsync(threadId), s => s.GetProperty("status").GetString() == "completed");
+        var done = await Poll.UntilAsync(() => bed.ThreadAsync(threadId), s => s.GetProperty("status").GetString() == "completed", TeamsTestBed.Patience);
         Assert.Equal("teams", done.GetProperty("origin").GetProperty("platform").GetString());
         Assert.Single(File.ReadAllLines(Path.Combine(bed.Host.DataDir, "releases.log")), l => l.Contains("tool=deploy_to_production"));
         bed.AssertEveryCardValid(refreshed);
@@ -105,7 +105,7 @@ public sealed class TeamsApprovalTests
         var submit = bed.Message("", user: "bob", value: new { verb = "approve", threadId, approvalId, comment = "from an old client" });
         Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(submit)).StatusCode);
 
-        var done = await Poll.UntilAsync(() => bed.ThreadAsync(threadId), s => s.GetProperty("status").GetString() == "completed");
+        var done = await Poll.UntilAsync(() => bed.ThreadAsync(threadId), s => s.GetProperty("status").GetString() == "completed", TeamsTestBed.Patience);
         Assert.Equal("completed", done.GetProperty("status").GetString());
         await bed.ConnectorCallAsync(c => c.Cards.Any(x => x.GetRawText().Contains("from an old client")), "the decided card sent back");
         bed.AssertEveryCardValid();
@@ -120,7 +120,7 @@ public sealed class TeamsApprovalTests
         Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(message)).StatusCode);
 
         var thread = Assert.Single(await bed.ThreadsAsync());
-        await Poll.UntilAsync(() => bed.ThreadAsync(thread.GetProperty("id").GetString()!), s => s.GetProperty("status").GetString() == "completed");
+        await Poll.UntilAsync(() => bed.ThreadAsync(thread.GetProperty("id").GetString()!), s => s.GetProperty("status").GetString() == "completed", TeamsTestBed.Patience);
         Assert.Single(await bed.ThreadsAsync());
     }
 

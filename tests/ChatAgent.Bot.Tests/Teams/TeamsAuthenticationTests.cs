@@ -76,6 +76,6 @@ public sealed class TeamsAuthenticationTests : IClassFixture<TeamsAuthentication
         var token = _bed.Token(serviceUrl: _bed.Fake.ServiceUrl.ToUpperInvariant());
         var response = await _bed.PostAsync(_bed.Message("help"), token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await Poll.UntilAsync(() => Task.FromResult(_bed.Fake.ConnectorCalls.Any(c => c.Text?.Contains("Say one of") == true)), x => x, what: "the help reply");
+        await Poll.UntilAsync(() => Task.FromResult(_bed.Fake.ConnectorCalls.Any(c => c.Text?.Contains("Say one of") == true)), x => x, TeamsTestBed.Patience, "the help reply");
     }
 }

@@ -35,7 +35,7 @@ public sealed class TeamsStuckCardTests
         var before = (await bed.ThreadsAsync()).Select(t => t.GetProperty("id").GetString()).ToHashSet();
         await bed.PostAsync(bed.Message("deploy api to production"));
         var thread = await Poll.UntilAsync(async () => (await bed.ThreadsAsync()).FirstOrDefault(t => !before.Contains(t.GetProperty("id").GetString())),
-            t => t.ValueKind == JsonValueKind.Object && t.GetProperty("status").GetString() == "awaiting_human", what: "a thread waiting for approval");
+            t => t.ValueKind == JsonValueKind.Object && t.GetProperty("status").GetString() == "awaiting_human", TeamsTestBed.Patience, "a thread waiting for approval");
         var id = thread.GetProperty("id").GetString()!;
         await bed.PostAsync(bed.Message($"pause {id}", user: "bob"));
         await bed.ConnectorCallAsync(c => c.Text == $"Paused {id}.", "the pause confirmation");

@@ -121,7 +121,10 @@ public sealed class TeamsTestBed : IAsyncDisposable
 
     /// <summary>Waits for a connector call matching <paramref name="match"/>.</summary>
     public Task<FakeBotFramework.Call> ConnectorCallAsync(Func<FakeBotFramework.Call, bool> match, string what) =>
-        Poll.UntilAsync(() => Task.FromResult(Fake.ConnectorCalls.FirstOrDefault(match)), c => c is not null, what: what)!;
+        Poll.UntilAsync(() => Task.FromResult(Fake.ConnectorCalls.FirstOrDefault(match)), c => c is not null, Patience, what)!;
+
+    /// <summary>Generous: the machine these run on is shared, and Hangfire on PostgreSQL adds job pick-up latency.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     /// <summary>Every card the bot sent so far, each checked against the Adaptive Card 1.5 rules.</summary>
     public void AssertEveryCardValid(params JsonElement[] more)
