@@ -1,10 +1,7 @@
 using ChatAgent.Bot.Teams.Cards;
 using ChatAgent.Bot.Teams.Connector;
 using ChatAgent.Core.Chat;
-using ChatAgent.Core.Storage.InMemory;
-using ChatAgent.Core.Storage.Postgres;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ChatAgent.Bot.Teams;
 
@@ -41,10 +38,6 @@ public static class TeamsExtensions
         services.AddSingleton<TeamsCardActions>();
         services.AddSingleton<TeamsActivities>();
         services.AddHostedService<TeamsStartupNotice>();
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
-            services.AddSingleton<IConversationReferences, InMemoryConversationReferences>();
-        else
-            services.AddSingleton<IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
         return builder;
     }
 }

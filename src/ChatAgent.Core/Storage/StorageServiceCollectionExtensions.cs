@@ -7,7 +7,7 @@ namespace ChatAgent.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IStorageInitializer"/> and <see cref="IProjectionRebuilder"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/> and <see cref="Chat.IConversationReferences"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
         {
             services.AddSingleton<InMemoryEventStore>();
+            services.AddSingleton<Chat.IConversationReferences, InMemoryConversationReferences>();
             Forward<InMemoryEventStore>(services);
         }
         else

@@ -6,11 +6,12 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// <summary>The PostgreSQL half of <c>AddChatAgentStorage</c>, here because Npgsql stays inside this namespace.</summary>
 internal static class PostgresStorageRegistration
 {
-    /// <summary>Registers the <see cref="NpgsqlDataSource"/> and <see cref="PostgresEventStore"/> (not yet forwarded to the ports).</summary>
+    /// <summary>Registers the <see cref="NpgsqlDataSource"/> and <see cref="PostgresEventStore"/> (not yet forwarded to the ports), and the conversation references.</summary>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 }
