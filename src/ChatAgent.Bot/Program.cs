@@ -5,12 +5,14 @@ using ChatAgent.Bot.WebChat;
 using ChatAgent.Bot.Webhooks;
 using ChatAgent.Bot.Observability;
 using ChatAgent.Bot.Slack;
+using ChatAgent.Bot.Teams;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatAgentCore();
 builder.AddChatAgentJobs();
 builder.AddWebChat();
 builder.AddSlack();
+builder.AddTeams();
 builder.AddObservability(); // last: it decorates what the lines above registered
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.MapAuditApi();
 app.MapObservability();
 app.MapSlack();
 app.MapMeasuredReliabilityApi();
+app.MapTeams();
 app.Run();
 
 /// <summary>The host's entry point, visible to the test host (WebApplicationFactory).</summary>

@@ -9,7 +9,7 @@ namespace ChatAgent.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/> and <see cref="IAuditStore"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="Chat.IConversationReferences"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/> and <see cref="IAuditStore"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -19,6 +19,7 @@ public static class StorageServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
         {
             services.AddSingleton<InMemoryEventStore>();
+            services.AddSingleton<Chat.IConversationReferences, InMemoryConversationReferences>();
             Forward<InMemoryEventStore>(services);
             services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryEventStore>());
             services.AddSingleton<IConversationIndex, InMemoryConversationIndex>();

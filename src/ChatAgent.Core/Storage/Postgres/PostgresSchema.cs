@@ -54,6 +54,17 @@ public static class PostgresSchema
             thread_id text        NOT NULL,
             at        timestamptz NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS conversation_references (
+            platform          text        NOT NULL,
+            conversation_id   text        NOT NULL,
+            service_url       text        NULL,
+            tenant_id         text        NULL,
+            bot_id            text        NULL,
+            conversation_type text        NULL,
+            name              text        NULL,
+            updated_at        timestamptz NOT NULL,
+            PRIMARY KEY (platform, conversation_id)
+        );
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)

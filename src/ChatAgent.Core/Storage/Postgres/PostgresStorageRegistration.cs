@@ -8,8 +8,8 @@ namespace ChatAgent.Core.Storage.Postgres;
 internal static class PostgresStorageRegistration
 {
     /// <summary>
-    /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports)
-    /// and the <see cref="Audit.IAuditStore"/> over its tables.
+    /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports),
+    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index and the conversation references.
     /// </summary>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString)
     {
@@ -17,6 +17,7 @@ internal static class PostgresStorageRegistration
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 }

@@ -1,0 +1,17 @@
+namespace ChatAgent.Bot.Teams.Cards;
+
+/// <summary>The verbs of this bot's card actions (constants: they travel in cards already posted).</summary>
+public static class CardVerbs
+{
+    public const string Approve = "approve";
+    public const string Deny = "deny";
+    public const string Refresh = "refreshCard";
+    public const string Retry = "retry";
+    public const string Abort = "abort";
+
+    /// <summary>The id of the comment input on approval cards.</summary>
+    public const string CommentInput = "comment";
+
+    /// <summary>The id of the hint input on the stuck card.</summary>
+    public const string HintInput = "hint";
+}

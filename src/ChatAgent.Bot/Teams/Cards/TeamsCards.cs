@@ -1,0 +1,125 @@
+using System.Text.Json;
+using ChatAgent.Core.Approvals;
+using ChatAgent.Core.Threads;
+
+namespace ChatAgent.Bot.Teams.Cards;
+
+/// <summary>
+/// Renders Core's neutral state into Adaptive Cards: the approval card (same content as Slack's), the stuck card.
+/// Every card is built from the thread's live state, so each copy and each refresh shows the same truth.
+/// </summary>
+public sealed class TeamsCards(ApproverDirectory approvers)
+{
+    /// <summary>
+    /// The approval card. <paramref name="viewer"/> is the person looking (<c>teams:&lt;aadObjectId&gt;</c>) when the card
+    /// is rendered for one person (invoke answer, refresh); null for the shared copy everyone sees, which keeps the
+    /// buttons while the approval is pending (a click by a non-approver is refused).
+    /// </summary>
+    public AdaptiveCard Approval(ThreadState thread, string approvalId, string? viewer, string? notice = null)
+    {
+        var body = new List<CardElement>();
+        var refresh = new CardRefresh(new ActionExecute(CardVerbs.Refresh, new CardActionData(CardVerbs.Refresh, thread.Id, approvalId)) { Title = "Refresh" });
+        if (thread.FindPendingApproval(approvalId) is { } pending)
+        {
+            body.Add(new TextBlock($"Approval needed: {pending.Tool}") { Weight = "Bolder", Size = "Medium" });
+            body.AddRange(Describe(thread, pending));
+            if (pending.Votes.Count > 0)
+                body.Add(new TextBlock("Votes so far: " + string.Join("; ", pending.Votes.Select(Vote))) { IsSubtle = true });
+            var mayDecide = !thread.IsEnded && (viewer is null || approvers.CheckMayDecide(pending, viewer) is null);
+            if (notice is not null) body.Add(new TextBlock(notice) { Color = "Attention" });
+            if (mayDecide)
+            {
+                body.Add(new InputText(CardVerbs.CommentInput) { Label = "Comment (optional)", Placeholder = "Why approve or deny?", IsMultiline = true, MaxLength = 500 });
+                body.Add(new ActionSet([
+                    Execute("Approve", CardVerbs.Approve, thread.Id, approvalId, "positive"),
+                    Execute("Deny", CardVerbs.Deny, thread.Id, approvalId, "destructive"),
+                ]));
+            }
+            else if (viewer is not null)
+            {
+                body.Add(new TextBlock($"Only {ApproverDirectory.Describe(pending)} can decide this.") { IsSubtle = true });
+            }
+            return new AdaptiveCard { Body = body, Refresh = refresh, FallbackText = $"Approval needed: {pending.Tool} on thread {thread.Id}" };
+        }
+        var settled = thread.FindSettledApproval(approvalId);
+        var title = settled?.Outcome switch
+        {
+            ApprovalOutcome.Granted => $"Approved: {settled.Tool}",
+            ApprovalOutcome.Denied => $"Denied: {settled.Tool}",
+            ApprovalOutcome.Expired => $"Expired: {settled.Tool}",
+            _ => $"Approval {approvalId} is no longer open",
+        };
+        body.Add(new TextBlock(title) { Weight = "Bolder", Size = "Medium", Color = settled?.Outcome == ApprovalOutcome.Granted ? "Good" : "Attention" });
+        body.Add(new TextBlock($"{thread.Agent} · thread {thread.Id}") { IsSubtle = true, Spacing = "None" });
+        if (settled is not null)
+        {
+            body.Add(new FactSet(Decision(settled)));
+        }
+        if (notice is not null) body.Add(new TextBlock(notice) { Color = "Attention" });
+        return new AdaptiveCard { Body = body, Refresh = refresh, FallbackText = title };
+    }
+
+    /// <summary>The stuck card: Retry with an optional hint (resume with feedback) or Abort, while the thread is paused.</summary>
+    public static AdaptiveCard Stuck(ThreadState thread, string text)
+    {
+        var body = new List<CardElement>
+        {
+            new TextBlock($"{thread.Agent} needs help") { Weight = "Bolder", Size = "Medium", Color = "Attention" },
+            new TextBlock(text),
+            new TextBlock($"thread {thread.Id} · step {thread.Step}/{thread.MaxSteps}") { IsSubtle = true },
+        };
+        if (thread.Status == ThreadStatus.Paused)
+        {
+            body.Add(new InputText(CardVerbs.HintInput) { Label = "Hint for the agent (optional)", Placeholder = "e.g. use version 1.4.1", IsMultiline = true, MaxLength = 1000 });
+            body.Add(new ActionSet([
+                Execute("Retry", CardVerbs.Retry, thread.Id, null, "positive"),
+                Execute("Abort", CardVerbs.Abort, thread.Id, null, "destructive"),
+            ]));
+        }
+        return new AdaptiveCard { Body = body, FallbackText = text };
+    }
+
+    private static IEnumerable<CardElement> Describe(ThreadState thread, PendingApproval pending)
+    {
+        yield return new TextBlock($"{thread.Agent} · thread {thread.Id}") { IsSubtle = true, Spacing = "None" };
+        yield return new TextBlock("Parameters") { Weight = "Bolder", Separator = true };
+        yield return new FactSet(Parameters(pending.Parameters));
+        var facts = new List<Fact>();
+        if (!string.IsNullOrWhiteSpace(pending.Reason)) facts.Add(new("Why", pending.Reason!));
+        facts.Add(new("Asked by", pending.RequestedBy));
+        facts.Add(new("Approvers", ApproverDirectory.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
+        facts.Add(new("Expires", pending.ExpiresAt.ToString("u")));
+        yield return new FactSet(facts) { Separator = true };
+    }
+
+    private static List<Fact> Decision(ApprovalOutcome settled)
+    {
+        if (settled.Outcome == ApprovalOutcome.Expired) return [new("Expired at", settled.At.ToString("u")), new("Result", "Nothing was run.")];
+        var facts = new List<Fact>();
+        foreach (var vote in settled.Votes)
+        {
+            facts.Add(new(vote.Granted ? "Approved by" : "Denied by", vote.ByName ?? vote.By));
+            facts.Add(new("At", vote.At.ToString("u")));
+            if (!string.IsNullOrWhiteSpace(vote.Comment)) facts.Add(new("Comment", vote.Comment!));
+        }
+        return facts;
+    }
+
+    private static List<Fact> Parameters(JsonElement parameters)
+    {
+        if (parameters.ValueKind != JsonValueKind.Object) return [new("value", parameters.GetRawText())];
+        var facts = parameters.EnumerateObject()
+            .Select(p => new Fact(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()))
+            .ToList();
+        return facts.Count == 0 ? [new("(none)", "")] : facts;
+    }
+
+    private static string Vote(ApprovalVote v) =>
+        $"{(v.Granted ? "approved" : "denied")} by {v.ByName ?? v.By}" + (string.IsNullOrWhiteSpace(v.Comment) ? "" : $" (\"{v.Comment}\")");
+
+    private static ActionExecute Execute(string title, string verb, string threadId, string? approvalId, string style)
+    {
+        var data = new CardActionData(verb, threadId, approvalId);
+        return new ActionExecute(verb, data) { Title = title, Style = style, Fallback = new ActionSubmit(data) { Title = title, Style = style } };
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatAgent.Bot.Teams;
+using ChatAgent.Bot.Tests.Support;
+using ChatAgent.Core.Chat;
+
+namespace ChatAgent.Bot.Tests.Teams;
+
+public sealed class TeamsConversationTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BotAddedToAChannel_StoresTheConversationReference_AndSaysHello(bool postgres)
+    {
+        await using var bed = await TeamsTestBed.StartAsync(postgres);
+        var update = new
+        {
+            type = "conversationUpdate",
+            id = "upd-1",
+            serviceUrl = bed.Fake.ServiceUrl,
+            channelId = "msteams",
+            from = TeamsTestBed.User("alice"),
+            conversation = new { id = "19:general@thread.tacv2", tenantId = TeamsTestBed.Tenant, conversationType = "channel" },
+            recipient = new { id = "28:" + TeamsTestBed.AppId, name = "ChatAgent" },
+            membersAdded = new[] { new { id = "28:" + TeamsTestBed.AppId } },
+            channelData = new { tenant = new { id = TeamsTestBed.Tenant }, team = new { id = "19:general@thread.tacv2", name = "Platform" } },
+        };
+
+        Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(update)).StatusCode);
+
+        var stored = await bed.Host.Get<IConversationReferences>().FindAsync("teams", "19:general@thread.tacv2");
+        Assert.NotNull(stored);
+        Assert.Equal(bed.Fake.ServiceUrl, stored.ServiceUrl);
+        Assert.Equal(TeamsTestBed.Tenant, stored.TenantId);
+        Assert.Equal("28:" + TeamsTestBed.AppId, stored.BotId);
+        Assert.Equal("Platform", stored.Name);
+        var hello = await bed.ConnectorCallAsync(c => c.Text?.Contains("Say \"help\"") == true, "the welcome");
+        Assert.Equal("/connector/v3/conversations/" + Uri.EscapeDataString("19:general@thread.tacv2") + "/activities", hello.Path);
+    }
+
+    [Fact]
+    public async Task ConnectorRefusal403_IsRecordedAsUndelivered_AndNotRetried()
+    {
+        await using var bed = await TeamsTestBed.StartAsync();
+        bed.Fake.FailNext(403);
+        await bed.PostAsync(bed.Message("deploy api to staging"));
+        var thread = Assert.Single(await bed.ThreadsAsync());
+        var id = thread.GetProperty("id").GetString()!;
+
+        await Poll.UntilAsync(
+            async () => (await bed.Host.Client.GetFromJsonAsync<JsonElement[]>($"/api/threads/{id}/events"))!,
+            es => es.Any(e => e.GetProperty("type").GetString() == "message_posted" && e.GetProperty("data").GetProperty("ref").GetString()!.StartsWith("refused:403")), TeamsTestBed.Patience);
+        Assert.Single(bed.Fake.ConnectorCalls, c => c.Status == 403);
+    }
+
+    [Fact]
+    public async Task Connector429And502_AreRetried_UntilTheMessageArrives()
+    {
+        await using var bed = await TeamsTestBed.StartAsync();
+        bed.Fake.FailNext(429, 502);
+        await bed.PostAsync(bed.Message("deploy api to staging"));
+        await bed.ConnectorCallAsync(c => c.Status == 201 && c.Text?.StartsWith("deploy") == true, "the status message after retries");
+        Assert.Equal(2, bed.Fake.ConnectorCalls.Count(c => c.Status is 429 or 502));
+    }
+
+    [Fact]
+    public async Task WithoutAppId_RunsUnauthenticated_ForTheEmulator()
+    {
+        await using var bed = await TeamsTestBed.StartAsync(settings: new Dictionary<string, string?> { ["Teams:AppId"] = "", ["Teams:AppPassword"] = "" });
+        Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(bed.Message("help"), token: null)).StatusCode);
+        var reply = await bed.ConnectorCallAsync(c => c.Text?.Contains("Say one of") == true, "the help reply");
+        Assert.Null(reply.Authorization);
+        Assert.Empty(bed.Fake.TokenCalls);
+    }
+}
