@@ -28,9 +28,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         WITH appended AS (
             INSERT INTO events (thread_id, seq, type, data, actor, at, prev_hash, hash)
             SELECT $1, $2 + u.ord, u.type, u.data, u.actor, u.at, u.prev_hash, u.hash
-            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $20::text[], $21::text[])
+            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $21::text[], $22::text[])
                 WITH ORDINALITY AS u(type, data, actor, at, prev_hash, hash, ord)
-            WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $20[1])
+            WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $21[1])
             RETURNING seq
         ), delivered AS (
             INSERT INTO deliveries (key, thread_id, at)
@@ -130,8 +130,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         PostgresProjectionRebuild.RunAsync(dataSource, cancellationToken);
 
     /// <summary>
-    /// $1..$7 for the events and delivery key, the summary's row from $8 on, then each event's predecessor hash ($20)
-    /// and seal ($21). Returns the seals.
+    /// $1..$7 for the events and delivery key, the summary's row $8..$20, then each event's predecessor hash ($21)
+    /// and seal ($22). Returns the seals.
     /// </summary>
     private static string[] AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,

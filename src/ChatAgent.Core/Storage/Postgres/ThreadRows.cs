@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace ChatAgent.Core.Storage.Postgres;
 
-/// <summary>Mapping between <see cref="ThreadSummary"/> and a <c>threads</c> row; parameters start at $8.</summary>
+/// <summary>Mapping between <see cref="ThreadSummary"/> and a <c>threads</c> row; parameters are $8..$20 (the append's hash parameters follow at $21).</summary>
 internal static class ThreadRows
 {
     public const string Columns =
