@@ -17,7 +17,7 @@ results="$(mktemp -d "${TMPDIR:-/tmp}/chatagent-tests-XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 
 # Default trx names are unique per run (the logger adds a counter when a name is taken).
-dotnet test ChatAgent.slnx --logger trx --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+dotnet test ChatAgent.slnx --logger trx --results-directory "$results" --blame-hang-timeout 10m "$@" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
 
 passed=0 failed=0 skipped=0 files=0

@@ -40,7 +40,7 @@ public static class ObservabilityExtensions
         var services = builder.Services;
         services.Decorate<IToolRunner>((runner, _) => new InstrumentedToolRunner(runner));
         services.Decorate<IChatSurface>((surface, _) => new InstrumentedChatSurface(surface));
-        services.Decorate<IEventStore>((store, sp) => new InstrumentedEventStore(store, sp.GetServices<IChatSurface>().Select(s => s.Platform)));
+        services.Decorate<IEventStore>((store, sp) => new InstrumentedEventStore(store, ChatPlatforms(sp)));
         services.AddSingleton<HangfireQueueMetrics>();
 
         var otel = services.AddOpenTelemetry()
@@ -70,4 +70,13 @@ public static class ObservabilityExtensions
 
     private static bool IsPlumbing(PathString path) =>
         path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/hangfire");
+
+    /// <summary>
+    /// The platforms with a chat surface, read when first enumerated: surfaces depend on the event store themselves,
+    /// so resolving them while the store is being built would be a cycle (a start-up deadlock).
+    /// </summary>
+    private static IEnumerable<string> ChatPlatforms(IServiceProvider services)
+    {
+        foreach (var surface in services.GetServices<IChatSurface>()) yield return surface.Platform;
+    }
 }

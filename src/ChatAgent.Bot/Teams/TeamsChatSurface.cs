@@ -11,8 +11,10 @@ namespace ChatAgent.Bot.Teams;
 /// The reference recorded in <c>message_posted</c> is <c>&lt;activityId&gt;|&lt;conversationId&gt;</c>.
 /// A 403 (bot blocked or removed) is not retried: it is recorded as the reference <c>refused:403|&lt;conversationId&gt;</c>
 /// and logged, so the event stream shows the message never arrived and the delivery job stops trying.
+/// Threads that did not start in Teams (a cron agent posting to <c>Teams__DefaultConversation</c>) have no service URL
+/// of their own: it comes from the conversation reference stored when the bot was installed there.
 /// </summary>
-public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, ILogger<TeamsChatSurface> log) : IChatSurface
+public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, IConversationReferences references, ILogger<TeamsChatSurface> log) : IChatSurface
 {
     public const string PlatformName = "teams";
     private const string RefusedPrefix = "refused:";
@@ -21,7 +23,7 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
 
     public async Task<string> PostAsync(ThreadState thread, ChatMessage message, CancellationToken cancellationToken)
     {
-        var (serviceUrl, conversation) = Target(thread);
+        var (serviceUrl, conversation) = await TargetAsync(thread, cancellationToken);
         var activity = Render(thread, message);
         try
         {
@@ -41,12 +43,13 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
     {
         var separator = messageRef.IndexOf('|');
         var activityId = separator < 0 ? messageRef : messageRef[..separator];
-        var conversation = separator < 0 ? Target(thread).Conversation : messageRef[(separator + 1)..];
+        var target = await TargetAsync(thread, cancellationToken);
+        var conversation = separator < 0 ? target.Conversation : messageRef[(separator + 1)..];
         if (activityId.StartsWith(RefusedPrefix, StringComparison.Ordinal))
             return; // never arrived (403): there is nothing to replace, and Teams would refuse again
         try
         {
-            await connector.UpdateAsync(Target(thread).ServiceUrl, conversation, activityId, Render(thread, message), cancellationToken);
+            await connector.UpdateAsync(target.ServiceUrl, conversation, activityId, Render(thread, message), cancellationToken);
         }
         catch (TeamsDeliveryRefusedException refused)
         {
@@ -71,7 +74,12 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
 
     public static Activity Text(string text) => new() { Type = ActivityTypes.Message, Text = text, TextFormat = "plain" };
 
-    private static (string ServiceUrl, string Conversation) Target(ThreadState thread) =>
-        (thread.Origin.ServiceUrl ?? throw new InvalidOperationException($"Thread {thread.Id} has no Teams service URL."),
-         thread.Origin.Conversation ?? throw new InvalidOperationException($"Thread {thread.Id} has no Teams conversation."));
+    private async Task<(string ServiceUrl, string Conversation)> TargetAsync(ThreadState thread, CancellationToken ct)
+    {
+        var conversation = thread.Origin.Conversation ?? throw new InvalidOperationException($"Thread {thread.Id} has no Teams conversation.");
+        if (thread.Origin.ServiceUrl is { } serviceUrl) return (serviceUrl, conversation);
+        var stored = await references.FindAsync(PlatformName, conversation, ct);
+        return (stored?.ServiceUrl ?? throw new InvalidOperationException(
+            $"Thread {thread.Id} posts to Teams conversation {conversation}, but the bot has no reference for it: install the bot there first."), conversation);
+    }
 }

@@ -15,7 +15,7 @@ namespace ChatAgent.Core.Observability;
 public sealed class InstrumentedEventStore : IEventStore, IDisposable
 {
     private readonly IEventStore _inner;
-    private readonly HashSet<string> _chatPlatforms;
+    private readonly Lazy<HashSet<string>> _chatPlatforms;
     private readonly Meter _meter = new(Name);
 
     /// <summary>(thread, message key) -> seq of the newest queued version not yet posted, for platforms with a surface.</summary>
@@ -25,7 +25,8 @@ public sealed class InstrumentedEventStore : IEventStore, IDisposable
     public InstrumentedEventStore(IEventStore inner, IEnumerable<string> chatPlatforms)
     {
         _inner = inner;
-        _chatPlatforms = new HashSet<string>(chatPlatforms, StringComparer.OrdinalIgnoreCase);
+        // Read on first use, not here: the surfaces may themselves depend on the event store (a cycle at construction).
+        _chatPlatforms = new Lazy<HashSet<string>>(() => new HashSet<string>(chatPlatforms, StringComparer.OrdinalIgnoreCase));
         _meter.CreateObservableGauge("chatagent.outbox.backlog", () => _undelivered.Count, "{message}",
             "Chat messages queued and not yet posted (seen by this process since it started)");
     }
@@ -59,7 +60,7 @@ public sealed class InstrumentedEventStore : IEventStore, IDisposable
             case ToolReturned r: ToolCalls.Add(1, new(Tags.Tool, r.Tool), new(Tags.Outcome, "ok")); break;
             case ErrorOccurred { Source: "tool" } x: ToolCalls.Add(1, new(Tags.Tool, x.Tool), new(Tags.Outcome, "error")); break;
             case ApprovalDecided d: await RecordDecisionAsync(e, d, agent, ct); break;
-            case MessageQueued q when _chatPlatforms.Contains(summary.Platform): _undelivered[(e.ThreadId, q.MessageKey)] = e.Seq; break;
+            case MessageQueued q when _chatPlatforms.Value.Contains(summary.Platform): _undelivered[(e.ThreadId, q.MessageKey)] = e.Seq; break;
             case MessagePosted p:
                 if (_undelivered.TryGetValue((e.ThreadId, p.MessageKey), out var newest) && newest <= p.Version)
                     _undelivered.TryRemove(KeyValuePair.Create((e.ThreadId, p.MessageKey), newest));

@@ -1,3 +1,5 @@
+using ChatAgent.Core.Runtime;
+using ChatAgent.Core.Events;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -38,6 +40,36 @@ public sealed class TeamsConversationTests
         Assert.Equal("Platform", stored.Name);
         var hello = await bed.ConnectorCallAsync(c => c.Text?.Contains("Say \"help\"") == true, "the welcome");
         Assert.Equal("/connector/v3/conversations/" + Uri.EscapeDataString("19:general@thread.tacv2") + "/activities", hello.Path);
+    }
+
+    [Fact]
+    public async Task CronAgent_PostsItsSummary_ToAnInstalledChannel_ThroughTheStoredReference()
+    {
+        await using var bed = await TeamsTestBed.StartAsync();
+        const string channel = "19:ops@thread.tacv2";
+        var install = new
+        {
+            type = "conversationUpdate",
+            id = "upd-ops",
+            serviceUrl = bed.Fake.ServiceUrl,
+            channelId = "msteams",
+            from = TeamsTestBed.User("alice"),
+            conversation = new { id = channel, tenantId = TeamsTestBed.Tenant, conversationType = "channel" },
+            recipient = new { id = "28:" + TeamsTestBed.AppId, name = "ChatAgent" },
+            membersAdded = new[] { new { id = "28:" + TeamsTestBed.AppId } },
+            channelData = new { tenant = new { id = TeamsTestBed.Tenant }, team = new { id = channel, name = "Ops" } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(install)).StatusCode);
+
+        // What a cron trigger with channel "teams:<id>" (or Teams__DefaultConversation) launches: no service URL of its own.
+        var launched = await bed.Host.Get<ThreadService>().LaunchAsync(new LaunchCommand(
+            "daily-summary", "", new Origin("teams", channel), Actor.System));
+        Assert.True(launched.Accepted, launched.Message);
+
+        var summary = await bed.ConnectorCallAsync(
+            c => c.Path == "/connector/v3/conversations/" + Uri.EscapeDataString(channel) + "/activities" && c.Text?.Contains("Daily summary") == true,
+            "the daily summary in the ops channel");
+        Assert.Equal("POST", summary.Method);
     }
 
     [Fact]
