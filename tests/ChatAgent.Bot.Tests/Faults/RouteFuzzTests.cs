@@ -45,8 +45,8 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
             ["Teams:AppId"] = "00000000-0000-0000-0000-00000000f022",
             ["Teams:AppPassword"] = "fuzz-teams-password",
             ["Teams:OpenIdMetadataUrl"] = "http://127.0.0.1:9/openid",
-            ["Webhooks:Secret"] = WebhookSecret,
-            ["Webhooks:Secrets:deploy"] = WebhookSecret,
+            ["Webhooks:github:Secret"] = WebhookSecret,
+            ["Webhooks:deploy:Secret"] = WebhookSecret,
         }, services: AppendRecorder.Install);
         var recorder = host.Get<AppendRecorder>();
         var store = host.Get<IEventStore>();
@@ -199,7 +199,7 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
                         var name = p.Name.ToLowerInvariant();
                         var real = name.Contains("approval") ? seeded.ApprovalId
                             : name is "id" or "threadid" ? seeded.ThreadId
-                            : name is "name" or "agent" ? new[] { "deploy", "incident", "daily-summary" }[rng.Next(3)]
+                            : name is "name" or "agent" ? new[] { "github", "github", "deploy", "incident" }[rng.Next(4)]
                             : "x";
                         sb.Append(Uri.EscapeDataString(rng.Next(4) == 0 ? Garbage(rng, rng.Next(1, 40)) : real));
                         break;
@@ -254,9 +254,15 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
                 };
                 return (Encoding.UTF8.GetBytes(activity.ToJsonString()), json);
             case "webhook":
-                return (Encoding.UTF8.GetBytes(new JsonObject { ["action"] = "deploy", ["service"] = "api", ["environment"] = "staging", ["ref"] = "main" }.ToJsonString()), json);
+                return (Encoding.UTF8.GetBytes(new JsonObject
+                {
+                    ["action"] = rng.Next(2) == 0 ? "closed" : "opened",
+                    ["repository"] = new JsonObject { ["name"] = "api" },
+                    ["pull_request"] = new JsonObject { ["merged"] = rng.Next(2) == 0 },
+                }.ToJsonString()), json);
             default:
-                var body = new JsonObject { ["user"] = "web:fuzz" };
+                var body = new JsonObject { ["user"] = path.StartsWith("/webchat", StringComparison.Ordinal) ? "fuzz" : "web:fuzz" };
+                if (path.StartsWith("/webchat", StringComparison.Ordinal) && rng.Next(2) == 0) body["session"] = "s-" + rng.Next(10);
                 if (path.EndsWith("/threads", StringComparison.Ordinal) || path.EndsWith("/threads/", StringComparison.Ordinal))
                 {
                     body["agent"] = new[] { "deploy", "incident", "daily-summary", "nope" }[rng.Next(4)];
@@ -298,11 +304,22 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
                 break;
             case "webhook":
                 if (mutation == "nosignature") return;
-                var mac = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), body));
-                var value = mutation == "badsignature" ? Garbage(rng, 70, ascii: true) : mac;
-                request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", value);
-                request.Headers.TryAddWithoutValidation("X-Signature", value);
-                request.Headers.TryAddWithoutValidation("X-Webhook-Signature", value);
+                request.Headers.TryAddWithoutValidation("X-GitHub-Delivery", "d-" + rng.Next(100));
+                var key = Encoding.UTF8.GetBytes(WebhookSecret);
+                if (rng.Next(2) == 0)
+                {
+                    // GitHub style: HMAC over the body.
+                    var mac = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body));
+                    request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", mutation == "badsignature" ? Garbage(rng, 70, ascii: true) : mac);
+                }
+                else
+                {
+                    // Generic style: HMAC over "{timestamp}.{body}" with a timestamp header.
+                    var stamp = (mutation == "stale" ? now - 3600 : now).ToString();
+                    var mac = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, (byte[])[.. Encoding.UTF8.GetBytes(stamp + "."), .. body]));
+                    request.Headers.TryAddWithoutValidation("X-Signature-256", mutation == "badsignature" ? Garbage(rng, 70, ascii: true) : mac);
+                    request.Headers.TryAddWithoutValidation("X-Signature-Timestamp", mutation == "badsignature" && rng.Next(2) == 0 ? Garbage(rng, 12, ascii: true) : stamp);
+                }
                 break;
             default:
                 if (mutation == "badsignature") request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Garbage(rng, 30, ascii: true));
