@@ -45,6 +45,9 @@ public static class WebhooksApi
             return Problem(401, "Unauthorized", refusal);
         }
 
+        // JsonDocument checks UTF-8 inside strings only when a string is read, which would fail later as a 500.
+        if (!System.Text.Unicode.Utf8.IsValid(body)) return Problem(400, "Bad Request", "The body is not valid UTF-8.");
+
         JsonElement payload;
         try
         {
