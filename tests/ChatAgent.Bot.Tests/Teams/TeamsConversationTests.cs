@@ -63,7 +63,7 @@ public sealed class TeamsConversationTests
 
         // What a cron trigger with channel "teams:<id>" (or Teams__DefaultConversation) launches: no service URL of its own.
         var launched = await bed.Host.Get<ThreadService>().LaunchAsync(new LaunchCommand(
-            "daily-summary", "", new Origin("teams", channel), Actor.System));
+            "daily-summary", "Summarize the last 24 hours.", new Origin("teams", channel), Actor.System));
         Assert.True(launched.Accepted, launched.Message);
 
         var summary = await bed.ConnectorCallAsync(
