@@ -15,6 +15,8 @@ fi
 
 results="$(mktemp -d "${TMPDIR:-/tmp}/chatagent-tests-XXXXXX")"
 trap 'rm -rf "$results"' EXIT
+# Hosts started in-process by the tests append their warnings and errors here (see BotHost/HostLogFile).
+export CHATAGENT_TEST_HOST_LOG="$results/host.log"
 
 # Default trx names are unique per run (the logger adds a counter when a name is taken).
 dotnet test ChatAgent.slnx --logger trx --results-directory "$results" --blame-hang-timeout 10m "$@" 2>&1 | tee "$results/console.log"
@@ -23,6 +25,10 @@ status=${PIPESTATUS[0]}
 # A test that fails is run once more, alone, and reported by name either way: a pass on the second run is
 # listed as FLAKY (a bug to fix, not a success to hide); a second failure stays a failure.
 flaky=""
+if [ "$status" -ne 0 ] && [ -s "$CHATAGENT_TEST_HOST_LOG" ]; then
+  echo "Unhandled exceptions the in-process hosts logged (first 3):" >&2
+  grep -A25 'unhandled exception' "$CHATAGENT_TEST_HOST_LOG" | head -n 80 >&2
+fi
 failed_names="$(grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*' "$results"/*.trx 2>/dev/null \
   | sed -n 's/.*testName="\([^"(]*\).*/\1/p' | sort -u)"
 if [ "$status" -ne 0 ] && [ -n "$failed_names" ] && [ "$(printf '%s\n' "$failed_names" | wc -l)" -le 5 ]; then

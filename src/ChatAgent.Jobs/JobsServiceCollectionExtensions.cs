@@ -3,6 +3,7 @@ using ChatAgent.Jobs.Cron;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace ChatAgent.Jobs;
@@ -16,7 +17,7 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddChatAgentJobs(this IServiceCollection services, string? postgresConnectionString, int? workerCount = null)
     {
-        services.AddHangfire(config =>
+        services.AddHangfire((sp, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
@@ -33,7 +34,8 @@ public static class JobsServiceCollectionExtensions
             else
             {
                 config.UsePostgreSqlStorage(
-                    o => o.UseNpgsqlConnection(postgresConnectionString),
+                    // Hangfire borrows the host's one NpgsqlDataSource: one pool to size and monitor, closed with the host.
+                    o => o.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
                     new PostgreSqlStorageOptions
                     {
                         SchemaName = "hangfire",
@@ -61,7 +63,10 @@ public static class JobsServiceCollectionExtensions
         if (postgresConnectionString is null)
             services.AddSingleton<IThreadLock, InMemoryThreadLock>();
         else
+        {
             services.AddSingleton<IThreadLock>(sp => new PostgresThreadLock(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddHostedService<NpgsqlPoolsCleanup>();
+        }
         services.AddTransient<RunThreadJob>();
         services.AddTransient<DeliverMessagesJob>();
         services.AddTransient<ApprovalLadderJob>();
@@ -72,4 +77,25 @@ public static class JobsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ThreadSweeper>());
         return services;
     }
+}
+
+/// <summary>Hands Hangfire connections from the host's <see cref="NpgsqlDataSource"/> (Hangfire opens and disposes them).</summary>
+internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+{
+    public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+}
+
+/// <summary>
+/// Hangfire's long polling LISTENs on connections cloned outside the host's data source, which Npgsql keeps in its
+/// process-wide pool after the workers stop. Once the host has stopped, nothing may hold server connections: clear them.
+/// </summary>
+internal sealed class NpgsqlPoolsCleanup(IHostApplicationLifetime lifetime) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopped.Register(NpgsqlConnection.ClearAllPools);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

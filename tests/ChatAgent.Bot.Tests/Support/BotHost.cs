@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ChatAgent.Bot.Tests.Support;
 
@@ -63,6 +64,7 @@ public sealed class BotHost : IAsyncDisposable
             b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(all));
             foreach (var (k, v) in all) b.UseSetting(k, v);
             if (services is not null) b.ConfigureServices(services);
+            if (HostLogFile.Path is { } log) b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(new HostLogFile(log)));
         });
         factory.UseKestrel(0);
         factory.StartServer();
