@@ -3,7 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChatAgent.Bot.Tests.Audit;
+using ChatAgent.Bot.Slack;
+using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.Core.Threads;
+using ChatAgent.Jobs;
+using Hangfire;
 using OpenTelemetry.Trace;
 
 namespace ChatAgent.Bot.Tests.Observability;
@@ -53,6 +58,84 @@ public sealed class TracingTests
         Assert.Contains(trace, a => a.Source.Name == "Npgsql");
         // The launch was another request: its steps are in another trace.
         Assert.DoesNotContain(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.tool") == "run_tests");
+    }
+
+    /// <summary>
+    /// The click is a signed Slack <c>block_actions</c> payload on <c>/slack/interactions</c>: the run it releases, each resumed step, the tool run and the outbox delivery
+    /// that updates the approval card in Slack are all in that request's trace, each under its expected parent.
+    /// </summary>
+    [Fact]
+    public async Task SlackApproveClick_TheResumedSteps_AndTheCardUpdate_ShareOneTrace()
+    {
+        var spans = new SpanCollection();
+        await using var rig = await SlackRig.StartAsync(postgres: true,
+            services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        var threadId = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "api to production", user: "UALICE"));
+        var card = (await rig.WaitForCallsAsync(calls => calls.Any(IsApprovalCard), "the approval card")).First(IsApprovalCard);
+        await IdleAsync(rig.Host);
+
+        var click = await rig.ClickAsync(SlackActions.Approve, card.Buttons.Single(b => b.ActionId == SlackActions.Approve).Value, user: "UBOB");
+        Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        await rig.WaitForAsync(threadId, s => s.Status == ThreadStatus.Completed, "completion");
+        await rig.WaitForCallsAsync(calls => calls.Any(c => c.Method == "chat.update" && c.Ts == card.Ts && c.BlocksJson.Contains("Approved")), "the card updated in place");
+
+        var request = (await Poll.UntilAsync(() => Task.FromResult(spans.Snapshot().SingleOrDefault(IsRequest("/slack/interactions"))), a => a is not null, what: "the click's request span"))!;
+        var trace = await Poll.UntilAsync(() => Task.FromResult(spans.Snapshot().Where(a => a.TraceId == request.TraceId).ToList()),
+            t => t.Any(a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.outcome") == "completed")
+                && t.Any(a => a.OperationName == "chatagent.thread.run")
+                && t.Any(u => u.OperationName == "chatagent.chat.update" && Tag(u, "chatagent.message.key")!.StartsWith("approval:", StringComparison.Ordinal)
+                    && t.Any(d => d.SpanId == u.ParentSpanId)),
+            what: "the spans of the run, its final step, the card update and its delivery job (each exported when it ends)");
+
+        var run = Assert.Single(trace, a => a.OperationName == "chatagent.thread.run");
+        Assert.Equal(threadId, Tag(run, "chatagent.thread.id"));
+        Assert.Contains(request, Ancestors(run, trace));
+        var deployStep = Assert.Single(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.tool") == "deploy_to_production");
+        Assert.Equal(("deploy", "ok", threadId), (Tag(deployStep, "chatagent.agent"), Tag(deployStep, "chatagent.outcome"), Tag(deployStep, "chatagent.thread.id")));
+        Assert.Equal(run.SpanId, deployStep.ParentSpanId);
+        var finalStep = Assert.Single(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.outcome") == "completed");
+        Assert.Equal(run.SpanId, finalStep.ParentSpanId);
+        var tool = Assert.Single(trace, a => a.OperationName == "chatagent.tool deploy_to_production");
+        Assert.Equal("ok", Tag(tool, "chatagent.outcome"));
+        Assert.Contains(deployStep, Ancestors(tool, trace));
+
+        // The card Bob clicked is updated by an outbox delivery job the click scheduled.
+        var update = Assert.Single(trace, a => a.OperationName == "chatagent.chat.update" && Tag(a, "chatagent.message.key")!.StartsWith("approval:", StringComparison.Ordinal));
+        Assert.Equal(("slack", threadId), (Tag(update, "chatagent.platform"), Tag(update, "chatagent.thread.id")));
+        var delivery = trace.Single(a => a.SpanId == update.ParentSpanId);
+        Assert.Equal("chatagent.outbox.deliver", delivery.OperationName);
+        Assert.Contains(request, Ancestors(delivery, trace));
+        Assert.Contains(trace, a => a.Source.Name == "Npgsql" && Ancestors(a, trace).Contains(deployStep));
+
+        // The slash command was another request: its steps and the card's first post are in another trace.
+        Assert.DoesNotContain(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.tool") == "run_tests");
+        Assert.DoesNotContain(trace, a => a.OperationName == "chatagent.chat.post" && Tag(a, "chatagent.message.key")!.StartsWith("approval:", StringComparison.Ordinal));
+        Assert.Contains(spans.Snapshot(), a => IsRequest("/slack/commands")(a) && a.TraceId != request.TraceId);
+    }
+
+    private static bool IsApprovalCard(SlackCall call) => call.Method == "chat.postMessage" && call.Buttons.Any(b => b.ActionId == SlackActions.Approve);
+
+    private static Func<Activity, bool> IsRequest(string route) =>
+        a => a.Kind == ActivityKind.Server && a.GetTagItem("http.route") as string == route;
+
+    /// <summary>The span's parent, grandparent, … within <paramref name="trace"/>.</summary>
+    private static List<Activity> Ancestors(Activity span, IReadOnlyList<Activity> trace)
+    {
+        var result = new List<Activity>();
+        for (var current = span; trace.FirstOrDefault(a => a.SpanId == current.ParentSpanId) is { } parent; current = parent) result.Add(parent);
+        return result;
+    }
+
+    /// <summary>
+    /// Waits until no Hangfire job is queued or running, so no job scheduled by the launch can deliver what the click
+    /// queues (it would do so in the launch's trace), and the run that asked for the approval has let go of the thread.
+    /// </summary>
+    internal static async Task IdleAsync(BotHost host)
+    {
+        var monitoring = host.Get<JobStorage>().GetMonitoringApi();
+        await Poll.UntilAsync(() => Task.FromResult(monitoring.ProcessingCount() + JobQueues.All.Sum(q => monitoring.EnqueuedCount(q))),
+            n => n == 0, what: "no job queued or running");
+        await AuditTrailTests.RunLockReleasedAsync(host);
     }
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name)?.ToString();

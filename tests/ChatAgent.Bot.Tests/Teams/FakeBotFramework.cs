@@ -36,6 +36,9 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     public string ServiceUrl => BaseUrl + "connector/";
 
+    /// <summary>The access token the token endpoint hands out (client credentials).</summary>
+    public string IssuedToken { get; set; } = "bot-token-1";
+
     /// <summary>The key Bot Framework signs with (endorsed for msteams).</summary>
     public RsaSecurityKey SigningKey { get; } = NewKey("bf-key-1");
 
@@ -103,7 +106,7 @@ public sealed class FakeBotFramework : IAsyncDisposable
             case "/botframework/keys":
                 return (200, new JsonObject { ["keys"] = new JsonArray(Jwk(SigningKey, "msteams", "skype"), Jwk(WebChatKey, "webchat")) }.ToJsonString());
             case "/oauth2/token":
-                return (200, """{"token_type":"Bearer","expires_in":3600,"access_token":"bot-token-1"}""");
+                return (200, new JsonObject { ["token_type"] = "Bearer", ["expires_in"] = 3600, ["access_token"] = IssuedToken }.ToJsonString());
         }
         if (!call.Path.StartsWith("/connector/v3/conversations", StringComparison.Ordinal)) return (404, "{}");
         if (_failures.TryDequeue(out var failure)) return (failure, """{"error":{"code":"scripted","message":"scripted failure"}}""");

@@ -29,7 +29,9 @@ public sealed class TeamsTestBed : IAsyncDisposable
 
     public BotHost Host { get; }
 
-    public static async Task<TeamsTestBed> StartAsync(bool postgres = false, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the host's own (e.g. a logger provider, an in-memory span exporter).</param>
+    public static async Task<TeamsTestBed> StartAsync(
+        bool postgres = false, IDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var fake = new FakeBotFramework();
         var all = new Dictionary<string, string?>
@@ -43,7 +45,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
             ["Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
-        return new TeamsTestBed(fake, await BotHost.StartAsync(all, postgres));
+        return new TeamsTestBed(fake, await BotHost.StartAsync(all, postgres, services: services));
     }
 
     public static object User(string name) => new { id = "29:" + name, name = char.ToUpperInvariant(name[0]) + name[1..], aadObjectId = "aad-" + name };

@@ -31,7 +31,9 @@ public sealed class SlackRig : IAsyncDisposable
 
     public HttpClient Client => Host.Client;
 
-    public static async Task<SlackRig> StartAsync(bool postgres = false, IDictionary<string, string?>? settings = null, bool http = true)
+    /// <param name="services">Replaces services after the host's own (e.g. a logger provider, an in-memory span exporter).</param>
+    public static async Task<SlackRig> StartAsync(
+        bool postgres = false, IDictionary<string, string?>? settings = null, bool http = true, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var slack = await FakeSlackApi.StartAsync();
         var all = new Dictionary<string, string?>
@@ -41,7 +43,7 @@ public sealed class SlackRig : IAsyncDisposable
             ["Slack:ApiBaseUrl"] = slack.BaseUrl.ToString(),
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
-        var host = await BotHost.StartAsync(all, postgres);
+        var host = await BotHost.StartAsync(all, postgres, services: services);
         return new SlackRig(slack, host);
     }
 
