@@ -19,10 +19,13 @@ public sealed class SlackRig : IAsyncDisposable
     public const string Secret = "test-signing-secret-0123456789";
     public const string BotToken = "xoxb-test-token";
 
-    private SlackRig(FakeSlackApi slack, BotHost host)
+    private readonly string _secret;
+
+    private SlackRig(FakeSlackApi slack, BotHost host, string secret)
     {
         Slack = slack;
         Host = host;
+        _secret = secret;
     }
 
     public FakeSlackApi Slack { get; }
@@ -44,7 +47,7 @@ public sealed class SlackRig : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var host = await BotHost.StartAsync(all, postgres, services: services);
-        return new SlackRig(slack, host);
+        return new SlackRig(slack, host, all["Slack:SigningSecret"] is { Length: > 0 } configured ? configured : Secret);
     }
 
     public static string Sign(string body, long timestamp, string secret = Secret) =>
@@ -52,13 +55,13 @@ public sealed class SlackRig : IAsyncDisposable
 
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    /// <summary>Posts <paramref name="body"/> signed as Slack would (or with the given signature/timestamp).</summary>
+    /// <summary>Posts <paramref name="body"/> signed as Slack would with the configured signing secret (or with the given signature/timestamp).</summary>
     public Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, long? timestamp = null, string? signature = null, int? retryNum = null)
     {
         var ts = timestamp ?? Now;
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, contentType) };
         request.Headers.Add(SlackSignatureVerifier.TimestampHeader, ts.ToString());
-        request.Headers.Add(SlackSignatureVerifier.SignatureHeader, signature ?? Sign(body, ts));
+        request.Headers.Add(SlackSignatureVerifier.SignatureHeader, signature ?? Sign(body, ts, _secret));
         if (retryNum is { } n)
         {
             request.Headers.Add("X-Slack-Retry-Num", n.ToString());
