@@ -59,6 +59,8 @@ public sealed class InstrumentedEventStore : IEventStore, IDisposable
             case ThreadPaused { Escalated: true }: ThreadsEscalated.Add(1, agent); break;
             case ToolReturned r: ToolCalls.Add(1, new(Tags.Tool, r.Tool), new(Tags.Outcome, "ok")); break;
             case ErrorOccurred { Source: "tool" } x: ToolCalls.Add(1, new(Tags.Tool, x.Tool), new(Tags.Outcome, "error")); break;
+            // The tool ran, but its result was not confirmed (e.g. deployed, and the service does not answer).
+            case ErrorOccurred { Source: "verification" } x: ToolCalls.Add(1, new(Tags.Tool, x.Tool), new(Tags.Outcome, "verification_failed")); break;
             case ApprovalDecided d: await RecordDecisionAsync(e, d, agent, ct); break;
             case MessageQueued q when _chatPlatforms.Value.Contains(summary.Platform): _undelivered[(e.ThreadId, q.MessageKey)] = e.Seq; break;
             case MessagePosted p:

@@ -16,6 +16,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly (string Tool, object Arguments)[] _calls;
     private readonly Task _loop;
     private int _answered;
+    private TaskCompletionSource? _hold;
 
     public FakeOpenAiServer(params (string Tool, object Arguments)[] calls)
     {
@@ -31,6 +32,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public ConcurrentQueue<(string Authorization, string Body)> Requests { get; } = new();
 
+    /// <summary>Requests received from now on are recorded but not answered until <see cref="Release"/> (a slow model).</summary>
+    public void Hold() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Answers the held requests, and the next ones at once.</summary>
+    public void Release() => Interlocked.Exchange(ref _hold, null)?.TrySetResult();
+
     private async Task LoopAsync()
     {
         while (_listener.IsListening)
@@ -40,6 +47,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { return; }
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             Requests.Enqueue((context.Request.Headers["Authorization"] ?? "", await reader.ReadToEndAsync()));
+            if (_hold is { } hold) await hold.Task;
             var index = Math.Min(Interlocked.Increment(ref _answered) - 1, _calls.Length - 1);
             var (tool, arguments) = _calls[index];
             var body = JsonSerializer.SerializeToUtf8Bytes(new
@@ -79,6 +87,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Release();
         _listener.Abort();
         try { await _loop; }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { }
