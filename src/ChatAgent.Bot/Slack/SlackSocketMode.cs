@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatAgent.Core.Observability;
 
 namespace ChatAgent.Bot.Slack;
 
@@ -9,7 +11,8 @@ namespace ChatAgent.Bot.Slack;
 /// Socket Mode: the bot dials out to Slack (<c>apps.connections.open</c> + a WebSocket), so it needs no public URL.
 /// Envelopes (<c>slash_commands</c>, <c>interactive</c>, <c>events_api</c>) go to the same handlers as HTTP and are
 /// acknowledged by <c>envelope_id</c> once handled (with the reply as the ack's payload). A <c>disconnect</c> or a
-/// dropped socket opens a fresh connection.
+/// dropped socket opens a fresh connection. Each envelope is handled under its own root span
+/// (<c>slack.socket_mode &lt;type&gt;</c>), the counterpart of an HTTP request's, so the jobs it schedules join its trace.
 /// </summary>
 public sealed class SlackSocketMode(
     SlackApiClient api,
@@ -73,6 +76,10 @@ public sealed class SlackSocketMode(
             if (envelope?["envelope_id"]?.GetValue<string>() is not { } envelopeId) continue; // hello, or noise
             var payload = envelope["payload"]?.ToJsonString() ?? "{}";
             object? answer;
+            // A new trace per envelope, as per HTTP request; not a child of whatever was current when the socket opened.
+            Activity.Current = null;
+            using var activity = ChatAgentTelemetry.Source.StartActivity("slack.socket_mode " + type, ActivityKind.Server);
+            activity?.SetTag("slack.envelope.type", type);
             try
             {
                 answer = await HandleAsync(type, payload, ct);
@@ -80,6 +87,7 @@ public sealed class SlackSocketMode(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Not acknowledged: Slack delivers the envelope again.
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 log.LogError(ex, "Slack Socket Mode envelope {Type} failed", type);
                 continue;
             }

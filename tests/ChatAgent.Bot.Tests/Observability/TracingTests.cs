@@ -113,6 +113,36 @@ public sealed class TracingTests
         Assert.Contains(spans.Snapshot(), a => IsRequest("/slack/commands")(a) && a.TraceId != request.TraceId);
     }
 
+    /// <summary>Over Socket Mode there is no HTTP request: each envelope gets its own root span, and the run it launches joins that trace.</summary>
+    [Fact]
+    public async Task SocketModeSlashCommand_AndTheRunItLaunches_ShareOneTrace()
+    {
+        var spans = new SpanCollection();
+        await using var rig = await SlackRig.StartAsync(http: false, settings: new Dictionary<string, string?> { ["Slack:AppToken"] = "xapp-test" },
+            services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        var socket = (await Poll.UntilAsync(() => Task.FromResult(rig.Slack.Sockets.ToList()), s => s.Count >= 1, what: "the Socket Mode connection"))[0];
+        await socket.SendAsync(new System.Text.Json.Nodes.JsonObject
+        {
+            ["envelope_id"] = "env-1",
+            ["type"] = "slash_commands",
+            ["accepts_response_payload"] = true,
+            ["payload"] = new System.Text.Json.Nodes.JsonObject { ["command"] = "/deploy", ["text"] = "api to staging", ["user_id"] = "UALICE", ["user_name"] = "alice", ["channel_id"] = "C123", ["trigger_id"] = "trig-sm-1" },
+        });
+        var thread = Assert.Single(await Poll.UntilAsync(rig.ThreadsAsync, t => t.Count == 1, what: "the thread launched over Socket Mode"));
+        await rig.WaitForAsync(thread.Id, s => s.Status == ThreadStatus.Completed, "completion");
+
+        var envelope = (await Poll.UntilAsync(() => Task.FromResult(spans.Snapshot().SingleOrDefault(a => a.OperationName == "slack.socket_mode slash_commands")),
+            a => a is not null, what: "the envelope's span"))!;
+        Assert.Equal((ActivityKind.Server, default(ActivitySpanId)), (envelope.Kind, envelope.ParentSpanId));
+        var trace = await Poll.UntilAsync(() => Task.FromResult(spans.Snapshot().Where(a => a.TraceId == envelope.TraceId).ToList()),
+            t => t.Any(a => a.OperationName == "chatagent.thread.run") && t.Any(a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.outcome") == "completed"),
+            what: "the run's span and its final step's");
+        var run = trace.First(a => a.OperationName == "chatagent.thread.run");
+        Assert.Equal(thread.Id, Tag(run, "chatagent.thread.id"));
+        Assert.Contains(envelope, Ancestors(run, trace));
+        Assert.Contains(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.tool") == "deploy_to_staging" && Ancestors(a, trace).Contains(envelope));
+    }
+
     private static bool IsApprovalCard(SlackCall call) => call.Method == "chat.postMessage" && call.Buttons.Any(b => b.ActionId == SlackActions.Approve);
 
     private static Func<Activity, bool> IsRequest(string route) =>
