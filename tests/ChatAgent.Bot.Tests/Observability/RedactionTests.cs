@@ -22,7 +22,7 @@ public sealed class RedactionTests
 
     /// <summary>
     /// A full flow over the REST API (launch, approval, completion) with a model planner on a local fake OpenAI server,
-    /// every log level captured. Slack and Teams adapters are not on this base: their secrets are configured but unused.
+    /// every log level captured. The Slack and Teams flows are in <see cref="ChatRedactionTests"/>.
     /// </summary>
     [Fact]
     public async Task KnownSecretValues_NeverAppear_InLogsEventsOrModelRequests()
