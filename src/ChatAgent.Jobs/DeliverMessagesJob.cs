@@ -70,6 +70,7 @@ public sealed class DeliverMessagesJob(
     /// <summary>Records the delivery; on a concurrent append it re-reads and records again, never re-posting.</summary>
     private async Task RecordAsync(string threadId, MessagePosted posted, CancellationToken ct)
     {
+        var unavailable = 0;
         for (var attempt = 0; ; attempt++)
         {
             var events = await store.ReadAsync(threadId, 0, ct);
@@ -84,6 +85,12 @@ public sealed class DeliverMessagesJob(
             catch (ConcurrencyException) when (attempt < 50)
             {
                 log.LogDebug("Thread {ThreadId} moved while recording delivery of {Key}; retrying", threadId, posted.MessageKey);
+            }
+            catch (StoreUnavailableException) when (unavailable < 8)
+            {
+                // The message is in the channel; recording it is all that is left. Losing the receipt would post it again.
+                log.LogWarning("Recording delivery of {Key} on thread {ThreadId}: the database is unavailable; retrying", posted.MessageKey, threadId);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(8, 0.25 * (1 << unavailable++))), time, ct);
             }
         }
     }

@@ -15,7 +15,9 @@ public static class JobsServiceCollectionExtensions
     /// embedded default). PostgreSQL is tuned for latency: LISTEN/NOTIFY long polling so a click does not wait for a
     /// queue poll, and a sliding invisibility timeout so a long run is not picked up twice.
     /// </summary>
-    public static IServiceCollection AddChatAgentJobs(this IServiceCollection services, string? postgresConnectionString, int? workerCount = null)
+    /// <param name="invisibilityTimeout">How long a claimed job stays hidden from other workers without a heartbeat
+    /// (default 2 minutes); a live worker keeps extending it, so it only bounds how soon a dead process's jobs return.</param>
+    public static IServiceCollection AddChatAgentJobs(this IServiceCollection services, string? postgresConnectionString, int? workerCount = null, TimeSpan? invisibilityTimeout = null)
     {
         services.AddHangfire((sp, config) =>
         {
@@ -46,7 +48,7 @@ public static class JobsServiceCollectionExtensions
                         // Sliding: a live worker keeps extending its claim, so a long step is never picked up twice;
                         // a dead process's claims lapse after this (the sweeper re-schedules its threads sooner).
                         UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = TimeSpan.FromMinutes(2),
+                        InvisibilityTimeout = invisibilityTimeout ?? TimeSpan.FromMinutes(2),
                         DistributedLockTimeout = TimeSpan.FromSeconds(30),
                     });
             }

@@ -63,10 +63,35 @@ public static class PostgresServer
         }
     }
 
-    /// <summary>A cluster owned by this test process. initdb refuses to run as root, so root runs it as <c>postgres</c>.</summary>
-    private static class ThrowawayCluster
+    /// <summary>
+    /// A cluster of its own (always a fresh throwaway one, even with <c>CHATAGENT_TEST_POSTGRES</c> set), for a test that
+    /// restarts or otherwise disturbs the server. Dispose stops it and deletes its files.
+    /// </summary>
+    public static Task<PostgresCluster> StartClusterAsync() => Task.Run(() =>
     {
+        var cluster = ThrowawayCluster.Create();
+        return new PostgresCluster(cluster.ConnectionString, cluster.Restart, cluster.Stop);
+    });
+
+    /// <summary>A cluster owned by this test process. initdb refuses to run as root, so root runs it as <c>postgres</c>.</summary>
+    private sealed class ThrowawayCluster(string bin, string data, string root, bool asRoot, int port)
+    {
+        public string ConnectionString => $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
+
+        /// <summary><c>pg_ctl restart -m fast</c>: clients are disconnected, the server is back on the same port.</summary>
+        public void Restart() =>
+            Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-m", "fast", "restart"], asRoot);
+
+        public void Stop() => Stop(bin, data, root, asRoot);
+
         public static string Start()
+        {
+            var cluster = Create();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+            return cluster.ConnectionString;
+        }
+
+        public static ThrowawayCluster Create()
         {
             var bin = FindBinaries();
             var asRoot = Environment.UserName == "root";
@@ -83,9 +108,7 @@ public static class PostgresServer
             var port = FreePort();
             var options = $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c fsync=on -c max_connections=200";
             Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"], asRoot);
-
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, data, root, asRoot);
-            return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
+            return new ThrowawayCluster(bin, data, root, asRoot, port);
         }
 
         /// <summary>

@@ -46,6 +46,7 @@ public static class ChatAgentHostExtensions
             o.SerializerOptions.Encoder = EventJson.Options.Encoder;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
@@ -55,7 +56,8 @@ public static class ChatAgentHostExtensions
     public static WebApplicationBuilder AddChatAgentJobs(this WebApplicationBuilder builder)
     {
         var workers = builder.Configuration.GetValue<int?>("Jobs:WorkerCount");
-        builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")), workers);
+        var invisibility = builder.Configuration.GetValue<TimeSpan?>("Jobs:InvisibilityTimeout");
+        builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")), workers, invisibility);
         builder.Services.Configure<CronOptions>(o =>
         {
             o.SlackDefaultChannel = NullIfEmpty(builder.Configuration["Slack:DefaultChannel"]);

@@ -381,8 +381,21 @@ public sealed class AgentLoop(
                     // Only delivery receipts landed in between: they change nothing this step decided, so append after them.
                     if (!await CatchUpOnReceiptsAsync(ct)) throw;
                 }
+                catch (StoreUnavailableException) when (_unavailable < UnavailableRetries.Length)
+                {
+                    // The step's outcome (a tool's result above all) is known only here: keep it through a database
+                    // restart rather than leave the next run an "outcome unknown". If the failed append did commit,
+                    // the retry meets a ConcurrencyException and the run stops; the next one reads the events.
+                    await Task.Delay(UnavailableRetries[_unavailable++], time, ct);
+                }
             }
         }
+
+        /// <summary>Waits between appends while the store is unavailable: about half a minute in all.</summary>
+        private static readonly TimeSpan[] UnavailableRetries =
+            [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 8, 8 }.Select(TimeSpan.FromSeconds)];
+
+        private int _unavailable;
 
         /// <summary>
         /// The outbox records <c>message_posted</c> while a run is under way (a fast chat surface does so within milliseconds).

@@ -48,6 +48,18 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await ReadCoreAsync(threadId, afterSeq, cancellationToken);
+        }
+        catch (NpgsqlException e) when (PostgresErrors.IsUnavailable(e))
+        {
+            throw new StoreUnavailableException($"Reading thread {threadId}: the database is unavailable ({e.Message})", e);
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> ReadCoreAsync(string threadId, long afterSeq, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand(
             "SELECT seq, data::text, actor::text, at, hash FROM events WHERE thread_id = $1 AND seq > $2 ORDER BY seq");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = threadId });
@@ -73,6 +85,21 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         CancellationToken cancellationToken = default)
     {
         AppendGuard.Validate(threadId, expectedVersion, events, summary);
+        try
+        {
+            return await AppendCoreAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+        }
+        catch (NpgsqlException e) when (PostgresErrors.IsUnavailable(e))
+        {
+            // The connection may have dropped after the commit: the hash chain's cached head is no longer known.
+            _heads.TryRemove(threadId, out _);
+            throw new StoreUnavailableException($"Appending to thread {threadId}: the database is unavailable ({e.Message})", e);
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> AppendCoreAsync(
+        string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
         await using var command = new NpgsqlCommand(AppendSql, connection);

@@ -25,6 +25,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpListenerResponse, Task>>> _faults = new();
     private readonly ConcurrentQueue<string> _violations = new();
     private long _ts = 1_700_000_000_000_000;
+    private long _outageEndsTicks;
+    private long _outageAnswers;
 
     private FakeSlackApi(HttpListener listener, Uri root)
     {
@@ -71,13 +73,38 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     /// <summary>The next call of <paramref name="method"/> gets a 429 with <c>Retry-After</c>.</summary>
     public void RateLimitNext(string method, int retryAfterSeconds) =>
-        _faults.GetOrAdd(method, _ => new()).Enqueue(async response =>
-        {
-            response.StatusCode = 429;
-            response.Headers["Retry-After"] = retryAfterSeconds.ToString();
-            response.Close();
-            await Task.CompletedTask;
-        });
+        _faults.GetOrAdd(method, _ => new()).Enqueue(RateLimited(retryAfterSeconds));
+
+    /// <summary>
+    /// From now until <paramref name="window"/> has passed, every Web API call (except Socket Mode's) is answered with
+    /// HTTP 500 or 429 + <c>Retry-After: <see cref="OutageRetryAfterSeconds"/></c>, alternately. Returns when it ends.
+    /// </summary>
+    public DateTimeOffset BeginOutage(TimeSpan window)
+    {
+        var ends = DateTimeOffset.UtcNow + window;
+        Interlocked.Exchange(ref _outageEndsTicks, ends.UtcTicks);
+        return ends;
+    }
+
+    public const int OutageRetryAfterSeconds = 2;
+
+    private bool InOutage(string method) =>
+        method != "apps.connections.open" && DateTimeOffset.UtcNow.UtcTicks < Interlocked.Read(ref _outageEndsTicks);
+
+    private static Func<HttpListenerResponse, Task> RateLimited(int retryAfterSeconds) => response =>
+    {
+        response.StatusCode = 429;
+        response.Headers["Retry-After"] = retryAfterSeconds.ToString();
+        response.Close();
+        return Task.CompletedTask;
+    };
+
+    private static Task ServerError(HttpListenerResponse response)
+    {
+        response.StatusCode = 500;
+        response.Close();
+        return Task.CompletedTask;
+    }
 
     /// <summary>The next call of <paramref name="method"/> gets HTTP 200 with <c>{"ok":false,"error":…}</c>.</summary>
     public void FailNext(string method, string error) =>
@@ -119,9 +146,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
             var text = await reader.ReadToEndAsync();
             var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
             var ts = method == "chat.postMessage" ? NextTs() : (string?)body["ts"];
-            _calls.Enqueue(new SlackCall(method, context.Request.Headers["Authorization"] ?? "", body, DateTimeOffset.UtcNow, ts));
+            Func<HttpListenerResponse, Task>? fault = null;
+            if (InOutage(method)) fault = Interlocked.Increment(ref _outageAnswers) % 2 == 0 ? RateLimited(OutageRetryAfterSeconds) : ServerError;
+            else if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
+            _calls.Enqueue(new SlackCall(method, context.Request.Headers["Authorization"] ?? "", body, DateTimeOffset.UtcNow, ts, Ok: fault is null));
             foreach (var v in BlockKitChecker.Check(method, body)) _violations.Enqueue(v);
-            if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var fault))
+            if (fault is not null)
             {
                 await fault(context.Response);
                 return;
@@ -167,7 +197,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
 /// <summary>One recorded Web API call.</summary>
 /// <param name="Ts">The message's ts: the one Slack handed out for a post, the one updated for an update.</param>
-public sealed record SlackCall(string Method, string Authorization, JsonObject Body, DateTimeOffset At, string? Ts)
+/// <param name="Ok">Answered with HTTP 200 and <c>ok: true</c> (false: a fault was injected for it).</param>
+public sealed record SlackCall(string Method, string Authorization, JsonObject Body, DateTimeOffset At, string? Ts, bool Ok = true)
 {
     public string? Str(string name) => Body[name]?.GetValue<string>();
 
