@@ -1,0 +1,37 @@
+using ChatAgent.TestSupport;
+
+namespace ChatAgent.LoadDriver;
+
+public sealed partial class Run
+{
+    /// <summary>
+    /// Working set (VmRSS) of a fresh bot process on a fresh database: idle after start-up and a short settle, then
+    /// with <see cref="Options.WaitingThreads"/> deploy threads waiting for their production approval (each ran
+    /// run_tests and deploy_to_staging, shell tools, first). No GC is forced: this is what the operator sees.
+    /// </summary>
+    public async Task MemoryAsync()
+    {
+        var db = await PostgresServer.CreateDatabaseAsync();
+        await using var bot = await BotProcess.StartAsync(db, dataDir, BotSettings());
+        await Task.Delay(TimeSpan.FromSeconds(5)); // settle: start-up allocations, Hangfire's first polls (a measurement pause, not synchronisation)
+        var idle = bot.WorkingSetKb();
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var start = Machine.Now();
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.WaitingThreads), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => ids.Add(await LaunchAsync(bot.Client, "deploy", $"svc{i} to production", $"mem-{run}-{i}")));
+        var idList = ids.ToArray();
+        await PollAsync(() => CountAsync(db, "SELECT count(*) FROM threads WHERE id = ANY($1) AND status = 'awaiting_human'", idList),
+            n => n == idList.Length, TimeSpan.FromMinutes(6), $"{idList.Length} deploys to wait for approval");
+        var seconds = Machine.MsSince(start) / 1000;
+        await DrainAsync(db, TimeSpan.FromMinutes(2));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var waiting = bot.WorkingSetKb();
+        var perThread = (waiting - idle) / (double)idList.Length;
+        report.Add(new Row("memory", "working set idle", idle / 1024.0, "MB", "<= 150 MB", idle / 1024.0 <= 150));
+        report.Add(new Row("memory", $"working set with {idList.Length:N0} threads waiting for approval", waiting / 1024.0, "MB"));
+        report.Add(new Row("memory", "more per waiting thread", perThread, "KB", "<= 64 KB", perThread <= 64));
+        report.Add(new Row("loop", $"deploy threads to the approval (launch + 2 shell-tool steps + approval card) per second, {idList.Length:N0} threads", idList.Length / seconds, "/s"));
+        report.Details["memory"] = new { idle_kb = idle, waiting_kb = waiting, waiting_threads = idList.Length, kb_per_thread = Math.Round(perThread, 1), seconds_to_all_waiting = Math.Round(seconds, 1) };
+    }
+}

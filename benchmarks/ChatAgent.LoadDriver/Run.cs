@@ -1,0 +1,106 @@
+using ChatAgent.Core.Storage.Postgres;
+using ChatAgent.TestSupport;
+using Npgsql;
+
+namespace ChatAgent.LoadDriver;
+
+/// <summary>One run of the driver: the databases, the fake Slack, the bot processes and the sections.</summary>
+public sealed partial class Run(Options options, Report report, string dataDir) : IAsyncDisposable
+{
+    public const string SigningSecret = "load-driver-signing-secret";
+
+    private readonly List<IAsyncDisposable> _owned = [];
+    private string _botDb = "";
+    private FakeSlack? _slack;
+    private BotProcess? _bot;
+    private double? _bareCommitsPerSecond;
+
+    /// <summary>Creates the databases and reports the server's version and durability settings.</summary>
+    public async Task<Dictionary<string, object?>> PrepareAsync()
+    {
+        _botDb = await PostgresServer.CreateDatabaseAsync();
+        _slack = await FakeSlack.StartAsync();
+        _owned.Add(_slack);
+        await using var connection = new NpgsqlConnection(_botDb);
+        await connection.OpenAsync();
+        async Task<string> Show(string setting)
+        {
+            await using var command = new NpgsqlCommand($"SHOW {setting}", connection);
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        return new()
+        {
+            ["postgres"] = await Show("server_version"),
+            ["fsync"] = await Show("fsync"),
+            ["synchronous_commit"] = await Show("synchronous_commit"),
+            ["wal_sync_method"] = await Show("wal_sync_method"),
+        };
+    }
+
+    /// <summary>The bot's environment: Slack's HTTP routes on (signed with <see cref="SigningSecret"/>), Slack's Web API faked locally.</summary>
+    private Dictionary<string, string> BotSettings()
+    {
+        var settings = BaseSettings();
+        // LOADDRIVER_BOT_X=v sets X=v for the bot processes (experiments, e.g. runtime knobs).
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && k.StartsWith("LOADDRIVER_BOT_", StringComparison.Ordinal)) settings[k["LOADDRIVER_BOT_".Length..]] = (string)e.Value!;
+        return settings;
+    }
+
+    private Dictionary<string, string> BaseSettings() => new()
+    {
+        ["Slack__SigningSecret"] = SigningSecret,
+        ["Slack__BotToken"] = "xoxb-load-driver",
+        ["Slack__ApiBaseUrl"] = _slack!.ApiBaseUrl.ToString(),
+        // The fake enforces no rate limit; Slack's own one-message-a-second pacing per channel is not what is measured.
+        ["Slack__MessageInterval"] = "00:00:00",
+    };
+
+    /// <summary>The main bot process on the run's database, started on first use.</summary>
+    private async Task<BotProcess> BotAsync()
+    {
+        if (_bot is not null) return _bot;
+        _bot = await BotProcess.StartAsync(_botDb, dataDir, BotSettings());
+        _owned.Add(_bot);
+        return _bot;
+    }
+
+    private PostgresEventStore Store(string connectionString)
+    {
+        var source = NpgsqlDataSource.Create(connectionString);
+        _owned.Add(source);
+        return new PostgresEventStore(source);
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/>; throws after <paramref name="within"/>.</summary>
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {within.TotalSeconds:F0} s for {what}; last: {value}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until no thread of the bot's database is running and Hangfire's queue is empty.</summary>
+    private Task DrainAsync(string connectionString, TimeSpan within) => PollAsync(
+        () => ScalarAsync(connectionString, "SELECT (SELECT count(*) FROM hangfire.jobqueue) + (SELECT count(*) FROM threads WHERE status = 'running')"),
+        n => n == 0, within, "the bot's backlog to drain (queued jobs + running threads)");
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--) await _owned[i].DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+}
