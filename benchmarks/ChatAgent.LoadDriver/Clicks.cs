@@ -51,7 +51,7 @@ public sealed partial class Run
         for (var i = 0; i < options.Approvals; i++) ids.Add(await LaunchAsync(ran.Client, "deploy", $"svc{i} to production", $"click-{tag}-{run}-{i}"));
         await PollAsync(async () => (await Task.WhenAll(ids.Select(async id => ThreadReducer.Replay(await store.ReadAsync(id)).Status))).Count(s => s == ThreadStatus.AwaitingHuman),
             n => n == ids.Count, TimeSpan.FromMinutes(3), $"{ids.Count} deploys to wait for approval");
-        await DrainAsync(_botDb, TimeSpan.FromMinutes(2));
+        await DrainAsync(_botDb, TimeSpan.FromMinutes(1));
 
         List<double> next = [], toCall = [], http = [];
         foreach (var id in ids)

@@ -21,17 +21,25 @@ public sealed partial class Run
         await Parallel.ForEachAsync(Enumerable.Range(0, options.WaitingThreads), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (i, _) => ids.Add(await LaunchAsync(bot.Client, "deploy", $"svc{i} to production", $"mem-{run}-{i}")));
         var idList = ids.ToArray();
-        await PollAsync(() => CountAsync(db, "SELECT count(*) FROM threads WHERE id = ANY($1) AND status = 'awaiting_human'", idList),
-            n => n == idList.Length, TimeSpan.FromMinutes(6), $"{idList.Length} deploys to wait for approval");
+        try
+        {
+            await PollAsync(() => CountAsync(db, "SELECT count(*) FROM threads WHERE id = ANY($1) AND status = 'awaiting_human'", idList),
+                n => n == idList.Length, TimeSpan.FromMinutes(options.Quick ? 2 : 4), $"{idList.Length} deploys to wait for approval");
+        }
+        catch (TimeoutException e)
+        {
+            Console.WriteLine($"  {e.Message}; measuring with those waiting");
+        }
         var seconds = Machine.MsSince(start) / 1000;
-        await DrainAsync(db, TimeSpan.FromMinutes(2));
+        await DrainAsync(db, TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(5));
         var waiting = bot.WorkingSetKb();
-        var perThread = (waiting - idle) / (double)idList.Length;
+        var waitingThreads = await CountAsync(db, "SELECT count(*) FROM threads WHERE id = ANY($1) AND status = 'awaiting_human'", idList);
+        var perThread = (waiting - idle) / (double)Math.Max(1, waitingThreads);
         report.Add(new Row("memory", "working set idle", idle / 1024.0, "MB", "<= 150 MB", idle / 1024.0 <= 150));
-        report.Add(new Row("memory", $"working set with {idList.Length:N0} threads waiting for approval", waiting / 1024.0, "MB"));
+        report.Add(new Row("memory", $"working set with {waitingThreads:N0} threads waiting for approval", waiting / 1024.0, "MB"));
         report.Add(new Row("memory", "more per waiting thread", perThread, "KB", "<= 64 KB", perThread <= 64));
-        report.Add(new Row("loop", $"deploy threads to the approval (launch + 2 shell-tool steps + approval card) per second, {idList.Length:N0} threads", idList.Length / seconds, "/s"));
-        report.Details["memory"] = new { idle_kb = idle, waiting_kb = waiting, waiting_threads = idList.Length, kb_per_thread = Math.Round(perThread, 1), seconds_to_all_waiting = Math.Round(seconds, 1) };
+        report.Add(new Row("loop", $"deploy threads to the approval (launch + 2 shell-tool steps + approval card) per second, {waitingThreads:N0} threads", waitingThreads / seconds, "/s"));
+        report.Details["memory"] = new { idle_kb = idle, waiting_kb = waiting, waiting_threads = waitingThreads, kb_per_thread = Math.Round(perThread, 1), seconds_to_all_waiting = Math.Round(seconds, 1) };
     }
 }

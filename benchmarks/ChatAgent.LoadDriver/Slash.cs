@@ -29,7 +29,7 @@ public sealed partial class Run
                     using var a = await empty.SendAsync(Command($"{runId}.w{rate}", i, "help", "/agent"));
                     using var b = await bot.Client.SendAsync(Command($"{runId}.w{rate}", i, "help", "/agent"));
                 }
-                await DrainAsync(_botDb, TimeSpan.FromMinutes(3));
+                var backlog = await DrainAsync(_botDb, TimeSpan.FromSeconds(options.Quick ? 30 : 60));
                 var load = Machine.LoadAverage();
                 var baseline = await OpenLoopAsync(empty.SendAsync, rate, i => Command($"{runId}.e{rate}", i, $"svc{i} to qa"), body => body.Contains("ok", StringComparison.Ordinal));
                 var ours = await OpenLoopAsync(bot.Client.SendAsync, rate, i => Command($"{runId}.{rate}", i, $"svc{i} to qa"), body => body.Contains("Started deploy", StringComparison.Ordinal));
@@ -41,6 +41,7 @@ public sealed partial class Run
                 details[rate.ToString(CultureInfo.InvariantCulture)] = new
                 {
                     load_average = load,
+                    backlog_at_start = backlog,
                     bot = new { latency_ms = ours.Latency.Summary(), errors = ours.Errors, over_2s = ours.Latency.Over(2_000), generator_late_max_ms = ours.LateMs, first_error = ours.FirstError },
                     empty_endpoint = new { latency_ms = baseline.Latency.Summary(), errors = baseline.Errors, generator_late_max_ms = baseline.LateMs },
                 };
@@ -48,7 +49,7 @@ public sealed partial class Run
                 Console.WriteLine($"  @ {rate}/s: ours p50 {ours.Latency.P50:F1} p99 {ours.Latency.P99:F1} max {ours.Latency.Max:F0} ms, {ours.Errors} errors; empty p50 {baseline.Latency.P50:F1} p99 {baseline.Latency.P99:F1} ms");
             }
             report.Details["slash_commands"] = new { seconds_per_rate = options.RateDuration.TotalSeconds, command = "/deploy svcN to qa", rates = details };
-            await DrainAsync(_botDb, TimeSpan.FromMinutes(3));
+            await DrainAsync(_botDb, TimeSpan.FromSeconds(options.Quick ? 30 : 90));
         }
         finally
         {
