@@ -14,10 +14,12 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
     private FakeSlack? _slack;
     private BotProcess? _bot;
     private double? _bareCommitsPerSecond;
+    private string _agents = "";
 
     /// <summary>Creates the databases and reports the server's version and durability settings.</summary>
     public async Task<Dictionary<string, object?>> PrepareAsync()
     {
+        _agents = LoadAgent.Prepare(dataDir);
         _botDb = await PostgresServer.CreateDatabaseAsync();
         _slack = await FakeSlack.StartAsync();
         _owned.Add(_slack);
@@ -49,6 +51,7 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
 
     private Dictionary<string, string> BaseSettings() => new()
     {
+        ["Agents__Path"] = _agents,
         ["Slack__SigningSecret"] = SigningSecret,
         ["Slack__BotToken"] = "xoxb-load-driver",
         ["Slack__ApiBaseUrl"] = _slack!.ApiBaseUrl.ToString(),

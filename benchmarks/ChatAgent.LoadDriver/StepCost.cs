@@ -16,9 +16,9 @@ public sealed partial class Run
 {
     /// <summary>
     /// A step's cost by thread length: the bot's own <see cref="AgentLoop"/> (offline planner, PostgreSQL store) run
-    /// in this process, one step at a time, on daily-summary threads whose history holds 10 or 1,000 events (earlier
+    /// in this process, one step at a time, on load-steps threads whose history holds 10 or 1,000 events (earlier
     /// steps: decision, call, result, status message). Lengths alternate so both see the same machine. A step here
-    /// is everything but Hangfire: read + replay, plan, validate, append the call, run the built-in tool, append the result.
+    /// is everything but Hangfire: read + replay, plan, validate, append the call, run post_message, append the result.
     /// </summary>
     public async Task StepCostAsync()
     {
@@ -28,7 +28,7 @@ public sealed partial class Run
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton(TimeProvider.System);
         services.AddChatAgentStorage(db);
-        services.AddChatAgentTools(o => o.Path = RepositoryPaths.Agents);
+        services.AddChatAgentTools(o => o.Path = _agents);
         services.AddChatAgentCore();
         services.AddSingleton<IThreadScheduler, NoScheduler>();
         var provider = services.BuildServiceProvider();
@@ -63,7 +63,7 @@ public sealed partial class Run
         report.Details["step_cost"] = new { threads_per_length = options.StepCostThreads, steps_each = 2, at_10_events_ms = short10.Summary(), at_1000_events_ms = long1000.Summary() };
     }
 
-    /// <summary>A daily-summary thread with <paramref name="length"/> events of earlier history, ready for its next step.</summary>
+    /// <summary>A load-steps thread with <paramref name="length"/> events of earlier history, ready for its next step.</summary>
     private static async Task<string> SeedThreadAsync(IEventStore store, int length)
     {
         var id = $"th_cost_{length}_{Guid.NewGuid():N}";
@@ -71,8 +71,8 @@ public sealed partial class Run
         var now = DateTimeOffset.UtcNow;
         var events = new List<NewEvent>
         {
-            new(new ThreadStarted("daily-summary", "Summarize the last 24 hours.", new Dictionary<string, string>(), new Origin("api"), 1_000_000), user, now),
-            new(new UserInput("Summarize the last 24 hours."), user, now),
+            new(new ThreadStarted(LoadAgent.Name, "go", new Dictionary<string, string>(), new Origin("api"), 1_000_000), user, now),
+            new(new UserInput("go"), user, now),
         };
         var parameters = JsonSerializer.SerializeToElement(new { service = "api", version = "1.4.2" });
         var result = JsonSerializer.SerializeToElement(new { passed = true, tests = 42, version = "1.4.2" });
