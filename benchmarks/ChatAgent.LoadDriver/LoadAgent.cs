@@ -36,8 +36,7 @@ public static class LoadAgent
         {
             var to = Path.Combine(target, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to, overwrite: true);
-            if (file.EndsWith(".sh", StringComparison.Ordinal)) File.SetUnixFileMode(to, File.GetUnixFileMode(file));
+            File.Copy(file, to, overwrite: true); // keeps the scripts' execute bits on Unix
         }
         File.WriteAllText(Path.Combine(target, Name + ".yaml"), Yaml);
         return target;
