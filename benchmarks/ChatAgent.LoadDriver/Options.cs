@@ -1,7 +1,7 @@
 namespace ChatAgent.LoadDriver;
 
 /// <summary>Command line: <c>[--quick] [--postgres CONN] [--only a,b] [--out FILE]</c>.</summary>
-public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> Only, string? Out, bool ShippedSweeper)
+public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> Only, string? Out)
 {
     public static readonly string[] Sections = ["appends", "stepcost", "slash", "clicks", "loop", "memory"];
 
@@ -27,7 +27,7 @@ public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> 
 
     public static Options Parse(string[] args)
     {
-        bool quick = false, shippedSweeper = false;
+        bool quick = false;
         string? postgres = Environment.GetEnvironmentVariable(PostgresVariable), output = null;
         var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
@@ -37,7 +37,6 @@ public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> 
                 case "--quick": quick = true; break;
                 case "--postgres": postgres = args[++i]; break;
                 case "--out": output = args[++i]; break;
-                case "--shipped-sweeper": shippedSweeper = true; break;
                 case "--only":
                     foreach (var s in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                         only.Add(Sections.Contains(s) ? s : throw new ArgumentException($"Unknown section {s}; one of {string.Join(", ", Sections)}"));
@@ -47,7 +46,6 @@ public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> 
                         dotnet run -c Release --project benchmarks/ChatAgent.LoadDriver -- [--quick] [--postgres CONN] [--only {string.Join(',', Sections)}] [--out FILE]
                           --quick     shorter runs (~1-2 min) for a smoke check; the full run takes ~5-8 min
                           --postgres  a server whose user may CREATE DATABASE (or {PostgresVariable}); default: a throwaway cluster (initdb/pg_ctl, fsync on)
-                          --shipped-sweeper  keep the sweeper's shipped StaleAfter (30 s) instead of 10 min (see docs/PERFORMANCE.md)
                           --out       the JSON file (default benchmarks/results/<date>-<host>[-quick].json)
                         """);
                     Environment.Exit(0);
@@ -55,6 +53,6 @@ public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> 
                 default: throw new ArgumentException($"Unknown option {args[i]} (try --help)");
             }
         }
-        return new Options(quick, postgres, only, output, shippedSweeper);
+        return new Options(quick, postgres, only, output);
     }
 }

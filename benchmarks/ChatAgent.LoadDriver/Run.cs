@@ -57,10 +57,6 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
         ["Slack__ApiBaseUrl"] = _slack!.ApiBaseUrl.ToString(),
         // The fake enforces no rate limit; Slack's own one-message-a-second pacing per channel is not what is measured.
         ["Slack__MessageInterval"] = "00:00:00",
-        // The sweeper re-schedules every thread that is "running" but unchanged for StaleAfter (30 s shipped), which
-        // includes threads merely waiting in a long Hangfire queue: under a backlog it multiplies the queue (measured:
-        // 5 run jobs per thread at 1,000 threads). The driver measures the loop itself; --shipped-sweeper keeps 30 s.
-        ["Jobs__Sweeper__StaleAfter"] = options.ShippedSweeper ? "00:00:30" : "00:10:00",
     };
 
     /// <summary>The main bot process on the run's database, started on first use.</summary>

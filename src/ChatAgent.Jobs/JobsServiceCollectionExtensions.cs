@@ -75,6 +75,7 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<CronLaunchJob>();
         services.AddHostedService<CronRegistrar>();
         services.AddOptions<ThreadSweeperOptions>();
+        services.AddSingleton<IRunQueue, HangfireRunQueue>();
         services.AddSingleton<ThreadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ThreadSweeper>());
         return services;

@@ -16,6 +16,9 @@ namespace ChatAgent.Jobs;
 /// The same goes for outboxes: a thread (in any status) with messages not yet posted to its platform is delivered by
 /// the sweep itself, once per sweep and without retries of its own, so a long chat outage costs one attempt per
 /// thread per interval rather than a pile of retrying jobs.
+/// While run jobs are waiting in the threads queue, a "running" thread that has not moved may simply be one of them:
+/// the sweep then schedules no runs (it would only multiply a backlog: at 1,000 queued threads, five jobs per thread)
+/// and picks up truly stranded threads once the queue has drained.
 /// </summary>
 public sealed class ThreadSweeper(
     IEventStore store,
@@ -24,7 +27,8 @@ public sealed class ThreadSweeper(
     DeliverMessagesJob delivery,
     IOptions<ThreadSweeperOptions> options,
     TimeProvider time,
-    ILogger<ThreadSweeper> log) : BackgroundService
+    ILogger<ThreadSweeper> log,
+    IRunQueue? runQueue = null) : BackgroundService
 {
     private readonly string[] _platforms = [.. surfaces.Select(s => s.Platform).Distinct(StringComparer.OrdinalIgnoreCase)];
 
@@ -33,8 +37,13 @@ public sealed class ThreadSweeper(
     {
         var o = options.Value;
         var cutoff = time.GetUtcNow() - o.StaleAfter;
-        var stale = await store.ListAsync(new ThreadQuery(
-            Status: ThreadStatus.Running.WireName(), Limit: o.BatchSize, UpdatedBefore: cutoff), cancellationToken);
+        var waiting = runQueue?.WaitingRuns() ?? 0;
+        IReadOnlyList<ThreadSummary> stale = [];
+        if (waiting > 0)
+            log.LogDebug("{Waiting} runs are waiting in the queue; not re-scheduling runs this sweep", waiting);
+        else
+            stale = await store.ListAsync(new ThreadQuery(
+                Status: ThreadStatus.Running.WireName(), Limit: o.BatchSize, UpdatedBefore: cutoff), cancellationToken);
         foreach (var thread in stale)
         {
             log.LogInformation("Thread {ThreadId} is running but has not moved since {UpdatedAt}; scheduling its run", thread.Id, thread.UpdatedAt);
@@ -79,4 +88,16 @@ public sealed class ThreadSweeper(
             }
         }
     }
+}
+
+/// <summary>How many thread runs are enqueued and not yet picked up by a worker (any process).</summary>
+public interface IRunQueue
+{
+    long WaitingRuns();
+}
+
+/// <summary>The threads queue's length from Hangfire's storage (one count query).</summary>
+public sealed class HangfireRunQueue(Hangfire.JobStorage storage) : IRunQueue
+{
+    public long WaitingRuns() => storage.GetMonitoringApi().EnqueuedCount(JobQueues.Threads);
 }

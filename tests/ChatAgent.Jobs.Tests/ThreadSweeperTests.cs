@@ -4,6 +4,11 @@ using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
 using ChatAgent.Jobs.Tests.Support;
 using ChatAgent.TestSupport;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.States;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatAgent.Jobs.Tests;
@@ -28,6 +33,35 @@ public sealed class ThreadSweeperTests
         var swept = await harness.Get<ThreadSweeper>().SweepAsync(CancellationToken.None);
 
         Assert.Equal(1, swept);
+        Assert.Equal([stranded], harness.Scheduler.Runs);
+    }
+
+    [Fact]
+    public async Task Sweep_SchedulesNoRunsWhileRunsWaitInTheQueue_AndTheStrandedOnceItDrains()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        using var data = new TempDirectory();
+        var hangfireOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, hangfireOptions), hangfireOptions);
+        await using var harness = await JobsHarness.StartAsync(connectionString, data.Path, s =>
+        {
+            s.Configure<ThreadSweeperOptions>(o => o.StaleAfter = TimeSpan.Zero);
+            s.AddSingleton<IRunQueue>(new HangfireRunQueue(storage));
+        });
+        var stranded = await harness.LaunchAsync("api to staging"); // its enqueue was lost
+        harness.Scheduler.Runs.Clear();
+        // Another thread's run waits in the queue for a free worker (a backlog): the stranded thread may be one too.
+        new BackgroundJobClient(storage).Create(
+            Job.FromExpression<RunThreadJob>(j => j.RunAsync("queued-thread", null, CancellationToken.None)), new EnqueuedState(JobQueues.Threads));
+
+        Assert.Equal(0, await harness.Get<ThreadSweeper>().SweepAsync(CancellationToken.None));
+        Assert.Empty(harness.Scheduler.Runs);
+
+        using (var connection = storage.GetConnection())
+        using (var fetched = connection.FetchNextJob([JobQueues.Threads], CancellationToken.None))
+            fetched.RemoveFromQueue(); // a worker took it: the queue has drained
+
+        Assert.Equal(1, await harness.Get<ThreadSweeper>().SweepAsync(CancellationToken.None));
         Assert.Equal([stranded], harness.Scheduler.Runs);
     }
 
