@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using ChatAgent.Core.Tools;
 
 namespace ChatAgent.Core.Audit;
 
@@ -23,8 +22,8 @@ public static class AuditHash
         AppendString(hash, threadId);
         AppendInt64(hash, seq);
         AppendString(hash, type);
-        AppendString(hash, Canonical(dataJson));
-        AppendString(hash, Canonical(actorJson));
+        AppendString(hash, CanonicalJson.SerializeAsJsonb(dataJson));
+        AppendString(hash, CanonicalJson.SerializeAsJsonb(actorJson));
         AppendInt64(hash, Microseconds(at));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -48,48 +47,5 @@ public static class AuditHash
         Span<byte> bytes = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, value);
         hash.AppendData(bytes);
-    }
-
-    /// <summary>Keys sorted (ordinal), no whitespace, strings re-encoded, numbers in decimal form (as jsonb prints them).</summary>
-    public static string Canonical(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-            Write(writer, document.RootElement);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonElement value)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var property in value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in value.EnumerateArray()) Write(writer, item);
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String:
-                writer.WriteStringValue(value.GetString());
-                break;
-            case JsonValueKind.Number:
-                var raw = value.GetRawText();
-                writer.WriteRawValue(decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                    ? d.ToString(CultureInfo.InvariantCulture)
-                    : raw);
-                break;
-            default:
-                value.WriteTo(writer);
-                break;
-        }
     }
 }
