@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage.Postgres;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 using Npgsql;
 
 namespace ChatAgent.LoadDriver;
@@ -23,7 +24,7 @@ public sealed partial class Run
         var store = Store(_botDb);
         var notify = await NotifyRoundTripAsync(_botDb, 200);
         var same = await ClickAsync(store, bot, bot, "same");
-        await using var second = await BotProcess.StartAsync(_botDb, dataDir, BotSettings());
+        await using var second = await StartBotAsync(_botDb, dataDir);
         var other = await ClickAsync(store, bot, second, "other");
 
         report.Add(new Row("clicks", "click -> next step p50, same process", same.Latency.P50, "ms", "<= 100 ms", same.Latency.P50 <= 100, "INSERT+NOTIFY -> LISTEN wake-up p50", notify.P50));

@@ -12,9 +12,9 @@ public sealed partial class Run
     public async Task MemoryAsync()
     {
         var db = await PostgresServer.CreateDatabaseAsync();
-        await using var bot = await BotProcess.StartAsync(db, dataDir, BotSettings());
+        await using var bot = await StartBotAsync(db, dataDir);
         await Task.Delay(TimeSpan.FromSeconds(5)); // settle: start-up allocations, Hangfire's first polls (a measurement pause, not synchronisation)
-        var idle = bot.WorkingSetKb();
+        var idle = Machine.RssKb(bot.Pid);
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
         var start = Machine.Now();
@@ -33,7 +33,7 @@ public sealed partial class Run
         var seconds = Machine.MsSince(start) / 1000;
         await DrainAsync(db, TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var waiting = bot.WorkingSetKb();
+        var waiting = Machine.RssKb(bot.Pid);
         var waitingThreads = await CountAsync(db, "SELECT count(*) FROM threads WHERE id = ANY($1) AND status = 'awaiting_human'", idList);
         var perThread = (waiting - idle) / (double)Math.Max(1, waitingThreads);
         report.Add(new Row("memory", "working set idle", idle / 1024.0, "MB", "<= 150 MB", idle / 1024.0 <= 150));

@@ -49,8 +49,14 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
         return settings;
     }
 
+    /// <summary>A bot process as operators run it (Production), with the driver's settings and its wide HTTP client.</summary>
+    private Task<BotProcess> StartBotAsync(string connectionString, string dataDir) =>
+        BotProcess.StartAsync(connectionString, dataDir, BotSettings(), Http.Client);
+
     private Dictionary<string, string> BaseSettings() => new()
     {
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Agents__Path"] = _agents,
         ["Slack__SigningSecret"] = SigningSecret,
         ["Slack__BotToken"] = "xoxb-load-driver",
@@ -63,7 +69,7 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
     private async Task<BotProcess> BotAsync()
     {
         if (_bot is not null) return _bot;
-        _bot = await BotProcess.StartAsync(_botDb, dataDir, BotSettings());
+        _bot = await StartBotAsync(_botDb, dataDir);
         _owned.Add(_bot);
         return _bot;
     }
