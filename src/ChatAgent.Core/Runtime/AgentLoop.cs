@@ -84,7 +84,7 @@ public sealed class AgentLoop(
 
         using var activity = StepTelemetry.Start(state);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Agent"] = state.Agent, ["Step"] = state.Step });
-        var step = new StepWriter(store, time, state);
+        var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All);
         try
         {
             await StepCoreAsync(step, events, ct);
@@ -351,8 +351,8 @@ public sealed class AgentLoop(
     private async Task<ThreadState> ReloadAsync(string threadId, CancellationToken ct) =>
         ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
 
-    /// <summary>Appends a step's events at the version it read and keeps the running state.</summary>
-    private sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state)
+    /// <summary>Appends a step's events at the version it read and keeps the running state; drops the messages the agent does not post.</summary>
+    private sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages)
     {
         public ThreadState State { get; private set; } = state;
 
@@ -363,7 +363,8 @@ public sealed class AgentLoop(
         public async Task AppendAsync(CancellationToken ct, params (ThreadEvent Event, Actor Actor)[] events)
         {
             var now = time.GetUtcNow();
-            var newEvents = events.Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
+            var failing = events.Any(e => e.Event is ThreadFailed);
+            var newEvents = events.Where(e => messages.Keeps(e.Event, failing)).Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
             while (true)
             {
                 var after = State;

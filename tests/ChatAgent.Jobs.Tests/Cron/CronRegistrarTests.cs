@@ -25,7 +25,7 @@ public sealed class CronRegistrarTests
         new CronRegistrar(catalog, manager, storage, NullLogger<CronRegistrar>.Instance).Register();
 
         var jobs = Jobs(storage);
-        Assert.Equal(["cron:daily-summary:cron:0", "cron:nightly:cron:0", "cron:nightly:cron:1", "housekeeping"], jobs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["cron:daily-summary:cron:0", "cron:nightly:cron:0", "cron:nightly:cron:1", "cron:nightly:cron:2", "housekeeping"], jobs.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("30 2 * * *", jobs["cron:nightly:cron:0"].Cron);
         Assert.Equal("Europe/Berlin", jobs["cron:nightly:cron:0"].TimeZoneId);
         Assert.Equal("*/15 * * * *", jobs["cron:nightly:cron:1"].Cron);
