@@ -158,9 +158,9 @@ public sealed class AgentLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("0 25 * * *", "hour field")]
-    [InlineData("0 9 * *", "must have 5 fields")]
-    [InlineData("0 9 * * MON", "day of week field")]
+    [InlineData("0 25 * * *", "cron '0 25 * * *' is invalid: Hours: Value must be a number between 0 and 23")]
+    [InlineData("0 9 * *", "cron '0 9 * *' must have 5 fields")]
+    [InlineData("0 9 * * 8", "cron '0 9 * * 8' is invalid: Days of week: Value must be a number between 0 and 7")]
     public void BadCron_IsReported(string schedule, string expected)
     {
         WriteValid(agent: ValidAgent.Replace("  slash: [alpha]", $"  cron:\n    - schedule: \"{schedule}\""));
