@@ -11,7 +11,7 @@ namespace ChatAgent.Bot.Slack;
 /// the tool, its exact parameters, why, who asked, the expiry and the votes, with buttons while it is pending and
 /// the decision once settled; a stuck card offers Retry and Abort while the thread is stuck.
 /// </summary>
-public sealed class SlackCards(IAgentCatalog catalog)
+public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approvers)
 {
     /// <param name="requested">The approval's request event, for a card whose approval is settled (state keeps only the outcome).</param>
     public (string Text, IReadOnlyList<SlackBlock> Blocks) Render(ThreadState thread, ChatMessage message, ApprovalRequested? requested = null) => message.Kind switch
@@ -58,7 +58,7 @@ public sealed class SlackCards(IAgentCatalog catalog)
         {
             var notes = new List<SlackText>
             {
-                SlackText.Markdown($"Approvers: {Escape(ApproverDirectory.Describe(pending))} · needs {pending.Policy.Quorum}"),
+                SlackText.Markdown($"Approvers: {Escape(approvers.Describe(pending))} · needs {pending.Policy.Quorum}"),
             };
             if (pending.Votes.Count > 0)
                 notes.Add(SlackText.Markdown("Votes: " + string.Join(", ", pending.Votes.Select(v => $"{(v.Granted ? "✅" : "❌")} {SlackUsers.Mention(v.By, v.ByName)}"))));

@@ -37,7 +37,7 @@ public sealed class TeamsCards(ApproverDirectory approvers)
             }
             else if (viewer is not null)
             {
-                body.Add(new TextBlock($"Only {ApproverDirectory.Describe(pending)} can decide this.") { IsSubtle = true });
+                body.Add(new TextBlock($"Only {approvers.Describe(pending)} can decide this.") { IsSubtle = true });
             }
             return new AdaptiveCard { Body = body, Refresh = refresh, FallbackText = $"Approval needed: {pending.Tool} on thread {thread.Id}" };
         }
@@ -79,7 +79,7 @@ public sealed class TeamsCards(ApproverDirectory approvers)
         return new AdaptiveCard { Body = body, FallbackText = text };
     }
 
-    private static IEnumerable<CardElement> Describe(ThreadState thread, PendingApproval pending)
+    private IEnumerable<CardElement> Describe(ThreadState thread, PendingApproval pending)
     {
         yield return new TextBlock($"{thread.Agent} · thread {thread.Id}") { IsSubtle = true, Spacing = "None" };
         yield return new TextBlock("Parameters") { Weight = "Bolder", Separator = true };
@@ -87,7 +87,7 @@ public sealed class TeamsCards(ApproverDirectory approvers)
         var facts = new List<Fact>();
         if (!string.IsNullOrWhiteSpace(pending.Reason)) facts.Add(new("Why", pending.Reason!));
         facts.Add(new("Asked by", pending.RequestedBy));
-        facts.Add(new("Approvers", ApproverDirectory.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
+        facts.Add(new("Approvers", approvers.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
         facts.Add(new("Expires", pending.ExpiresAt.ToString("u")));
         yield return new FactSet(facts) { Separator = true };
     }
