@@ -63,6 +63,9 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
         ["Slack__ApiBaseUrl"] = _slack!.ApiBaseUrl.ToString(),
         // The fake enforces no rate limit; Slack's own one-message-a-second pacing per channel is not what is measured.
         ["Slack__MessageInterval"] = "00:00:00",
+        // Slack makes the bot exposed, where the approver groups a policy names must have members; web:bob clicks.
+        ["Approvals__Groups__deployers__0"] = "web:bob",
+        ["Approvals__Groups__sre-leads__0"] = "web:sam",
     };
 
     /// <summary>The main bot process on the run's database, started on first use.</summary>

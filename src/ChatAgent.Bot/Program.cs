@@ -4,10 +4,12 @@ using ChatAgent.Bot.Hosting;
 using ChatAgent.Bot.WebChat;
 using ChatAgent.Bot.Webhooks;
 using ChatAgent.Bot.Observability;
+using ChatAgent.Bot.Security;
 using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Teams;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTrust(); // first: the mode decides what the rest may allow
 builder.AddChatAgentCore();
 builder.AddChatAgentJobs();
 builder.AddWebChat();
@@ -17,6 +19,7 @@ builder.AddObservability(); // last: it decorates what the lines above registere
 
 var app = builder.Build();
 if (app.RunCommand(args)) return;
+app.UseTrust();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();

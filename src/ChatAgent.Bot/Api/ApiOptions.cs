@@ -1,9 +1,11 @@
+using ChatAgent.Bot.Security;
+
 namespace ChatAgent.Bot.Api;
 
-/// <summary>Configuration <c>Api:Keys:0..n</c>: bearer keys for the REST API. None set: loopback requests only.</summary>
+/// <summary>Configuration <c>Api:Keys:*</c>: bearer keys for the REST API and what each may act as (<see cref="ApiKey"/>). None set: loopback requests only.</summary>
 public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    public List<string> Keys { get; set; } = [];
+    public List<ApiKey> Keys { get; set; } = [];
 }

@@ -1,3 +1,4 @@
+using ChatAgent.Bot.Security;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Storage;
@@ -32,7 +33,8 @@ public static class ThreadsApi
         LaunchRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Agent)) return Problem(400, "agent is required.");
-        var actor = ActorOf(body.User, http);
+        if (InputLimits.Check(("input", body.Input)) is { } tooLong) return Problem(400, tooLong);
+        if (ActorOf(body.User, http) is not { } actor) return NotGranted(body.User, http);
         var idempotencyKey = body.IdempotencyKey ?? http.Request.Headers[IdempotencyHeader].ToString();
         var result = await threads.LaunchAsync(new LaunchCommand(body.Agent.Trim(), body.Input?.Trim() ?? "",
             new Origin("api", User: actor.Id), actor, string.IsNullOrWhiteSpace(idempotencyKey) ? null : "api:" + idempotencyKey.Trim()), ct);
@@ -79,19 +81,33 @@ public static class ThreadsApi
         return TypedResults.Ok((await threads.GetStateAsync(id, at, ct))!);
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> PauseAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>
-        Answer(await threads.PauseAsync(id, ActorOf(body?.User, http), ct));
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> PauseAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
+    {
+        if (InputLimits.Check(("reason", body?.Reason)) is { } tooLong) return Problem(400, tooLong);
+        if (ActorOf(body?.User, http) is not { } actor) return NotGranted(body?.User, http);
+        return Answer(await threads.PauseAsync(id, actor, ct));
+    }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> ResumeAsync(string id, ResumeRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>
-        Answer(await threads.ResumeAsync(id, ActorOf(body?.User, http), body?.Feedback, ct));
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> ResumeAsync(string id, ResumeRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
+    {
+        if (InputLimits.Check(("feedback", body?.Feedback)) is { } tooLong) return Problem(400, tooLong);
+        if (ActorOf(body?.User, http) is not { } actor) return NotGranted(body?.User, http);
+        return Answer(await threads.ResumeAsync(id, actor, body?.Feedback, ct));
+    }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AbortAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct) =>
-        Answer(await threads.AbortAsync(id, ActorOf(body?.User, http), body?.Reason, ct));
+    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AbortAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
+    {
+        if (InputLimits.Check(("reason", body?.Reason)) is { } tooLong) return Problem(400, tooLong);
+        if (ActorOf(body?.User, http) is not { } actor) return NotGranted(body?.User, http);
+        return Answer(await threads.AbortAsync(id, actor, body?.Reason, ct));
+    }
 
     private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AnswerAsync(string id, AnswerRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Text)) return Problem(400, "text is required.");
-        return Answer(await threads.AnswerAsync(id, ActorOf(body.User, http), body.Text, null, ct));
+        if (InputLimits.Check(("text", body.Text)) is { } tooLong) return Problem(400, tooLong);
+        if (ActorOf(body.User, http) is not { } actor) return NotGranted(body.User, http);
+        return Answer(await threads.AnswerAsync(id, actor, body.Text, null, ct));
     }
 
     private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> DecideAsync(string id, string approvalId, DecisionRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
@@ -103,20 +119,20 @@ public static class ThreadsApi
             _ => null,
         };
         if (approve is null) return Problem(400, "decision must be \"approve\" or \"deny\".");
-        return Answer(await threads.DecideApprovalAsync(id, approvalId, approve.Value, ActorOf(body.User, http), body.Comment, ct));
+        if (InputLimits.Check(("comment", body.Comment)) is { } tooLong) return Problem(400, tooLong);
+        if (ActorOf(body.User, http) is not { } actor) return NotGranted(body.User, http);
+        return Answer(await threads.DecideApprovalAsync(id, approvalId, approve.Value, actor, body.Comment, ct));
     }
 
     /// <summary>
-    /// The person acting. API key holders are trusted to say who they act for (<c>user</c>, e.g. <c>web:alice</c>);
-    /// without one, the caller's key identity is used.
+    /// The person acting: granted to the caller, never claimed (<see cref="ApiCaller.ActorFor"/>); null when the caller
+    /// names someone it was not granted.
     /// </summary>
-    private static Actor ActorOf(string? user, HttpContext http)
-    {
-        var caller = http.Items[ApiKeyFilter.CallerItem] as string ?? "api";
-        if (string.IsNullOrWhiteSpace(user)) return Actor.User(caller);
-        var id = user.Trim();
-        return Actor.User(id.Contains(':') ? id : "web:" + id, id.Contains(':') ? id[(id.IndexOf(':') + 1)..] : id);
-    }
+    private static Actor? ActorOf(string? user, HttpContext http) => ApiCaller.Of(http).ActorFor(user);
+
+    private static ProblemHttpResult NotGranted(string? user, HttpContext http) => TypedResults.Problem(
+        title: "identity.not_granted", detail: ApiCaller.Of(http).Refusal(user), statusCode: 403,
+        extensions: new Dictionary<string, object?> { ["code"] = "identity.not_granted" });
 
     private static Results<Ok<ThreadState>, ProblemHttpResult> Answer(CommandResult result) =>
         result.Accepted ? TypedResults.Ok(result.State!) : Rejection(result);
@@ -127,7 +143,7 @@ public static class ThreadsApi
         statusCode: result.Code switch
         {
             RejectionCodes.ThreadNotFound or RejectionCodes.ApprovalNotFound => 404,
-            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf => 403,
+            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf or RejectionCodes.SteerNotAllowed => 403,
             RejectionCodes.AgentUnknown or RejectionCodes.Usage => 400,
             _ => 409,
         },

@@ -7,7 +7,7 @@ namespace ChatAgent.Bot.Hosting;
 
 /// <summary>
 /// Fails start-up on a bad agents folder or an unreachable database, with the problems listed, and says plainly
-/// which storage and planner this process runs with (in-memory storage loses everything on exit).
+/// which mode (local or exposed, and why), storage and planner this process runs with (in-memory storage loses everything on exit).
 /// </summary>
 public sealed class StartupCheck(
     IAgentCatalog catalog,
@@ -15,10 +15,15 @@ public sealed class StartupCheck(
     IPlanner planner,
     IConfiguration configuration,
     IOptions<Core.Tools.AgentsOptions> agents,
+    Security.BotMode mode,
     ILogger<StartupCheck> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (mode.Exposed)
+            log.LogInformation("Mode: exposed, because {Reasons}. Who acts is authenticated; approvals and steering need a permitted, distinct person; foreign hosts and origins are refused.", string.Join("; ", mode.Reasons));
+        else
+            log.LogInformation("Mode: local, because {Reasons}. Only this machine can reach the bot (loopback host names only).", string.Join("; ", mode.Reasons));
         await storage.EnsureSchemaAsync(cancellationToken);
         var postgres = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres"));
         if (postgres)

@@ -1,3 +1,4 @@
+using ChatAgent.Bot.WebChat;
 using System.Text.Json;
 using ChatAgent.Core.Agents;
 using ChatAgent.Core.Approvals;
@@ -11,7 +12,7 @@ namespace ChatAgent.Bot.Slack;
 /// the tool, its exact parameters, why, who asked, the expiry and the votes, with buttons while it is pending and
 /// the decision once settled; a stuck card offers Retry and Abort while the thread is stuck.
 /// </summary>
-public sealed class SlackCards(IAgentCatalog catalog)
+public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approvers, WebChat.FullCallLink fullCall)
 {
     /// <param name="requested">The approval's request event, for a card whose approval is settled (state keeps only the outcome).</param>
     public (string Text, IReadOnlyList<SlackBlock> Blocks) Render(ThreadState thread, ChatMessage message, ApprovalRequested? requested = null) => message.Kind switch
@@ -31,9 +32,9 @@ public sealed class SlackCards(IAgentCatalog catalog)
         var pending = thread.FindPendingApproval(id);
         var settled = thread.FindSettledApproval(id);
         var request = pending is not null
-            ? new RequestView(pending.Tool, pending.Parameters, pending.Reason, pending.RequestedBy, pending.ExpiresAt)
+            ? new RequestView(pending.Tool, pending.Parameters, pending.Reason, pending.RequestedBy, pending.ExpiresAt, pending.ParametersHash)
             : requested is not null && requested.ApprovalId == id
-                ? new RequestView(requested.Tool, requested.Parameters, requested.Reason, requested.RequestedBy, requested.ExpiresAt)
+                ? new RequestView(requested.Tool, requested.Parameters, requested.Reason, requested.RequestedBy, requested.ExpiresAt, requested.ParametersHash)
                 : null;
         if (request is null && settled is null) return Simple(message.Text, $"thread {thread.Id}");
 
@@ -52,13 +53,19 @@ public sealed class SlackCards(IAgentCatalog catalog)
         }
         blocks.Add(new SectionBlock(SlackText.Markdown(string.Join("\n", lines))));
         if (request is not null)
-            blocks.Add(new SectionBlock(SlackText.Markdown("*Parameters:*\n```" + Clip(Pretty(request.Parameters), BlockKitLimits.Text - 30) + "```")));
+        {
+            // Never a clipped call: what is approved is shown whole, or as its digest and a link to the whole.
+            var pretty = Pretty(request.Parameters);
+            blocks.Add(new SectionBlock(SlackText.Markdown(pretty.Length <= FullCallLink.MaxCardParameters
+                ? "*Parameters:*\n```" + pretty + "```"
+                : "*Parameters:* " + Escape(fullCall.TooLarge(thread.Id, pretty.Length, request.ParametersHash)))));
+        }
 
         if (pending is not null && !thread.IsEnded)
         {
             var notes = new List<SlackText>
             {
-                SlackText.Markdown($"Approvers: {Escape(ApproverDirectory.Describe(pending))} · needs {pending.Policy.Quorum}"),
+                SlackText.Markdown($"Approvers: {Escape(approvers.Describe(pending))} · needs {pending.Policy.Quorum}"),
             };
             if (pending.Votes.Count > 0)
                 notes.Add(SlackText.Markdown("Votes: " + string.Join(", ", pending.Votes.Select(v => $"{(v.Granted ? "✅" : "❌")} {SlackUsers.Mention(v.By, v.ByName)}"))));
@@ -141,7 +148,7 @@ public sealed class SlackCards(IAgentCatalog catalog)
         return (Clip(text, BlockKitLimits.Text), blocks);
     }
 
-    private sealed record RequestView(string Tool, JsonElement Parameters, string? Reason, string RequestedBy, DateTimeOffset ExpiresAt);
+    private sealed record RequestView(string Tool, JsonElement Parameters, string? Reason, string RequestedBy, DateTimeOffset ExpiresAt, string ParametersHash);
 
     private static string Pretty(JsonElement parameters) =>
         parameters.ValueKind == JsonValueKind.Undefined ? "{}" : JsonSerializer.Serialize(parameters, PrettyOptions);

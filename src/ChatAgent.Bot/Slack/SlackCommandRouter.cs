@@ -79,16 +79,17 @@ public sealed class SlackCommandRouter(ThreadService threads, IAgentCatalog cata
         return new SlackReply(sb.ToString());
     }
 
-    /// <summary>The approvals the person asking may decide now, each as its card with buttons (within 50 blocks).</summary>
+    /// <summary>The approvals the person asking may decide now (operators: all), each as its card with buttons (within 50 blocks).</summary>
     private async Task<SlackReply> PendingAsync(Actor actor, CancellationToken ct)
     {
         var blocks = new List<SlackBlock>();
+        var operatorSeesAll = approvers.IsOperator(actor.Id);
         var shown = 0;
         var more = 0;
         foreach (var summary in await threads.ListAsync(new ThreadQuery(ThreadStatus.AwaitingHuman.WireName(), Limit: 100), ct))
         {
             if (await threads.GetStateAsync(summary.Id, null, ct) is not { } state) continue;
-            foreach (var approval in state.PendingApprovals.Where(a => approvers.CheckMayDecide(a, actor.Id) is null))
+            foreach (var approval in state.PendingApprovals.Where(a => operatorSeesAll || approvers.CheckMayDecide(a, actor.Id) is null))
             {
                 var (_, card) = cards.Approval(state, new ChatMessage(MessageKeys.Approval(approval.Id), "approval", $"Approval needed: {approval.Tool}", approval.Id, null, 0));
                 if (blocks.Count + card.Count + 2 > BlockKitLimits.MessageBlocks) { more++; continue; }

@@ -45,6 +45,6 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
         return null;
     }
 
-    [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>")]
+    [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>", RegexOptions.NonBacktracking)]
     private static partial Regex MentionRegex();
 }

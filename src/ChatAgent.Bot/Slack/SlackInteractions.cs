@@ -97,6 +97,13 @@ public sealed class SlackInteractions
     private async Task OpenHintAsync(InteractionPayload payload, SlackAction action, Actor actor, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(action.Value) || payload.TriggerId is null) return;
+        // Refuse before asking for a hint that could not be used.
+        if (await _threads.GetStateAsync(action.Value, null, ct) is { } state && _approvers.CheckMaySteer(state, actor) is { } refusal)
+        {
+            _log.LogWarning("Refused retry-with-hint on {ThreadId} by {User}: {Reason}", action.Value, actor.Id, refusal.Code);
+            await EphemeralAsync(payload, refusal.Message, ct);
+            return;
+        }
         await _api.OpenViewAsync(payload.TriggerId, new SlackModal(
             SlackActions.HintModal,
             SlackText.Plain("Retry with a hint", BlockKitLimits.ModalTitle),

@@ -48,14 +48,23 @@ public sealed class BotFrameworkAuthenticator
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
         {
             _log.LogError(ex, "Bot Framework OpenID metadata unavailable at {Url}; refusing activities until it is", _options.OpenIdMetadataUrl);
-            return null;
+            throw new BotFrameworkMetadataUnavailableException(ex);
         }
         var result = await _handler.ValidateTokenAsync(token, Parameters(config));
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // Keys roll over: fetch the metadata again (rate-limited by RefreshInterval) and try once more.
+            // Keys roll over: fetch the metadata again (rate-limited by RefreshInterval) and try once more. If that
+            // fetch fails the token stays unverified (401); the cached keys keep serving the tokens they can check.
             _metadata.RequestRefresh();
-            config = await _metadata.GetConfigurationAsync(ct);
+            try
+            {
+                config = await _metadata.GetConfigurationAsync(ct);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
+            {
+                _log.LogError(ex, "Bot Framework OpenID metadata refresh failed at {Url}", _options.OpenIdMetadataUrl);
+                return Refuse("signing key not found and the metadata refresh failed");
+            }
             result = await _handler.ValidateTokenAsync(token, Parameters(config));
         }
         if (!result.IsValid) return Refuse(result.Exception?.GetType().Name ?? "invalid token");
@@ -114,12 +123,18 @@ public sealed class BotFrameworkAuthenticator
         return null;
     }
 
+    /// <summary>Logs why an activity was refused (for checks made outside this class).</summary>
+    public void LogRefusal(string reason) => Log(reason);
+
     private string Log(string reason)
     {
         _log.LogWarning("Refused a Bot Framework activity: {Reason}", reason);
         return reason;
     }
 }
+
+/// <summary>The OpenID metadata (signing keys) could not be fetched, so no token can be checked: answered 503.</summary>
+public sealed class BotFrameworkMetadataUnavailableException(Exception inner) : Exception("The Bot Framework OpenID metadata is unavailable.", inner);
 
 /// <summary>What a valid token vouches for: the channels its key is endorsed for and the service URL it was issued for.</summary>
 public sealed record AuthenticatedToken(IReadOnlyList<string> Endorsements, string? ServiceUrl);

@@ -15,6 +15,9 @@ public static class TeamsExtensions
             .Validate(o => Uri.TryCreate(o.OpenIdMetadataUrl, UriKind.Absolute, out _), "Teams:OpenIdMetadataUrl must be an absolute URL.")
             .Validate(o => !o.Authenticated || !string.IsNullOrWhiteSpace(o.AppPassword), "Teams:AppPassword is required when Teams:AppId is set.")
             .Validate(o => string.IsNullOrWhiteSpace(o.TokenEndpoint) || Uri.TryCreate(o.TokenEndpoint, UriKind.Absolute, out _), "Teams:TokenEndpoint must be an absolute URL.")
+            .Validate<Security.BotMode>((o, mode) => !(o.Emulator && mode.Exposed),
+                "Teams:Emulator=true accepts unauthenticated activities and is allowed in local mode only (no Slack, no Teams:AppId, no API keys, loopback addresses); this process is in exposed mode.")
+            .Validate(o => !(o.Emulator && o.Authenticated), "Teams:Emulator=true and Teams:AppId cannot be set together.")
             .ValidateOnStart();
         services.AddHttpClient(nameof(BotFrameworkAuthenticator));
         services.AddHttpClient<BotConnectorClient>(c => c.Timeout = TimeSpan.FromSeconds(30));

@@ -13,7 +13,7 @@ namespace ChatAgent.Bot.Teams;
 /// an agent's command word (<c>deploy api to production</c>, or <c>agent deploy api to production</c>), an answer to a
 /// pending <c>ask_human</c> of a thread in this conversation, else the usage. Answers go back as replies.
 /// </summary>
-public sealed class TeamsMessages(ThreadService threads, IAgentCatalog catalog, TeamsCards cards, TeamsReplies replies)
+public sealed class TeamsMessages(ThreadService threads, IAgentCatalog catalog, TeamsCards cards, TeamsReplies replies, ChatAgent.Core.Approvals.ApproverDirectory approvers)
 {
     public async Task HandleAsync(Activity activity, Actor actor, CancellationToken ct)
     {
@@ -74,9 +74,11 @@ public sealed class TeamsMessages(ThreadService threads, IAgentCatalog catalog, 
         foreach (var summary in waiting.Where(s => s.PendingApprovals > 0))
         {
             if (await threads.GetStateAsync(summary.Id, null, ct) is not { } state) continue;
-            found.AddRange(state.PendingApprovals.Select(a => cards.Approval(state, a.Id, actor.Id)));
+            // Only what the person asking may decide; operators see all.
+            var mine = state.PendingApprovals.Where(a => approvers.IsOperator(actor.Id) || approvers.CheckMayDecide(a, actor.Id) is null);
+            found.AddRange(mine.Select(a => cards.Approval(state, a.Id, actor.Id)));
         }
-        if (found.Count == 0) Say(activity, "Nothing is waiting for approval.");
+        if (found.Count == 0) Say(activity, "Nothing is waiting for your approval.");
         else replies.Reply(activity, TeamsChatSurface.CardActivity([.. found.Take(10)]) with { Text = $"{found.Count} approval(s) waiting:" });
     }
 

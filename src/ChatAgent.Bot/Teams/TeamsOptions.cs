@@ -1,6 +1,6 @@
 namespace ChatAgent.Bot.Teams;
 
-/// <summary>Settings <c>Teams:*</c>. Without <see cref="AppId"/> the endpoint runs unauthenticated (local Emulator use).</summary>
+/// <summary>Settings <c>Teams:*</c>. Without <see cref="AppId"/> the endpoint answers 404, unless <see cref="Emulator"/> (local use only).</summary>
 public sealed class TeamsOptions
 {
     public const string Section = "Teams";
@@ -31,5 +31,17 @@ public sealed class TeamsOptions
     /// <summary>Issuer of inbound tokens; Bot Framework's public cloud unless overridden (sovereign clouds).</summary>
     public string Issuer { get; set; } = BotFrameworkIssuer;
 
+    /// <summary>
+    /// <c>true</c>: without an app id, accept the unauthenticated Bot Framework Emulator (channel <c>emulator</c>).
+    /// Refused at start-up in exposed mode.
+    /// </summary>
+    public bool Emulator { get; set; }
+
     public bool Authenticated => !string.IsNullOrWhiteSpace(AppId);
+
+    /// <summary>Whether <c>/api/messages</c> exists: with an app id, or in Emulator mode.</summary>
+    public bool Enabled => Authenticated || Emulator;
+
+    /// <summary>The only channel accepted: Teams with an app id, the Emulator in Emulator mode.</summary>
+    public string AcceptedChannel => Authenticated ? "msteams" : "emulator";
 }

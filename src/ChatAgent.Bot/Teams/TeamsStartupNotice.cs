@@ -8,8 +8,10 @@ public sealed class TeamsStartupNotice(IOptions<TeamsOptions> options, ILogger<T
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!o.Authenticated)
-            log.LogWarning("Teams: Teams:AppId is not set, so POST /api/messages accepts activities WITHOUT authentication (local Bot Framework Emulator mode). Never expose this to a network.");
+        if (o.Emulator)
+            log.LogWarning("Teams: Emulator mode, so POST /api/messages accepts Bot Framework Emulator activities WITHOUT authentication (local mode only).");
+        else if (!o.Authenticated)
+            log.LogInformation("Teams: off (Teams__AppId is not set); POST /api/messages answers 404.");
         else
             log.LogInformation("Teams: app {AppId}; tokens checked against {Metadata}; bot token from {TokenSource}; tenants: {Tenants}",
                 o.AppId, o.OpenIdMetadataUrl, string.IsNullOrWhiteSpace(o.TokenEndpoint) ? "Microsoft Entra ID (MSAL)" : o.TokenEndpoint,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ChatAgent.Bot.Api;
+using ChatAgent.Bot.Security;
 using ChatAgent.Core.Agents;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
@@ -11,7 +12,7 @@ namespace ChatAgent.Bot.WebChat;
 /// <summary>
 /// The web chat's own endpoints: launch a thread from the browser (origin <c>web</c>, requester <c>web:&lt;name&gt;</c>) and the
 /// thread's live feed. Everything else the page does goes through the REST API (<c>/api/threads…</c>) as <c>web:&lt;name&gt;</c>.
-/// Same access rule as the API: loopback only until API keys are configured.
+/// Same access rule as the API: loopback only until API keys are configured, and a key names only the <c>web:</c> people it was granted.
 /// </summary>
 public static partial class WebChatApi
 {
@@ -24,10 +25,13 @@ public static partial class WebChatApi
     }
 
     private static async Task<Results<Accepted<ThreadState>, ProblemHttpResult>> LaunchAsync(
-        WebLaunchRequest body, ThreadService threads, IAgentCatalog catalog, CancellationToken ct)
+        WebLaunchRequest body, HttpContext http, ThreadService threads, IAgentCatalog catalog, CancellationToken ct)
     {
         var name = body.User?.Trim() ?? "";
         if (!NamePattern().IsMatch(name)) return Problem(400, "Say who you are first: a name of 1 to 40 letters, digits, '.', '_' or '-'.");
+        if (InputLimits.Check(("input", body.Input)) is { } tooLong) return Problem(400, tooLong);
+        var caller = ApiCaller.Of(http);
+        if (caller.ActorFor("web:" + name) is null) return Problem(403, caller.Refusal("web:" + name));
         var (agent, input) = Resolve(body.Agent?.Trim() ?? "", body.Input?.Trim() ?? "", catalog);
         if (agent.Length == 0) return Problem(400, "Pick an agent, or start the command with an agent's name.");
         var session = string.IsNullOrWhiteSpace(body.Session) ? null : body.Session.Trim()[..Math.Min(64, body.Session.Trim().Length)];
@@ -54,6 +58,6 @@ public static partial class WebChatApi
 
     private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,40}$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,40}$", RegexOptions.NonBacktracking)]
     private static partial Regex NamePattern();
 }

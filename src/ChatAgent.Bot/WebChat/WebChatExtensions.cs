@@ -8,6 +8,7 @@ public static class WebChatExtensions
     public static WebApplicationBuilder AddWebChat(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IChatSurface, WebChatSurface>();
+        builder.Services.AddSingleton<FullCallLink>();
         return builder;
     }
 

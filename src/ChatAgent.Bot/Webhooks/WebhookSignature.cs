@@ -35,6 +35,14 @@ public static class WebhookSignature
         return Matches(generic, Sign(key, timestamp, body)) ? null : $"The {Header} signature does not match the body.";
     }
 
+    /// <summary>The bytes the request's signature covers: the body (GitHub style) or <c>"{timestamp}." + body</c> (generic style).</summary>
+    public static byte[] SignedBytes(byte[] body, IHeaderDictionary headers)
+    {
+        if (headers[GitHubHeader].ToString().Length > 0) return body;
+        var prefix = Encoding.ASCII.GetBytes(headers[TimestampHeader].ToString() + ".");
+        return [.. prefix, .. body];
+    }
+
     /// <summary>The generic style's signature header value for <paramref name="body"/> at <paramref name="timestamp"/>.</summary>
     public static string SignGeneric(string secret, string timestamp, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(Sign(Encoding.UTF8.GetBytes(secret), timestamp, body));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using ChatAgent.Core.Agents;
 using ChatAgent.Core.Events;
@@ -10,7 +11,8 @@ namespace ChatAgent.Bot.Webhooks;
 /// <c>POST /webhooks/{name}</c> (factor 11): a signed external trigger. The secret is <c>Webhooks:{name}:Secret</c>;
 /// without one the webhook does not exist (404). Forged or stale deliveries get 401, malformed JSON 400, and
 /// neither appends anything. Each agent trigger named <c>{name}</c> whose conditions hold launches its agent, once
-/// per delivery id (<c>X-GitHub-Delivery</c> or <c>X-Delivery-Id</c>): a redelivery answers with the same thread.
+/// per signed body (the SHA-256 of the bytes the signature covers): a redelivery or a replay under a new delivery id
+/// (<c>X-GitHub-Delivery</c> or <c>X-Delivery-Id</c>, logged) answers 202 with the first thread and <c>duplicate: true</c>.
 /// </summary>
 public static class WebhooksApi
 {
@@ -60,22 +62,40 @@ public static class WebhooksApi
         }
 
         var delivery = DeliveryId(http.Request.Headers);
+        // The same signed bytes launch once, whatever delivery id comes with them: a captured delivery re-sent with a
+        // new X-GitHub-Delivery is a replay, not a second merge.
+        var signed = Convert.ToHexStringLower(SHA256.HashData(WebhookSignature.SignedBytes(body, http.Request.Headers)));
         var matches = WebhookTriggerMatcher.Match(catalog, name, payload);
         var launched = new List<WebhookLaunch>();
         var skipped = matches.Skipped.ToList();
+        var actor = HumanBehind(payload) is { } login
+            ? Actor.User("github:" + login, login)
+            : new Actor(Actor.SystemKind, $"webhook:{name}", $"webhook {name}");
         foreach (var match in matches.Matched)
         {
-            var actor = new Actor(Actor.SystemKind, $"webhook:{name}", $"webhook {name}");
-            var key = delivery is null ? null : $"webhook:{name}:{match.Agent}:{delivery}";
+            var key = $"webhook:{name}:{match.Agent}:sha256:{signed}";
             var result = await threads.LaunchAsync(new LaunchCommand(match.Agent, match.Input, new Origin("webhook", User: actor.Id), actor, key), ct);
             if (result.Accepted)
                 launched.Add(new WebhookLaunch(match.Agent, result.State!.Id, $"/api/threads/{result.State.Id}", result.Duplicate));
             else
                 skipped.Add(new WebhookSkip(match.Agent, [result.Message ?? result.Code ?? "rejected"]));
         }
-        log.LogInformation("Webhook {Webhook} delivery {Delivery}: launched {Launched}, skipped {Skipped}",
-            name, delivery, string.Join(", ", launched.Select(l => $"{l.Agent} {l.ThreadId}")), string.Join(", ", skipped.Select(s => s.Agent)));
+        log.LogInformation("Webhook {Webhook} delivery {Delivery} (body sha256 {Hash}) for {Actor}: launched {Launched}, skipped {Skipped}",
+            name, delivery, signed, actor.Id, string.Join(", ", launched.Select(l => $"{l.Agent} {l.ThreadId}")), string.Join(", ", skipped.Select(s => s.Agent)));
         return TypedResults.Accepted(launched.Count == 1 ? launched[0].Location : (string?)null, new WebhookResponse(launched, skipped));
+    }
+
+    /// <summary>
+    /// The person who caused the delivery when the payload names one (GitHub's <c>pull_request.merged_by.login</c>): the
+    /// thread's requester, so that person cannot approve their own merge's deploy (map it with <c>People__&lt;name&gt;__N=github:&lt;login&gt;</c>).
+    /// </summary>
+    private static string? HumanBehind(JsonElement payload)
+    {
+        if (payload.ValueKind != JsonValueKind.Object || !payload.TryGetProperty("pull_request", out var pr) || pr.ValueKind != JsonValueKind.Object) return null;
+        if (!pr.TryGetProperty("merged_by", out var by) || by.ValueKind != JsonValueKind.Object) return null;
+        if (!by.TryGetProperty("login", out var login) || login.ValueKind != JsonValueKind.String) return null;
+        var value = login.GetString()!.Trim();
+        return value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '[' or ']') ? value : null;
     }
 
     private static string? DeliveryId(IHeaderDictionary headers)

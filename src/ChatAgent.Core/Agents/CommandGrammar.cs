@@ -102,7 +102,8 @@ public sealed partial class CommandGrammar
         sb.Append(new string(')', 0));
         for (var g = 0; g < openGroups; g++) sb.Append(")?");
         sb.Append(@"\s*$");
-        return new Regex(sb.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        // Non-backtracking: the pattern runs on whatever people type, in time linear in its length.
+        return new Regex(sb.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
     }
 
     [GeneratedRegex(@"^\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(=(?<def>[^}]*))?\}$")]

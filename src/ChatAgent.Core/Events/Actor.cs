@@ -4,7 +4,7 @@ namespace ChatAgent.Core.Events;
 
 /// <summary>
 /// Who caused an event. <see cref="Id"/> is a platform-qualified id:
-/// <c>slack:U123</c>, <c>teams:&lt;aadObjectId&gt;</c>, <c>web:alice</c>, <c>api:key-1</c>, <c>system</c>, <c>agent</c>.
+/// <c>slack:U123</c>, <c>teams:&lt;aadObjectId&gt;</c>, <c>web:alice</c>, <c>api:ci</c>, <c>github:octocat</c>, <c>system</c>, <c>agent</c>.
 /// </summary>
 public sealed record Actor(string Kind, string Id, string? Name = null)
 {

@@ -32,4 +32,5 @@ public static class RejectionCodes
     public const string ApprovalAlreadyVoted = "approval.already_voted";
     public const string QuestionNotPending = "question.not_pending";
     public const string Busy = "thread.busy";
+    public const string SteerNotAllowed = "thread.not_allowed";
 }

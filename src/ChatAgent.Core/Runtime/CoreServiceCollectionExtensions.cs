@@ -18,6 +18,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IIdGenerator, RandomIdGenerator>();
         services.TryAddSingleton<IPlanner, OfflinePlanner>();
         services.AddOptions<ApprovalOptions>();
+        services.AddOptions<PeopleOptions>();
+        services.TryAddSingleton<PeopleDirectory>();
         services.TryAddSingleton<ApproverDirectory>();
         services.TryAddSingleton<ThreadService>();
         services.TryAddSingleton<WorkflowLoop>();

@@ -67,6 +67,7 @@ public sealed class ThreadService(
     public Task<CommandResult> PauseAsync(string threadId, Actor actor, CancellationToken ct = default) =>
         ExecuteAsync(threadId, ct, state =>
         {
+            if (MaySteer(state, actor) is { } refused) return refused;
             if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
             if (state.Status == ThreadStatus.Paused) return Rejected(RejectionCodes.ThreadAlreadyPaused, $"Thread {threadId} is already paused.");
             return Accepted(
@@ -85,6 +86,7 @@ public sealed class ThreadService(
     public Task<CommandResult> ResumeAsync(string threadId, Actor actor, string? feedback, CancellationToken ct = default) =>
         ExecuteAsync(threadId, ct, state =>
         {
+            if (MaySteer(state, actor) is { } refused) return refused;
             if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
             if (state.Status != ThreadStatus.Paused) return Rejected(RejectionCodes.ThreadNotPaused, $"Thread {threadId} is not paused (it is {state.Status.WireName()}).");
             var events = new List<(ThreadEvent, Actor)>
@@ -105,6 +107,7 @@ public sealed class ThreadService(
     public Task<CommandResult> AbortAsync(string threadId, Actor actor, string? reason, CancellationToken ct = default) =>
         ExecuteAsync(threadId, ct, state =>
         {
+            if (MaySteer(state, actor) is { } refused) return refused;
             if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
             var text = $"Aborted by {actor.Display}" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}");
             var events = new List<(ThreadEvent, Actor)> { (new ThreadFailed("aborted", text), actor), (StatusMessage(state, text), Actor.System) };
@@ -145,7 +148,8 @@ public sealed class ThreadService(
                     (new ApprovalExpired(approvalId), Actor.System),
                     (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"Expired: {pending.Tool}", approvalId), Actor.System));
             }
-            if (pending.Votes.Any(v => string.Equals(v.By, actor.Id, StringComparison.OrdinalIgnoreCase)))
+            // Quorum counts people: one person voting from Slack and again from Teams is one vote.
+            if (pending.Votes.Any(v => approvers.People.SamePerson(v.By, actor.Id)))
                 return Rejected(RejectionCodes.ApprovalAlreadyVoted, $"You already voted on this approval; it needs {pending.Policy.Quorum} approvers.");
             var verb = approve ? "Approved" : "Denied";
             return Accepted(
@@ -189,6 +193,7 @@ public sealed class ThreadService(
     public Task<CommandResult> AnswerAsync(string threadId, Actor actor, string text, string? requestId = null, CancellationToken ct = default) =>
         ExecuteAsync(threadId, ct, state =>
         {
+            if (MaySteer(state, actor) is { } refused) return refused;
             if (state.PendingQuestion is not { } question || (requestId is not null && question.Id != requestId))
                 return Rejected(RejectionCodes.QuestionNotPending, $"Thread {threadId} is not waiting for an answer.");
             return Accepted(
@@ -216,6 +221,14 @@ public sealed class ThreadService(
     {
         var events = await store.ReadAsync(threadId, 0, ct);
         return events.Count == 0 ? null : ThreadReducer.Replay(events);
+    }
+
+    /// <summary>Null when <paramref name="actor"/> may steer the thread; otherwise the refusal (logged with who tried).</summary>
+    private Decision? MaySteer(ThreadState state, Actor actor)
+    {
+        if (approvers.CheckMaySteer(state, actor) is not { } refusal) return null;
+        log.LogWarning("Refused steering of {ThreadId} by {User}: {Reason}", state.Id, actor.Id, refusal.Code);
+        return Rejected(refusal.Code, refusal.Message);
     }
 
     private static string DescribeSettled(ApprovalOutcome settled)

@@ -14,8 +14,12 @@ public sealed class ApiKeyTests
     [Fact]
     public async Task WithKeysConfigured_MissingOrWrongBearerIs401AndAppendsNothing_TheRightKeyWorks()
     {
-        await using var host = await BotHost.StartAsync(new Dictionary<string, string?> { ["Api:Keys:0"] = "k-ops-1", ["Api:Keys:1"] = "k-ci-2" });
-        var launch = new { agent = "deploy", input = "api", user = "web:alice" };
+        await using var host = await BotHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:Keys:0"] = "k-ops-1", ["Api:Keys:1"] = "k-ci-2",
+            ["Approvals:Groups:deployers:0"] = "web:dana", ["Approvals:Groups:sre-leads:0"] = "web:sam",
+        });
+        var launch = new { agent = "deploy", input = "api" };
 
         var none = await host.Client.PostAsJsonAsync("/api/threads", launch);
         await ThreadsApiTests.AssertProblemAsync(none, HttpStatusCode.Unauthorized);

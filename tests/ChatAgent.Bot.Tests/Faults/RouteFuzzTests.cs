@@ -34,6 +34,8 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task MutatedAndRandomBodies_OnEveryPostRoute_NeverFail_AndRefusedRequestsAppendNothing()
     {
+        // A local Bot Framework for the signing keys: an unreachable one answers 503 (try later) by design.
+        await using var botFramework = new Teams.FakeBotFramework();
         await using var host = await BotHost.StartAsync(new Dictionary<string, string?>
         {
             ["Jobs:WorkerCount"] = "2",
@@ -44,9 +46,11 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
             ["Slack:DefaultChannel"] = "C0FUZZ",
             ["Teams:AppId"] = "00000000-0000-0000-0000-00000000f022",
             ["Teams:AppPassword"] = "fuzz-teams-password",
-            ["Teams:OpenIdMetadataUrl"] = "http://127.0.0.1:9/openid",
+            ["Teams:OpenIdMetadataUrl"] = botFramework.OpenIdMetadataUrl,
             ["Webhooks:github:Secret"] = WebhookSecret,
             ["Webhooks:deploy:Secret"] = WebhookSecret,
+            ["Approvals:Groups:deployers:0"] = "web:bob",
+            ["Approvals:Groups:sre-leads:0"] = "web:sam",
         }, services: AppendRecorder.Install);
         var recorder = host.Get<AppendRecorder>();
         var store = host.Get<IEventStore>();

@@ -100,7 +100,7 @@ public sealed class MetricsTests
         Assert.True(Delta(escalated, "chatagent_outbox_deliveries", "chatagent_platform=\"slack\"", "chatagent_outcome=\"ok\"") >= 2);
         Assert.Equal(1, Delta(escalated, "http_server_request_duration_seconds_count", "http_route=\"/slack/commands\""));
 
-        var abort = await rig.ClickAsync(SlackActions.Abort, stuck.Buttons.Single(b => b.ActionId == SlackActions.Abort).Value, user: "UBOB");
+        var abort = await rig.ClickAsync(SlackActions.Abort, stuck.Buttons.Single(b => b.ActionId == SlackActions.Abort).Value, user: "UALICE"); // the requester may abort their own thread
         Assert.Equal(HttpStatusCode.OK, abort.StatusCode);
         await rig.WaitForAsync(threadId, s => s.Status == Core.Threads.ThreadStatus.Failed, "the abort");
         var aborted = await Poll.UntilAsync(() => ScrapeAsync(rig.Host),

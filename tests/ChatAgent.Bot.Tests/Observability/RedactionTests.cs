@@ -15,7 +15,7 @@ public sealed class RedactionTests
         ["Slack:BotToken"] = "xoxb-5ecr3t-bot-token-77d2e0",
         ["Teams:AppPassword"] = "teams-app-pa55w0rd-b83c11",
         ["Llm:ApiKey"] = "sk-5ecr3t-llm-key-0c9f4e",
-        ["Api:Keys:0"] = "api-key-5ecr3t-d41e8a",
+        ["Api:Keys:ops:Key"] = "api-key-5ecr3t-d41e8a",
         ["Webhooks:Secret"] = "webhook-5ecr3t-6a2f70",
         ["Tools:Secrets:deploy_to_production"] = "hmac-5ecr3t-e5b7a3",
     };
@@ -38,8 +38,11 @@ public sealed class RedactionTests
         settings["Llm:Model"] = "gpt-test";
         settings["Llm:BaseUrl"] = model.Url;
         settings["Logging:LogLevel:Default"] = "Trace";
+        settings["Api:Keys:ops:ActAs:0"] = "web:*";
+        settings["Approvals:Groups:deployers:0"] = "web:bob";
+        settings["Approvals:Groups:sre-leads:0"] = "web:sam";
         await using var host = await BotHost.StartAsync(settings, postgres: true, services: s => s.AddSingleton<ILoggerProvider>(logs));
-        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secrets["Api:Keys:0"]);
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secrets["Api:Keys:ops:Key"]);
 
         var launch = await host.Client.PostAsJsonAsync("/api/threads", new { agent = "deploy", input = "api to production", user = "web:alice" });
         launch.EnsureSuccessStatusCode();

@@ -61,7 +61,8 @@ public sealed class SlackCommandsTests
     [Fact]
     public async Task StuckThread_PostsAStuckCard_AndAbortEndsIt()
     {
-        await using var rig = await SlackRig.StartAsync();
+        // UBOB is an operator here: operators may steer any thread.
+        await using var rig = await SlackRig.StartAsync(settings: new Dictionary<string, string?> { ["Approvals:Groups:operators:0"] = "slack:UBOB" });
         // An invalid service name breaks the tool's schema three times: the thread escalates.
         var threadId = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "Not_A_Service to staging"));
         await rig.WaitForAsync(threadId, s => s.Status == ThreadStatus.Paused && s.Escalated, "escalation");

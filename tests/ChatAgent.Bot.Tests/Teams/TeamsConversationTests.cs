@@ -98,10 +98,11 @@ public sealed class TeamsConversationTests
     }
 
     [Fact]
-    public async Task WithoutAppId_RunsUnauthenticated_ForTheEmulator()
+    public async Task EmulatorMode_RunsUnauthenticated_ForTheEmulatorChannelOnly()
     {
-        await using var bed = await TeamsTestBed.StartAsync(settings: new Dictionary<string, string?> { ["Teams:AppId"] = "", ["Teams:AppPassword"] = "" });
-        Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(bed.Message("help"), token: null)).StatusCode);
+        await using var bed = await TeamsTestBed.StartAsync(settings: new Dictionary<string, string?> { ["Teams:AppId"] = "", ["Teams:AppPassword"] = "", ["Teams:Emulator"] = "true" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bed.PostAsync(bed.Message("help"), token: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(bed.Message("help", channelId: "emulator"), token: null)).StatusCode);
         var reply = await bed.ConnectorCallAsync(c => c.Text?.Contains("Say one of") == true, "the help reply");
         Assert.Null(reply.Authorization);
         Assert.Empty(bed.Fake.TokenCalls);

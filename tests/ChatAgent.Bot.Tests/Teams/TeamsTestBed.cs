@@ -41,6 +41,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
             ["Teams:OpenIdMetadataUrl"] = fake.OpenIdMetadataUrl,
             ["Teams:TokenEndpoint"] = fake.TokenEndpoint,
             ["Approvals:Groups:deployers:0"] = "teams:aad-bob",
+            ["Approvals:Groups:sre-leads:0"] = "teams:aad-sam",
             // appsettings.json says localhost:5000, which another local process may hold; a free port instead.
             ["Urls"] = "http://127.0.0.1:0",
         };
@@ -51,13 +52,13 @@ public sealed class TeamsTestBed : IAsyncDisposable
     public static object User(string name) => new { id = "29:" + name, name = char.ToUpperInvariant(name[0]) + name[1..], aadObjectId = "aad-" + name };
 
     /// <summary>A message activity from <paramref name="user"/> in the personal chat.</summary>
-    public object Message(string text, string user = "alice", string? id = null, object? value = null, string? serviceUrl = null, string tenant = Tenant) => new
+    public object Message(string text, string user = "alice", string? id = null, object? value = null, string? serviceUrl = null, string tenant = Tenant, string channelId = "msteams") => new
     {
         type = "message",
         id = id ?? "msg-" + Guid.NewGuid().ToString("N")[..12],
         timestamp = DateTimeOffset.UtcNow,
         serviceUrl = serviceUrl ?? Fake.ServiceUrl,
-        channelId = "msteams",
+        channelId,
         from = User(user),
         conversation = new { id = Conversation, tenantId = tenant, conversationType = "personal" },
         recipient = new { id = "28:" + AppId, name = "ChatAgent" },

@@ -26,13 +26,13 @@ internal sealed class CoreHarness : IDisposable
 
     private readonly TempDirectory _data = new();
 
-    public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null)
+    public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null)
     {
         Store = store ?? new InMemoryEventStore();
         Catalog = catalog ?? ShippedAgents.Value;
         var agentsOptions = Options.Create(new AgentsOptions { Path = RepositoryPaths.Agents, DataDir = _data.Path });
         IToolRunner[] runners = [new BuiltinToolRunner(Store, Time), new ShellToolRunner(agentsOptions)];
-        Service = new ThreadService(Store, Catalog, Scheduler, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions())),
+        Service = new ThreadService(Store, Catalog, Scheduler, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
             Time, Ids, NullLogger<ThreadService>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
             Time, Ids, NullLogger<AgentLoop>.Instance);

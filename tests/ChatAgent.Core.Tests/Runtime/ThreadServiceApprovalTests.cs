@@ -149,4 +149,36 @@ public sealed class ThreadServiceApprovalTests
         Assert.Equal(RejectionCodes.ApprovalNotFound, (await h.Service.DecideApprovalAsync(id, "ap_nope", true, CoreHarness.User("bob"), null)).Code);
         Assert.Equal(RejectionCodes.ThreadNotFound, (await h.Service.DecideApprovalAsync("th_nope", "ap_nope", true, CoreHarness.User("bob"), null)).Code);
     }
+
+    [Fact]
+    public async Task Quorum_CountsPeople_SoOnePersonOnTwoPlatformsIsOneVote()
+    {
+        var people = new PeopleOptions();
+        people.People["dana"] = ["web:dana", "slack:UDANA"];
+        using var h = new CoreHarness(approvals: Groups(("deployers", ["dana", "web:erin"])), people: people);
+        var (id, approvalId) = await h.AwaitingApprovalAsync(Deployers with { Quorum = 2 });
+
+        var first = await h.Service.DecideApprovalAsync(id, approvalId, approve: true, CoreHarness.User("dana"), null);
+        Assert.True(first.Accepted, first.Message);
+        var before = await h.EventsAsync(id);
+        var again = await h.Service.DecideApprovalAsync(id, approvalId, approve: true, Actor.User("slack:UDANA", "Dana"), null);
+
+        Assert.Equal(RejectionCodes.ApprovalAlreadyVoted, again.Code);
+        Assert.Equal(before.Count, (await h.EventsAsync(id)).Count);
+        var second = await h.Service.DecideApprovalAsync(id, approvalId, approve: true, CoreHarness.User("erin"), null);
+        Assert.Equal(ApprovalOutcome.Granted, second.State!.FindSettledApproval(approvalId)!.Outcome);
+    }
+
+    [Fact]
+    public async Task Exposed_APolicyThatResolvesToNobody_LetsNobodyDecide()
+    {
+        using var h = new CoreHarness(approvals: new ApprovalOptions { Exposed = true });
+        var (id, approvalId) = await h.AwaitingApprovalAsync(Deployers, requester: "alice");
+        var before = await h.EventsAsync(id);
+
+        var refused = await h.Service.DecideApprovalAsync(id, approvalId, approve: true, CoreHarness.User("zoe"), null);
+
+        Assert.Equal(RejectionCodes.ApprovalNotAllowed, refused.Code);
+        Assert.Equal(before.Count, (await h.EventsAsync(id)).Count);
+    }
 }

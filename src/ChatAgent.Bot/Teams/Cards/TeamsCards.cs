@@ -8,7 +8,7 @@ namespace ChatAgent.Bot.Teams.Cards;
 /// Renders Core's neutral state into Adaptive Cards: the approval card (same content as Slack's), the stuck card.
 /// Every card is built from the thread's live state, so each copy and each refresh shows the same truth.
 /// </summary>
-public sealed class TeamsCards(ApproverDirectory approvers)
+public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink fullCall)
 {
     /// <summary>
     /// The approval card. <paramref name="viewer"/> is the person looking (<c>teams:&lt;aadObjectId&gt;</c>) when the card
@@ -37,7 +37,7 @@ public sealed class TeamsCards(ApproverDirectory approvers)
             }
             else if (viewer is not null)
             {
-                body.Add(new TextBlock($"Only {ApproverDirectory.Describe(pending)} can decide this.") { IsSubtle = true });
+                body.Add(new TextBlock($"Only {approvers.Describe(pending)} can decide this.") { IsSubtle = true });
             }
             return new AdaptiveCard { Body = body, Refresh = refresh, FallbackText = $"Approval needed: {pending.Tool} on thread {thread.Id}" };
         }
@@ -79,15 +79,18 @@ public sealed class TeamsCards(ApproverDirectory approvers)
         return new AdaptiveCard { Body = body, FallbackText = text };
     }
 
-    private static IEnumerable<CardElement> Describe(ThreadState thread, PendingApproval pending)
+    private IEnumerable<CardElement> Describe(ThreadState thread, PendingApproval pending)
     {
         yield return new TextBlock($"{thread.Agent} · thread {thread.Id}") { IsSubtle = true, Spacing = "None" };
         yield return new TextBlock("Parameters") { Weight = "Bolder", Separator = true };
-        yield return new FactSet(Parameters(pending.Parameters));
+        // Never a clipped call: what is approved is shown whole, or as its digest and a link to the whole.
+        var length = System.Text.Json.JsonSerializer.Serialize(pending.Parameters, Indented).Length;
+        if (length <= WebChat.FullCallLink.MaxCardParameters) yield return new FactSet(Parameters(pending.Parameters));
+        else yield return new TextBlock(fullCall.TooLarge(thread.Id, length, pending.ParametersHash));
         var facts = new List<Fact>();
         if (!string.IsNullOrWhiteSpace(pending.Reason)) facts.Add(new("Why", pending.Reason!));
         facts.Add(new("Asked by", pending.RequestedBy));
-        facts.Add(new("Approvers", ApproverDirectory.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
+        facts.Add(new("Approvers", approvers.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
         facts.Add(new("Expires", pending.ExpiresAt.ToString("u")));
         yield return new FactSet(facts) { Separator = true };
     }
@@ -104,6 +107,8 @@ public sealed class TeamsCards(ApproverDirectory approvers)
         }
         return facts;
     }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static List<Fact> Parameters(JsonElement parameters)
     {

@@ -44,6 +44,9 @@ public sealed class SlackRig : IAsyncDisposable
             ["Slack:SigningSecret"] = http ? Secret : "",
             ["Slack:BotToken"] = BotToken,
             ["Slack:ApiBaseUrl"] = slack.BaseUrl.ToString(),
+            // Slack makes the bot exposed, where every approver group a policy names must have members.
+            ["Approvals:Groups:deployers:0"] = "slack:UBOB",
+            ["Approvals:Groups:sre-leads:0"] = "slack:USAM",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var host = await BotHost.StartAsync(all, postgres, services: services);

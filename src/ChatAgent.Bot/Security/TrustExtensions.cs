@@ -1,0 +1,41 @@
+using ChatAgent.Bot.Api;
+using ChatAgent.Core.Approvals;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.Extensions.Options;
+
+namespace ChatAgent.Bot.Security;
+
+/// <summary>
+/// Who may reach the bot and act through it: the mode (<see cref="BotMode"/>), people, API keys and their grants, host
+/// names, origins and body limits. <c>builder.AddTrust()</c> before the rest; <c>app.UseTrust()</c> first in the pipeline.
+/// </summary>
+public static class TrustExtensions
+{
+    public static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    public static WebApplicationBuilder AddTrust(this WebApplicationBuilder builder)
+    {
+        var mode = BotMode.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(mode);
+        services.AddOptions<ApprovalOptions>().PostConfigure(o => o.Exposed = mode.Exposed).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApprovalOptions>, ExposedModeValidation>();
+        services.AddOptions<PeopleOptions>().Configure<IConfiguration>((o, config) =>
+        {
+            foreach (var person in config.GetSection("People").GetChildren())
+                o.People[person.Key] = [.. person.GetChildren().Select(c => c.Value).OfType<string>()];
+        });
+        services.AddOptions<ApiOptions>().Configure<IConfiguration>((o, config) => o.Keys = [.. ApiKey.Read(config.GetSection("Api:Keys"))]);
+        // Local mode answers loopback host names only, so a page on another site cannot reach it through DNS rebinding.
+        if (!mode.Exposed) services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = LoopbackHosts);
+        // The Hangfire dashboard checks antiforgery tokens on its POSTs when the service is registered.
+        services.AddAntiforgery();
+        return builder;
+    }
+
+    public static WebApplication UseTrust(this WebApplication app)
+    {
+        app.UseMiddleware<RequestGuard>();
+        return app;
+    }
+}

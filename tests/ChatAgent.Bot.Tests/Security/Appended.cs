@@ -1,0 +1,26 @@
+using ChatAgent.Bot.Tests.Support;
+using ChatAgent.Core.Storage;
+
+namespace ChatAgent.Bot.Tests.Security;
+
+/// <summary>What the store holds, to prove a refused request appended nothing: the threads, and each thread's events.</summary>
+public static class Appended
+{
+    public static async Task<int> ThreadCountAsync(BotHost host) =>
+        (await host.Get<IEventStore>().ListAsync(new ThreadQuery(Limit: 10_000))).Count;
+
+    public static async Task<int> EventCountAsync(BotHost host, string threadId) =>
+        (await host.Get<IEventStore>().ReadAsync(threadId, 0)).Count;
+
+    /// <summary>An <see cref="HttpRequestMessage"/> with a JSON body and, when given, a bearer key.</summary>
+    public static HttpRequestMessage Json(HttpMethod method, string path, object body, string? key = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+        if (key is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    /// <summary>The messages of an exception and everything inside it.</summary>
+    public static string Messages(Exception e) =>
+        e is AggregateException a ? string.Join("\n", a.InnerExceptions.Select(Messages)) : e.Message + (e.InnerException is { } inner ? "\n" + Messages(inner) : "");
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text;
+using ChatAgent.Bot.Tests.Support;
+using static ChatAgent.Bot.Tests.Security.Appended;
+
+namespace ChatAgent.Bot.Tests.Security;
+
+/// <summary>Bodies over 1 MiB are refused before they are read whole; free text over 4,000 characters is refused.</summary>
+public sealed class InputLimitTests
+{
+    [Fact]
+    public async Task AFiveMegabyteLaunchBody_Is413_AndStoresNothing()
+    {
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var huge = "{\"agent\":\"deploy\",\"user\":\"web:alice\",\"input\":\"api to production " + new string('x', 5 * 1024 * 1024) + "\"}";
+        // Declared length: refused from the headers, so the client (waiting for 100 Continue) never sends the body.
+        var declared = new HttpRequestMessage(HttpMethod.Post, "/api/threads") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        declared.Headers.ExpectContinue = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await host.Client.SendAsync(declared)).StatusCode);
+
+        // Streamed without a length: refused as soon as it passes the limit (just past it, so the client finishes sending).
+        var over = huge[..((1 << 20) + 1024)];
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(over)));
+        chunked.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/threads") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await host.Client.SendAsync(request)).StatusCode);
+        Assert.Equal(0, await ThreadCountAsync(host));
+    }
+
+    [Fact]
+    public async Task TextOver4000Characters_Is400_AndAppendsNothing()
+    {
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var tooLong = "api to production " + new string('x', 4000);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(Json(HttpMethod.Post, "/api/threads", new { agent = "deploy", input = tooLong, user = "web:alice" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(Json(HttpMethod.Post, "/webchat/threads", new { agent = "deploy", input = tooLong, user = "alice" }))).StatusCode);
+        Assert.Equal(0, await ThreadCountAsync(host));
+
+        var id = await host.LaunchAsync("deploy", "api to production");
+        var waiting = await host.WaitForStatusAsync(id, "awaiting_human");
+        var approval = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
+        var before = await EventCountAsync(host, id);
+        var comment = await host.Client.SendAsync(Json(HttpMethod.Post, $"/api/threads/{id}/approvals/{approval}", new { decision = "deny", user = "web:bob", comment = new string('c', 4001) }));
+        Assert.Equal(HttpStatusCode.BadRequest, comment.StatusCode);
+        var feedback = await host.Client.SendAsync(Json(HttpMethod.Post, $"/api/threads/{id}/resume", new { user = "web:alice", feedback = new string('f', 4001) }));
+        Assert.Equal(HttpStatusCode.BadRequest, feedback.StatusCode);
+        Assert.Equal(before, await EventCountAsync(host, id));
+    }
+}
