@@ -109,7 +109,7 @@ public sealed class ModelPlannerWireTests
     private static async Task<JsonElement> GetAsync(BotHost host, string id) =>
         await host.Client.GetFromJsonAsync<JsonElement>($"/api/threads/{id}");
 
-    private static string ToolCall(string provider, string tool, string arguments) => provider == "openai"
+    internal static string ToolCall(string provider, string tool, string arguments) => provider == "openai"
         ? JsonSerializer.Serialize(new
         {
             id = "chatcmpl-1", @object = "chat.completion", created = 1700000000, model = "gpt-test",
@@ -126,7 +126,7 @@ public sealed class ModelPlannerWireTests
         : """{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","stop_reason":"tool_use","stop_sequence":null,"content":[{"type":"tool_use","id":"toolu_1","name":" """.TrimEnd()
           + tool + "\",\"input\":" + arguments + """}],"usage":{"input_tokens":10,"output_tokens":5}}""";
 
-    private static string Text(string provider, string text) => provider == "openai"
+    internal static string Text(string provider, string text) => provider == "openai"
         ? JsonSerializer.Serialize(new
         {
             id = "chatcmpl-2", @object = "chat.completion", created = 1700000000, model = "gpt-test",
