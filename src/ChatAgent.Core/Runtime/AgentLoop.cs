@@ -287,7 +287,8 @@ public sealed class AgentLoop(
         if (!outcome.Succeeded)
         {
             log.LogWarning("Tool {Tool} failed: {Error}", tool.Name, outcome.Error);
-            await AppendErrorAsync(step, ct, [], new ErrorOccurred(outcome.Error ?? "The tool failed.", Compact(outcome.Detail), "tool", toolCallId, tool.Name));
+            await AppendErrorAsync(step, ct, [.. ApprovalCardUpdate(state, toolCallId, "did not succeed")],
+                new ErrorOccurred(outcome.Error ?? "The tool failed.", Compact(outcome.Detail), "tool", toolCallId, tool.Name));
             return;
         }
         // Turn 4 (verify): a result counts only once its outcome is confirmed.
@@ -299,6 +300,7 @@ public sealed class AgentLoop(
             if (checks.Failure is { } failed)
             {
                 log.LogWarning("Tool {Tool} ran but its verification failed: {Error}", tool.Name, failed.Message);
+                events.AddRange(ApprovalCardUpdate(state, toolCallId, "ran, but its verification failed"));
                 await AppendErrorAsync(step, ct, [.. events], new ErrorOccurred(
                     $"{tool.Name} ran but its verification failed ({failed.Check}): {failed.Message}", Compact($"result: {outcome.Result.GetRawText()}; {failed.Detail}"), "verification", toolCallId, tool.Name));
                 return;
@@ -309,6 +311,7 @@ public sealed class AgentLoop(
             (new ToolReturned(toolCallId, tool.Name, outcome.Result), Actor.Agent),
             Status(state, $"{tool.Name} ✓"),
         ]);
+        events.AddRange(ApprovalCardUpdate(state, toolCallId, tool.Verify.Count > 0 ? "ran and verified" : "ran"));
         if (tool.Name == BuiltinTools.PostMessage && parameters.TryGetProperty("text", out var text))
             events.Add((new MessageQueued("post:" + toolCallId, "notice", text.GetString() ?? ""), Actor.Agent));
         await step.AppendAsync(ct, [.. events]);
@@ -337,6 +340,16 @@ public sealed class AgentLoop(
             (new ThreadPaused(reason, detail, Escalated: true), Actor.System),
             (new MessageQueued(MessageKeys.Stuck, "stuck", "Stuck: " + detail), Actor.System),
             Status(step.State, "stuck: " + detail));
+
+    /// <summary>
+    /// After an approved call ran: its approval card is rendered again (from the state this append makes), so people
+    /// who approved it see whether it ran and what its verification found. Nothing for a call without an approval.
+    /// </summary>
+    private static IEnumerable<(ThreadEvent, Actor)> ApprovalCardUpdate(ThreadState state, string toolCallId, string what)
+    {
+        if (state.SettledApprovals.Find(a => a.ToolCallId == toolCallId) is { } approval)
+            yield return (new MessageQueued(MessageKeys.Approval(approval.Id), "approval", $"{approval.Tool} {what}", approval.Id), Actor.System);
+    }
 
     private static (ThreadEvent, Actor) Status(ThreadState state, string line) =>
         (new MessageQueued(MessageKeys.Status, "status", StatusText.Line(state, line)), Actor.System);
