@@ -14,8 +14,10 @@ public static class StorageServiceCollectionExtensions
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
     /// </summary>
-    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString)
+    /// <param name="auditKey">The audit chain's key (<see cref="AuditKey"/>); null: an unkeyed SHA-256 chain.</param>
+    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString, string? auditKey = null)
     {
+        services.AddSingleton(AuditKey.From(auditKey));
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
         {
             services.AddSingleton<InMemoryEventStore>();

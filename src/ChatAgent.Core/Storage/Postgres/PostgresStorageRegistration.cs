@@ -14,8 +14,8 @@ internal static class PostgresStorageRegistration
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
+        services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
