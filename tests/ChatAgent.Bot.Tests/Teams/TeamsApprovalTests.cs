@@ -147,9 +147,9 @@ public sealed class TeamsApprovalTests
         Assert.Empty(await bed.ThreadsAsync());
     }
 
-    private static bool IsPendingApproval(JsonElement card) => card.GetRawText().Contains("\"verb\":\"approve\"");
+    internal static bool IsPendingApproval(JsonElement card) => card.GetRawText().Contains("\"verb\":\"approve\"");
 
-    private static (string ThreadId, string ApprovalId) Ids(JsonElement card)
+    internal static (string ThreadId, string ApprovalId) Ids(JsonElement card)
     {
         var data = Find(card, "approve").GetProperty("data");
         return (data.GetProperty("threadId").GetString()!, data.GetProperty("approvalId").GetString()!);
