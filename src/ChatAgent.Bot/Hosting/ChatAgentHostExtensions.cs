@@ -25,7 +25,7 @@ public static class ChatAgentHostExtensions
         var postgres = NullIfEmpty(config.GetConnectionString("Postgres"));
         var agentsPath = AgentsPathResolver.Resolve(config["Agents:Path"]);
 
-        builder.Services.AddChatAgentStorage(postgres, config.GetValue<int?>("Postgres:MaxPoolSize"));
+        builder.Services.AddChatAgentStorage(postgres, config.GetValue<int?>("Postgres:MaxPoolSize"), NullIfEmpty(config["Audit:Key"]));
         builder.Services.AddChatAgentTools(o =>
         {
             o.Path = agentsPath;

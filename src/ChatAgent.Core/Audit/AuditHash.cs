@@ -10,22 +10,29 @@ namespace ChatAgent.Core.Audit;
 /// where <c>prev_hash</c> is the previous event's hash (32 zero bytes for the first), strings are UTF-8 prefixed by
 /// their 4-byte big-endian length, and integers are 8-byte big-endian (<c>at</c> in microseconds since the Unix epoch,
 /// PostgreSQL's precision). Canonical JSON sorts keys and normalizes numbers, so the hash survives a jsonb round trip.
+/// With an <see cref="AuditKey"/> the same message is HMAC-SHA256 under the key, and the seal is written
+/// <c>hmac:&lt;hex&gt;</c> so the verifier knows which rule sealed it (the next row's <c>prev_hash</c> carries it too).
 /// </summary>
 public static class AuditHash
 {
     private static readonly byte[] Genesis = new byte[32];
 
-    public static string Compute(string? previousHash, string threadId, long seq, string type, string dataJson, string actorJson, DateTimeOffset at)
+    public const string KeyedPrefix = "hmac:";
+
+    public static bool IsKeyed(string seal) => seal.StartsWith(KeyedPrefix, StringComparison.Ordinal);
+
+    public static string Compute(string? previousHash, string threadId, long seq, string type, string dataJson, string actorJson, DateTimeOffset at, byte[]? key = null)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(previousHash is null ? Genesis : Convert.FromHexString(previousHash));
+        using var hash = key is null ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hash.AppendData(previousHash is null ? Genesis : Convert.FromHexString(IsKeyed(previousHash) ? previousHash[KeyedPrefix.Length..] : previousHash));
         AppendString(hash, threadId);
         AppendInt64(hash, seq);
         AppendString(hash, type);
         AppendString(hash, CanonicalJson.SerializeAsJsonb(dataJson));
         AppendString(hash, CanonicalJson.SerializeAsJsonb(actorJson));
         AppendInt64(hash, Microseconds(at));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return key is null ? hex : KeyedPrefix + hex;
     }
 
     /// <summary>The instant as stored: truncated to whole microseconds.</summary>

@@ -23,8 +23,10 @@ public static class StorageServiceCollectionExtensions
     /// <param name="maxPoolSize">The most PostgreSQL connections this host opens through its one data source (Hangfire's
     /// included). When null, the connection string's own <c>Maximum Pool Size</c> if it names one, else
     /// <see cref="DefaultMaxPoolSize"/>.</param>
-    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString, int? maxPoolSize = null)
+    /// <param name="auditKey">The audit chain's key (<see cref="AuditKey"/>); null: an unkeyed SHA-256 chain.</param>
+    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString, int? maxPoolSize = null, string? auditKey = null)
     {
+        services.AddSingleton(AuditKey.From(auditKey));
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
         {
             services.AddSingleton<InMemoryEventStore>();

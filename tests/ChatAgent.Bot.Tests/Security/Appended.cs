@@ -12,6 +12,17 @@ public static class Appended
     public static async Task<int> EventCountAsync(BotHost host, string threadId) =>
         (await host.Get<IEventStore>().ReadAsync(threadId, 0)).Count;
 
+    /// <summary>
+    /// The thread's event count once its chat messages are delivered: the outbox records each delivery
+    /// (<c>message_posted</c>) after it happens, so counting earlier would credit a refused request with it.
+    /// </summary>
+    public static async Task<int> QuietEventCountAsync(BotHost host, string threadId)
+    {
+        var threads = host.Get<ChatAgent.Core.Runtime.ThreadService>();
+        await Poll.UntilAsync(() => threads.GetStateAsync(threadId), s => s!.Messages.Values.All(m => m.IsDelivered), what: "every message delivered");
+        return await EventCountAsync(host, threadId);
+    }
+
     /// <summary>An <see cref="HttpRequestMessage"/> with a JSON body and, when given, a bearer key.</summary>
     public static HttpRequestMessage Json(HttpMethod method, string path, object body, string? key = null)
     {

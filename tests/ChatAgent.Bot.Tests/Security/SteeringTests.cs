@@ -37,7 +37,7 @@ public sealed class SteeringTests
     {
         await using var rig = await StartAsync();
         var id = await WaitingDeployAsync(rig);
-        var before = await EventCountAsync(rig.Host, id);
+        var before = await QuietEventCountAsync(rig.Host, id);
 
         var refused = await rig.CommandAsync("/agent", $"pause {id}", user: "UEVE");
         Assert.Contains($"Only the person who started thread {id}, the people who may decide its approval, or the operators group may change it.", (string?)refused["text"]);
@@ -88,7 +88,7 @@ public sealed class SteeringTests
         });
         var id = await WaitingDeployAsync(rig);
         var approval = (await rig.StateAsync(id))!.PendingApprovals.Single().Id;
-        var before = await EventCountAsync(rig.Host, id);
+        var before = await QuietEventCountAsync(rig.Host, id);
 
         var self = await rig.Client.SendAsync(Json(HttpMethod.Post, $"/api/threads/{id}/approvals/{approval}", new { decision = "approve", user = "web:alice" }, "chat-key-0b1d"));
         Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);

@@ -40,3 +40,22 @@ public sealed class TeamsEndpointTests
         Assert.Equal(0, await ThreadCountAsync(bed.Host));
     }
 }
+
+/// <summary>Steering from Teams: someone who is neither requester, possible approver nor operator gets a reply saying so.</summary>
+public sealed class TeamsSteeringTests
+{
+    [Fact]
+    public async Task AColleagueWhoMayNotDecide_PausingSomeoneElsesDeploy_GetsAReply_AndNothingIsAppended()
+    {
+        await using var bed = await TeamsTestBed.StartAsync(postgres: true);
+        await bed.PostAsync(bed.Message("deploy api to production", user: "alice"));
+        var (threadId, _) = TeamsApprovalTests.Ids((await bed.ConnectorCallAsync(c => c.Cards.Any(TeamsApprovalTests.IsPendingApproval), "the approval card")).Cards.Single());
+        var before = await QuietEventCountAsync(bed.Host, threadId);
+
+        Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(bed.Message($"pause {threadId}", user: "eve"))).StatusCode);
+
+        await bed.ConnectorCallAsync(c => c.Text?.Contains($"Only the person who started thread {threadId}") == true, "the refusal reply");
+        Assert.Equal(before, await EventCountAsync(bed.Host, threadId));
+        Assert.Equal("awaiting_human", (await bed.ThreadAsync(threadId)).GetProperty("status").GetString());
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using ChatAgent.Core.Audit;
 
 namespace ChatAgent.Core.Tests.Audit;
@@ -10,6 +11,8 @@ namespace ChatAgent.Core.Tests.Audit;
 public sealed class AuditHashTests
 {
     private static readonly DateTimeOffset At = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_560); // .123456 s
+
+    private static readonly byte[] Key = Encoding.UTF8.GetBytes("audit-key-0123456789abcdef0123456789abcdef");
 
     private const string First = "7340f0112c7ff21088c296b905a055cb9d043779aa6f91cd1d645c02bc5dcbed";
 
@@ -38,4 +41,39 @@ public sealed class AuditHashTests
     [Fact]
     public void Truncate_DropsTicksBelowAMicrosecond() =>
         Assert.Equal(At, AuditHash.Truncate(At.AddTicks(9)));
+
+    /// <summary>The keyed chain (<c>Audit:Key</c>): HMAC-SHA256 of the same message under the key, marked <c>hmac:</c>;
+    /// the literal was computed with Python's hmac module.</summary>
+    [Fact]
+    public void FirstEvent_WithAKey_IsTheHmacOfTheSameMessage_MarkedAsSuch() =>
+        Assert.Equal("hmac:27f26d03fca5a615394a89e5a23bf2ad5de44041c984df8c4648a6333c534025", AuditHash.Compute(null, "th-kat", 1, "thread_started",
+            """{"n":1e2,"input":"api to production","agent":"deploy"}""", """{"kind":"user","id":"web:alice"}""", At, Key));
+
+    [Fact]
+    public void Verifier_WithoutTheKey_ReportsKeyedSealsAsUnverifiable_AndWithItAcceptsThem()
+    {
+        var seal = AuditHash.Compute(null, "th_1", 1, "user_input", "{}", "{}", At, Key);
+        var row = new AuditRow("th_1", 1, "user_input", "{}", "{}", At, null, seal);
+        var versions = new Dictionary<string, long> { ["th_1"] = 1 };
+
+        var without = new ChainVerifier(versions);
+        without.Add(row);
+        Assert.Equal("unverifiable", Assert.Single(without.Finish().Findings).Problem);
+
+        var with = new ChainVerifier(versions, Key);
+        with.Add(row);
+        Assert.True(with.Finish().Ok);
+    }
+
+    [Fact]
+    public void Verifier_ReportsAThreadWithoutSeals_WrittenAfterSealingBegan_NotOneFromBefore()
+    {
+        var sealed1 = new AuditRow("th_b", 1, "user_input", "{}", "{}", At, null, AuditHash.Compute(null, "th_b", 1, "user_input", "{}", "{}", At));
+        var verifier = new ChainVerifier(new Dictionary<string, long>());
+        verifier.Add(new AuditRow("th_a", 1, "user_input", "{}", "{}", At.AddDays(-1), null, null));
+        verifier.Add(sealed1);
+        verifier.Add(new AuditRow("th_c", 1, "user_input", "{}", "{}", At.AddMinutes(1), null, null));
+        var finding = Assert.Single(verifier.Finish().Findings);
+        Assert.Equal(("th_c", "unsealed"), (finding.ThreadId, finding.Problem));
+    }
 }

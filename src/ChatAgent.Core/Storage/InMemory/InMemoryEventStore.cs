@@ -11,8 +11,10 @@ namespace ChatAgent.Core.Storage.InMemory;
 /// everything, so an append (delivery key, events, projection) is atomic like a transaction. Events are sealed
 /// into a hash chain exactly as <see cref="Postgres.PostgresEventStore"/> seals them.
 /// </summary>
-public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore
+public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore
 {
+    private readonly byte[]? _key = auditKey?.Value;
+
     private readonly Dictionary<string, List<string>> _seals = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<StoredEvent>> _streams = new(StringComparer.Ordinal);
@@ -102,7 +104,7 @@ public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProj
     {
         lock (_gate)
         {
-            var verifier = new ChainVerifier(_threads.ToDictionary(t => t.Key, t => t.Value.Version, StringComparer.Ordinal));
+            var verifier = new ChainVerifier(_threads.ToDictionary(t => t.Key, t => t.Value.Version, StringComparer.Ordinal), _key);
             foreach (var (id, stream) in _streams.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 var seals = _seals[id];
@@ -117,8 +119,8 @@ public sealed class InMemoryEventStore : IEventStore, IStorageInitializer, IProj
         }
     }
 
-    private static string Seal(StoredEvent e, string? previous) => AuditHash.Compute(
-        previous, e.ThreadId, e.Seq, e.Data.Type, EventJson.Serialize(e.Data), JsonSerializer.Serialize(e.Actor, EventJson.Options), AuditHash.Truncate(e.At));
+    private string Seal(StoredEvent e, string? previous) => AuditHash.Compute(
+        previous, e.ThreadId, e.Seq, e.Data.Type, EventJson.Serialize(e.Data), JsonSerializer.Serialize(e.Actor, EventJson.Options), AuditHash.Truncate(e.At), _key);
 
     /// <summary>Nothing to create: the store is ready when constructed.</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

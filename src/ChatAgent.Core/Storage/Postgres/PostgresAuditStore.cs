@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace ChatAgent.Core.Storage.Postgres;
 
 /// <summary>The audit queries over the <c>events</c> table written by <see cref="PostgresEventStore"/>.</summary>
-public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStore
+public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null) : IAuditStore
 {
     public async IAsyncEnumerable<StoredEvent> ReadByTimeAsync(
         DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string> types, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -39,7 +39,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
             while (await reader.ReadAsync(cancellationToken)) versions[reader.GetString(0)] = reader.GetInt64(1);
         }
 
-        var verifier = new ChainVerifier(versions);
+        var verifier = new ChainVerifier(versions, auditKey?.Value);
         await using (var command = dataSource.CreateCommand(
             "SELECT thread_id, seq, type, data::text, actor::text, at, prev_hash, hash FROM events ORDER BY thread_id COLLATE \"C\", seq"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

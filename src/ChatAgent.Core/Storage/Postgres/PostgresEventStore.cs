@@ -16,7 +16,7 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// the head seen by the last read or append of the thread (so the usual append stays one round trip), else from
 /// one read, and the insert re-checks it against the row at <c>expectedVersion</c>.
 /// </summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore, IStorageInitializer, IProjectionRebuilder
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null) : IEventStore, IStorageInitializer, IProjectionRebuilder
 {
     private const string UniqueViolation = "23505";
     private const int MaxCachedHeads = 10_000;
@@ -103,7 +103,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
         await using var command = new NpgsqlCommand(AppendSql, connection);
-        var hashes = AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous);
+        var hashes = AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
 
         long appended;
         try
@@ -162,7 +162,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     /// </summary>
     private static string[] AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
-        string? previousHash)
+        string? previousHash, byte[]? key)
     {
         var types = events.Select(e => e.Data.Type).ToArray();
         var data = events.Select(e => EventJson.Serialize(e.Data)).ToArray();
@@ -173,7 +173,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         for (var i = 0; i < events.Count; i++)
         {
             prev[i] = i == 0 ? previousHash : hashes[i - 1];
-            hashes[i] = AuditHash.Compute(prev[i], threadId, expectedVersion + 1 + i, types[i], data[i], actors[i], at[i]);
+            hashes[i] = AuditHash.Compute(prev[i], threadId, expectedVersion + 1 + i, types[i], data[i], actors[i], at[i], key);
         }
         p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
         p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
