@@ -54,8 +54,8 @@ public sealed class TracingTests
         Assert.Equal(id, Tag(run, "chatagent.thread.id"));
         var deployStep = Assert.Single(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.tool") == "deploy_to_production");
         Assert.Equal(("deploy", "ok", id), (Tag(deployStep, "chatagent.agent"), Tag(deployStep, "chatagent.outcome"), Tag(deployStep, "chatagent.thread.id")));
-        Assert.NotNull(deployStep.GetTagItem("chatagent.step"));
-        Assert.NotNull(deployStep.GetTagItem("chatagent.tool.kind"));
+        // Steps 1-2 ran run_tests and deploy_to_staging, step 3 asked for the approval; the approved call runs as step 4.
+        Assert.Equal((4, "RequiresApproval"), ((int)deployStep.GetTagItem("chatagent.step")!, Tag(deployStep, "chatagent.tool.kind")));
         Assert.Equal(run.SpanId, deployStep.ParentSpanId);
         Assert.Contains(trace, a => a.OperationName == "chatagent.tool deploy_to_production" && Tag(a, "chatagent.outcome") == "ok");
         Assert.Contains(trace, a => a.Source.Name == "Npgsql");

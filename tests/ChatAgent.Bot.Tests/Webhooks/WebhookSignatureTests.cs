@@ -41,7 +41,8 @@ public sealed class WebhookSignatureTests
 
     [Fact]
     public void GitHub_SameSignatureOverAnotherBody_IsRefused() =>
-        Assert.NotNull(WebhookSignature.Verify(GitHubSecret, Encoding.UTF8.GetBytes("Hello, World?"), Headers((WebhookSignature.GitHubHeader, GitHubSignature)), SignedAt));
+        Assert.Equal("The X-Hub-Signature-256 signature does not match the body.",
+            WebhookSignature.Verify(GitHubSecret, Encoding.UTF8.GetBytes("Hello, World?"), Headers((WebhookSignature.GitHubHeader, GitHubSignature)), SignedAt));
 
     [Fact]
     public void Generic_KnownVector_IsAccepted_WithinFiveMinutesEitherWay_AndIsWhatWeSign()
@@ -66,8 +67,9 @@ public sealed class WebhookSignatureTests
     [Fact]
     public void Generic_TheBodyIsSigned_AndTheSecretMatters()
     {
-        Assert.NotNull(WebhookSignature.Verify(Secret, Encoding.UTF8.GetBytes("""{"ok":false}"""), Generic(Timestamp, Signature), SignedAt));
-        Assert.NotNull(WebhookSignature.Verify("s3cret!", Body, Generic(Timestamp, Signature), SignedAt));
+        const string mismatch = "The X-Signature-256 signature does not match the body.";
+        Assert.Equal(mismatch, WebhookSignature.Verify(Secret, Encoding.UTF8.GetBytes("""{"ok":false}"""), Generic(Timestamp, Signature), SignedAt));
+        Assert.Equal(mismatch, WebhookSignature.Verify("s3cret!", Body, Generic(Timestamp, Signature), SignedAt));
     }
 
     [Theory]

@@ -32,7 +32,11 @@ public sealed class CronRegistrarTests
         Assert.Equal("0 9 * * 1-5", jobs["cron:daily-summary:cron:0"].Cron);
         Assert.Equal("UTC", jobs["cron:daily-summary:cron:0"].TimeZoneId);
         Assert.Equal(["nightly", "nightly:cron:0"], jobs["cron:nightly:cron:0"].Job.Args.Take(2).Select(a => a?.ToString()));
-        Assert.NotNull(jobs["cron:nightly:cron:0"].NextExecution);
+        // The next 02:30 in Berlin, within a day.
+        var nextUtc = DateTime.SpecifyKind(jobs["cron:nightly:cron:0"].NextExecution!.Value, DateTimeKind.Utc);
+        var next = TimeZoneInfo.ConvertTimeFromUtc(nextUtc, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal((2, 30, 0), (next.Hour, next.Minute, next.Second));
+        Assert.InRange(nextUtc - DateTime.UtcNow, TimeSpan.Zero, TimeSpan.FromHours(25));
     }
 
     [Fact]
