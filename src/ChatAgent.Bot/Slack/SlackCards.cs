@@ -20,6 +20,7 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         "approval" => Approval(thread, message, requested),
         "stuck" => Stuck(thread, message),
         "question" => Question(thread, message),
+        "nudge" => Nudge(thread, message),
         "final" => Simple(message.Text, $"{thread.Agent} · {thread.Id} · {thread.Status.WireName()}"),
         "status" => Simple(message.Text, $"thread {thread.Id}"),
         _ => Simple(message.Text, null),
@@ -72,8 +73,10 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
             };
             if (pending.Votes.Count > 0)
                 notes.Add(SlackText.Markdown("Votes: " + string.Join(", ", pending.Votes.Select(v => $"{(v.Granted ? "✅" : "❌")} {SlackUsers.Mention(v.By, v.ByName)}"))));
-            if (pending.EscalatedTo is { Count: > 0 } to) notes.Add(SlackText.Markdown($"⏫ Escalated to {Escape(string.Join(", ", to))}"));
-            else if (pending.Reminded) notes.Add(SlackText.Markdown("⏰ Reminder: still waiting for a decision"));
+            if (pending.EscalatedTo is { Count: > 0 } to)
+                notes.Add(SlackText.Markdown($"⏫ Escalated to {Escape(string.Join(", ", to))} {Mentions(approvers.ToNudge(pending, escalation: true))}".TrimEnd()
+                    + (pending.EscalatedAt is { } escalatedAt ? " " + SlackUsers.Date(escalatedAt) : "")));
+            if (pending.RemindedAt is { } remindedAt) notes.Add(SlackText.Markdown($"⏰ Reminded {SlackUsers.Date(remindedAt)}"));
             blocks.Add(new ContextBlock(notes));
             blocks.Add(new ActionsBlock(Buttons(thread.Id, pending)) { BlockId = "approval:" + pending.Id });
         }
@@ -92,6 +95,27 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         }
         return (Clip(message.Text, BlockKitLimits.Text), blocks);
     }
+
+    /// <summary>
+    /// A rung of the ladder as a new message that @mentions whom it concerns (an edited card notifies no one): the
+    /// approvers for a reminder, the escalation group's members for an escalation.
+    /// </summary>
+    private (string, IReadOnlyList<SlackBlock>) Nudge(ThreadState thread, ChatMessage message)
+    {
+        if (message.ApprovalId is not { } id || thread.FindPendingApproval(id) is not { } pending)
+            return Simple(Escape(message.Text) + " (already settled)", $"thread {thread.Id}");
+        var escalation = message.Key.EndsWith(":escalate", StringComparison.Ordinal);
+        var who = Mentions(approvers.ToNudge(pending, escalation));
+        var text = (escalation ? $"⏫ Escalated to you: `{Escape(pending.Tool)}`" : $"⏰ Reminder: `{Escape(pending.Tool)}`")
+            + $" for thread `{thread.Id}` ({Escape(thread.Agent)}), asked by {SlackUsers.Mention(pending.RequestedBy)}, still needs a decision; it expires {SlackUsers.Date(pending.ExpiresAt)}.";
+        // Mentions stay unescaped: <@U…> is what notifies the person.
+        var line = who.Length > 0 ? who + " " + text : text;
+        return (Clip(line, BlockKitLimits.Text), [new SectionBlock(SlackText.Markdown(Clip(line, BlockKitLimits.Text)))]);
+    }
+
+    /// <summary>Slack mentions of the Slack ids among <paramref name="ids"/>.</summary>
+    private static string Mentions(IEnumerable<string> ids) =>
+        string.Join(" ", ids.Where(i => i.StartsWith("slack:", StringComparison.OrdinalIgnoreCase)).Select(i => SlackUsers.Mention(i)));
 
     private static List<SlackElement> Buttons(string threadId, PendingApproval pending)
     {

@@ -62,6 +62,7 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
     {
         "approval" when message.ApprovalId is { } id => CardActivity(cards.Approval(thread, id, viewer: null)),
         "stuck" => CardActivity(TeamsCards.Stuck(thread, message.Text)),
+        "nudge" => CardActivity(cards.Nudge(thread, message)),
         "question" when thread.PendingQuestion?.Id == message.RequestId => Text($"❓ {message.Text}\n\nReply in this conversation to answer (thread {thread.Id})."),
         _ => Text(message.Text),
     };

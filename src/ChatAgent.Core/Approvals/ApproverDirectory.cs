@@ -66,6 +66,17 @@ public sealed class ApproverDirectory(IOptions<ApprovalOptions> options, PeopleD
             $"Only the person who started thread {state.Id}, the people who may decide its approval, or the {ApprovalOptions.OperatorsGroup} group may change it.");
     }
 
+    /// <summary>
+    /// Whom a nudge of the ladder names, as platform ids: for an escalation the groups it escalated to, for a reminder
+    /// everyone who may decide but the requester. A renderer mentions the ids of its own platform.
+    /// </summary>
+    public IReadOnlyList<string> ToNudge(PendingApproval approval, bool escalation)
+    {
+        var entries = escalation ? approval.EscalatedTo ?? [] : approval.Policy.Approvers.Concat(approval.EscalatedTo ?? []);
+        return [.. entries.SelectMany(Members).Where(m => m.Contains(':') && !m.StartsWith("person:", StringComparison.OrdinalIgnoreCase)
+            && !_people.SamePerson(m, approval.RequestedBy)).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
     /// <summary>Members of the <c>operators</c> group see and steer every thread.</summary>
     public bool IsOperator(string userId) => IsAmong(Members(GroupPrefix + ApprovalOptions.OperatorsGroup), userId);
 

@@ -11,5 +11,8 @@ public static class MessageKeys
 
     public static string Question(string requestId) => "question:" + requestId;
 
+    /// <summary>A nudge for one rung of an approval's ladder (<c>remind</c>, <c>escalate</c>): a new message that notifies people.</summary>
+    public static string Nudge(string approvalId, string rung) => $"nudge:{approvalId}:{rung}";
+
     public static string Step(int step) => $"step:{step:D3}";
 }

@@ -178,10 +178,15 @@ public sealed class ThreadService(
             var key = MessageKeys.Approval(approvalId);
             if (now >= a.ExpiresAt)
                 return Accepted((new ApprovalExpired(approvalId), Actor.System), (new MessageQueued(key, "approval", $"Expired: {a.Tool}", approvalId), Actor.System));
+            // Each rung updates the card in place and posts a nudge: an edited card notifies no one, a new message does.
             if (a.Policy.EscalateAfter is { } esc && now >= a.RequestedAt + esc && a.EscalatedTo is null && a.Policy.EscalateTo is { Count: > 0 } to)
-                return Accepted((new ApprovalEscalated(approvalId, to), Actor.System), (new MessageQueued(key, "approval", $"Escalated to {string.Join(", ", to)}: {a.Tool}", approvalId), Actor.System));
+                return Accepted((new ApprovalEscalated(approvalId, to), Actor.System),
+                    (new MessageQueued(key, "approval", $"Escalated to {string.Join(", ", to)}: {a.Tool}", approvalId), Actor.System),
+                    (new MessageQueued(MessageKeys.Nudge(approvalId, "escalate"), "nudge", $"Escalated to {string.Join(", ", to)}: {a.Tool} on thread {threadId} needs a decision.", approvalId), Actor.System));
             if (a.Policy.RemindAfter is { } remind && now >= a.RequestedAt + remind && !a.Reminded)
-                return Accepted((new ApprovalReminded(approvalId), Actor.System), (new MessageQueued(key, "approval", $"Reminder: {a.Tool} still needs approval", approvalId), Actor.System));
+                return Accepted((new ApprovalReminded(approvalId), Actor.System),
+                    (new MessageQueued(key, "approval", $"Reminder: {a.Tool} still needs approval", approvalId), Actor.System),
+                    (new MessageQueued(MessageKeys.Nudge(approvalId, "remind"), "nudge", $"Reminder: {a.Tool} on thread {threadId} still needs a decision.", approvalId), Actor.System));
             return Rejected("approval.not_due", "No rung of the ladder is due yet.");
         }, afterAppend: async s =>
         {

@@ -22,7 +22,14 @@ public sealed record PendingApproval(
     ImmutableList<ApprovalVote> Votes,
     bool Reminded = false,
     ImmutableList<string>? EscalatedTo = null,
-    ImmutableList<CheckOutcome>? Checks = null);
+    ImmutableList<CheckOutcome>? Checks = null)
+{
+    /// <summary>When the ladder reminded the approvers (the card says "reminded 14:15").</summary>
+    public DateTimeOffset? RemindedAt { get; init; }
+
+    /// <summary>When the ladder escalated to <see cref="EscalatedTo"/>.</summary>
+    public DateTimeOffset? EscalatedAt { get; init; }
+}
 
 /// <summary>One person's vote on an approval.</summary>
 public sealed record ApprovalVote(string By, string? ByName, bool Granted, string? Comment, DateTimeOffset At);

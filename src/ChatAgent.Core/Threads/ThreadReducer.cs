@@ -77,8 +77,8 @@ public static class ThreadReducer
                 Status = ThreadStatus.AwaitingHuman,
             },
             ApprovalDecided x => ApplyVote(s, x, e),
-            ApprovalReminded x => UpdatePending(s, x.ApprovalId, a => a with { Reminded = true }),
-            ApprovalEscalated x => UpdatePending(s, x.ApprovalId, a => a with { EscalatedTo = [.. x.To] }),
+            ApprovalReminded x => UpdatePending(s, x.ApprovalId, a => a with { Reminded = true, RemindedAt = e.At }),
+            ApprovalEscalated x => UpdatePending(s, x.ApprovalId, a => a with { EscalatedTo = [.. x.To], EscalatedAt = e.At }),
             ApprovalExpired x => s.FindPendingApproval(x.ApprovalId) is { } a ? Settle(s, a, ApprovalOutcome.Expired, e.At) : s,
             HumanContacted x => s with
             {

@@ -30,7 +30,20 @@ public sealed record AdaptiveCard
     public TeamsCardProperties? Msteams { get; init; } = new("Full");
 }
 
-public sealed record TeamsCardProperties(string Width);
+/// <summary>Teams' own card properties: the width, and the people the card @mentions (<c>&lt;at&gt;name&lt;/at&gt;</c> in a TextBlock).</summary>
+public sealed record TeamsCardProperties(string Width, IReadOnlyList<CardMention>? Entities = null);
+
+/// <summary>
+/// One @mention: <see cref="Text"/> is the <c>&lt;at&gt;…&lt;/at&gt;</c> span as it appears in the card's text;
+/// <see cref="Mentioned"/>'s id is the person's Entra object id, which Teams accepts in cards.
+/// </summary>
+public sealed record CardMention(string Text, MentionedAccount Mentioned)
+{
+    [JsonPropertyName("type")]
+    public string Type => "mention";
+}
+
+public sealed record MentionedAccount(string Id, string Name);
 
 /// <summary>Universal Actions' refresh: clients run <see cref="Action"/> to fetch the live card for the viewer.</summary>
 /// <remarks>Typed as the base so the JSON carries its <c>type</c> (Action.Execute is the only action allowed here).</remarks>

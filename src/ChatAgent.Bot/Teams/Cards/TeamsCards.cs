@@ -67,6 +67,31 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
         return new AdaptiveCard { Body = body, Refresh = refresh, FallbackText = title };
     }
 
+    /// <summary>
+    /// A rung of the ladder as a new card that @mentions whom it concerns (an updated card notifies no one): the
+    /// approvers for a reminder, the escalation group's members for an escalation; those with a Teams id.
+    /// </summary>
+    public AdaptiveCard Nudge(ThreadState thread, ChatMessage message)
+    {
+        if (message.ApprovalId is not { } id || thread.FindPendingApproval(id) is not { } pending)
+            return new AdaptiveCard { Body = [new TextBlock(message.Text + " (already settled)")], FallbackText = message.Text };
+        var escalation = message.Key.EndsWith(":escalate", StringComparison.Ordinal);
+        var mentions = approvers.ToNudge(pending, escalation)
+            .Where(i => i.StartsWith("teams:", StringComparison.OrdinalIgnoreCase))
+            .Select(i => (Id: i["teams:".Length..], Name: approvers.People.NameOf(i) ?? i["teams:".Length..]))
+            .Select(p => new CardMention($"<at>{p.Name}</at>", new MentionedAccount(p.Id, p.Name)))
+            .ToList();
+        var text = (escalation ? $"Escalated to you: {pending.Tool}" : $"Reminder: {pending.Tool}")
+            + $" for thread {thread.Id} ({thread.Agent}), asked by {pending.RequestedBy}, still needs a decision; it expires {pending.ExpiresAt:u}.";
+        var who = string.Join(" ", mentions.Select(m => m.Text));
+        return new AdaptiveCard
+        {
+            Body = [new TextBlock(who.Length > 0 ? who + " " + text : text) { Weight = "Bolder" }],
+            FallbackText = text,
+            Msteams = new TeamsCardProperties("Full", mentions.Count > 0 ? mentions : null),
+        };
+    }
+
     /// <summary>The stuck card: Retry with an optional hint (resume with feedback) or Abort, while the thread is paused.</summary>
     public static AdaptiveCard Stuck(ThreadState thread, string text)
     {
@@ -100,6 +125,9 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
         facts.Add(new("Asked by", pending.RequestedBy));
         facts.Add(new("Approvers", approvers.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
         facts.Add(new("Expires", pending.ExpiresAt.ToString("u")));
+        if (pending.RemindedAt is { } remindedAt) facts.Add(new("Reminded", remindedAt.ToString("u")));
+        if (pending.EscalatedTo is { Count: > 0 } to)
+            facts.Add(new("Escalated to", string.Join(", ", to) + (pending.EscalatedAt is { } escalatedAt ? " at " + escalatedAt.ToString("u") : "")));
         yield return new FactSet(facts) { Separator = true };
     }
 
