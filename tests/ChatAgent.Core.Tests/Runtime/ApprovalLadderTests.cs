@@ -37,6 +37,26 @@ public sealed class ApprovalLadderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReminderAndEscalation_PostANudge_AndTheStateKeepsWhenEachRungHappened_ExpiryOnlyUpdatesTheCard()
+    {
+        var (id, approval) = await PausedAtProductionAsync();
+        var t0 = approval.RequestedAt;
+
+        async Task<string[]> KeysAt(DateTimeOffset at)
+        {
+            var before = (await _h.EventsAsync(id)).Count;
+            Assert.True((await AdvanceAtAsync(id, approval.Id, at)).Accepted);
+            return [.. (await _h.EventsAsync(id)).Skip(before).Select(e => e.Data).OfType<MessageQueued>().Select(m => m.MessageKey)];
+        }
+
+        Assert.Equal([MessageKeys.Approval(approval.Id), $"nudge:{approval.Id}:remind"], await KeysAt(t0.AddMinutes(15)));
+        Assert.Equal([MessageKeys.Approval(approval.Id), $"nudge:{approval.Id}:escalate"], await KeysAt(t0.AddMinutes(31)));
+        var pending = (await _h.StateAsync(id)).PendingApprovals.Single();
+        Assert.Equal((t0.AddMinutes(15), t0.AddMinutes(31)), (pending.RemindedAt, pending.EscalatedAt));
+        Assert.Equal([MessageKeys.Approval(approval.Id)], await KeysAt(t0.AddHours(1)));
+    }
+
+    [Fact]
     public async Task Ladder_Reminds_Escalates_AndExpires_EachOnlyWhenDue()
     {
         var (id, approval) = await PausedAtProductionAsync();
