@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Chat;
 using ChatAgent.Core.Runtime;
 
@@ -6,18 +7,25 @@ namespace ChatAgent.Bot.Slack;
 
 /// <summary>
 /// The Events API: <c>app_mention</c> and direct messages launch a thread, or — as a reply in the Slack thread of
-/// a ChatAgent thread that waits for an answer — answer its question. Deliveries are deduplicated durably by
-/// <c>event_id</c> (the launch's delivery key; an answer only lands while the question is pending), so Slack's
-/// retries, which may be the only copy that arrives, are processed like any delivery. Bot messages are ignored.
+/// a ChatAgent thread that waits for an answer — answer its question. A plain reply (no @mention) in such a Slack
+/// thread answers too (<c>message.channels</c>, <c>message.groups</c>), but only from the person asked or the
+/// requester: colleagues talking in the thread are not taken as answers, and plain channel messages never launch.
+/// Deliveries are deduplicated durably by <c>event_id</c> (the launch's delivery key; an answer only lands while the
+/// question is pending), so Slack's retries, which may be the only copy that arrives, are processed like any
+/// delivery. Bot messages and edits (any subtype) are ignored.
 /// </summary>
-public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService threads, IConversationIndex index, SlackApiClient api, ILogger<SlackEvents> log)
+public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService threads, IConversationIndex index, SlackApiClient api,
+    PeopleDirectory people, ILogger<SlackEvents> log)
 {
     public async Task<object?> HandleAsync(EventEnvelope envelope, CancellationToken ct)
     {
         if (envelope.Type == "url_verification") return new Dictionary<string, string?> { ["challenge"] = envelope.Challenge };
         if (envelope.Type != "event_callback" || envelope.Event is not { } e || envelope.EventId is null) return null;
-        var relevant = e.Type == "app_mention" || (e.Type == "message" && e.ChannelType == "im");
+        var threadReply = e.Type == "message" && e.ChannelType is "channel" or "group" or "mpim" && e.ThreadTs is { } t && t != e.Ts;
+        var relevant = e.Type == "app_mention" || (e.Type == "message" && e.ChannelType == "im") || threadReply;
         if (!relevant || e.BotId is not null || e.Subtype is not null || e.User is null || e.Channel is null || e.Ts is null) return null;
+        // A reply that @mentions the bot also arrives as app_mention (another event_id): that copy is the one handled.
+        if (threadReply && MentionsBot(envelope, e.Text)) return null;
 
         var text = MentionRegex().Replace(e.Text ?? "", "").Trim();
         var actor = SlackUsers.Actor(e.User, null);
@@ -25,13 +33,19 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
             && await index.FindAsync(SlackChatSurface.ConversationRef(e.Channel, threadTs), ct) is { } threadId)
         {
             var state = await threads.GetStateAsync(threadId, null, ct);
-            if (state?.PendingQuestion is not null)
+            if (state?.PendingQuestion is { } question)
             {
-                var answered = await threads.AnswerAsync(threadId, actor, text, state.PendingQuestion.Id, ct);
+                if (threadReply && !people.SamePerson(question.To ?? state.RequestedBy, actor.Id) && !people.SamePerson(state.RequestedBy, actor.Id))
+                {
+                    log.LogInformation("Slack reply by {User} on {ThreadId} is not from the person asked; not taken as an answer", actor.Id, threadId);
+                    return null;
+                }
+                var answered = await threads.AnswerAsync(threadId, actor, text, question.Id, ct);
                 if (!answered.Accepted) log.LogInformation("Slack reply on {ThreadId} not taken as an answer: {Code}", threadId, answered.Code);
                 return null;
             }
         }
+        if (threadReply) return null; // talk in a channel thread is not a command
 
         var threadRef = e.ThreadTs ?? e.Ts;
         var context = new SlackCommandRouter.Context(e.Channel, threadRef, "slack:event:" + envelope.EventId, "@ChatAgent");
@@ -44,6 +58,10 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
         await api.PostEphemeralAsync(e.Channel, e.User, reply.Text, reply.Blocks, ct);
         return null;
     }
+
+    private static bool MentionsBot(EventEnvelope envelope, string? text) =>
+        text is not null && envelope.Authorizations?.FirstOrDefault(a => a.IsBot)?.UserId is { Length: > 0 } bot
+        && text.Contains($"<@{bot}", StringComparison.Ordinal);
 
     [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>", RegexOptions.NonBacktracking)]
     private static partial Regex MentionRegex();

@@ -53,7 +53,11 @@ public sealed record SlackMessageEvent(
     string? Subtype = null);
 
 /// <summary>An Events API request: <c>url_verification</c> or <c>event_callback</c>.</summary>
-public sealed record EventEnvelope(string Type, string? Challenge = null, string? EventId = null, SlackMessageEvent? Event = null);
+public sealed record EventEnvelope(string Type, string? Challenge = null, string? EventId = null, SlackMessageEvent? Event = null,
+    IReadOnlyList<EventAuthorization>? Authorizations = null);
+
+/// <summary>Who the event was delivered for: the bot's own user id, so a message that @mentions it is recognised.</summary>
+public sealed record EventAuthorization(string? UserId = null, bool IsBot = false);
 
 public static class SlackPayloadParser
 {

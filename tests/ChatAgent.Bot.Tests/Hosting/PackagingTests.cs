@@ -40,6 +40,21 @@ public sealed class PackagingTests
         foreach (var word in DeclaredSlashWords()) Assert.Contains("/" + word, registered);
     }
 
+    [Theory]
+    [MemberData(nameof(SlackManifests))]
+    public void SlackManifest_SubscribesToThreadReplies_WithTheScopesTheyNeed(string file)
+    {
+        var root = (YamlMappingNode)LoadYaml(Path.Combine(RepositoryPaths.Root, "manifests", "slack", file));
+        var events = Scalars(((YamlMappingNode)((YamlMappingNode)root["settings"])["event_subscriptions"])["bot_events"]);
+        var scopes = Scalars(((YamlMappingNode)((YamlMappingNode)root["oauth_config"])["scopes"])["bot"]);
+
+        Assert.Superset(new HashSet<string> { "app_mention", "message.im", "message.channels", "message.groups" }, events);
+        Assert.Superset(new HashSet<string> { "app_mentions:read", "im:history", "channels:history", "groups:history", "chat:write", "commands" }, scopes);
+    }
+
+    private static HashSet<string> Scalars(YamlNode sequence) =>
+        [.. ((YamlSequenceNode)sequence).Cast<YamlScalarNode>().Select(n => n.Value!)];
+
     [Fact]
     public void TeamsManifest_ListsEveryCommandWordTheAgentsAndWorkflowsDeclare()
     {
