@@ -52,6 +52,23 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         await CallAsync("chat.postEphemeral", payload, ct);
     }
 
+    /// <summary>
+    /// Posts through a slash command's <c>response_url</c> (no token: the URL is the authority): ephemeral (only the
+    /// person who ran the command sees it) or in the channel, which works where the bot is not a member.
+    /// </summary>
+    public async Task PostToResponseUrlAsync(string responseUrl, string text, IReadOnlyList<SlackBlock>? blocks, bool inChannel, CancellationToken ct)
+    {
+        var payload = new JsonObject
+        {
+            ["response_type"] = inChannel ? "in_channel" : "ephemeral",
+            ["replace_original"] = false,
+            ["text"] = BlockKitLimits.Clip(text, BlockKitLimits.MessageText),
+        };
+        if (blocks is not null) payload["blocks"] = JsonSerializer.SerializeToNode(blocks, SlackJson.Options);
+        using var response = await http.PostAsync(new Uri(responseUrl), JsonContent.Create(payload), ct);
+        if (!response.IsSuccessStatusCode) throw new SlackApiException("response_url", ((int)response.StatusCode).ToString());
+    }
+
     public async Task OpenViewAsync(string triggerId, SlackModal view, CancellationToken ct) =>
         await CallAsync("views.open", new JsonObject
         {

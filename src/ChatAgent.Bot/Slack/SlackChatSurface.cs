@@ -17,9 +17,17 @@ public sealed class SlackChatSurface(
     SlackCards cards,
     IEventStore store,
     IConversationIndex index,
-    IOptions<SlackOptions> options) : IChatSurface
+    SlackResponseUrls responseUrls,
+    IOptions<SlackOptions> options,
+    ILogger<SlackChatSurface> log) : IChatSurface
 {
     public const string PlatformName = "slack";
+
+    /// <summary>A message Slack would not take in its channel: recorded as delivered elsewhere (or not at all), never retried.</summary>
+    private const string RefusedPrefix = "refused:";
+
+    /// <summary>Slack's answers for a channel the bot may not post in: a private channel or DM it is not a member of.</summary>
+    private static readonly HashSet<string> NotAMember = ["not_in_channel", "channel_not_found"];
 
     public string Platform => PlatformName;
 
@@ -28,9 +36,17 @@ public sealed class SlackChatSurface(
         var channel = thread.Origin.Conversation ?? options.Value.DefaultChannel
             ?? throw new InvalidOperationException($"Thread {thread.Id} has no Slack channel and Slack__DefaultChannel is not set.");
         var (text, blocks) = await RenderAsync(thread, message, cancellationToken);
-        var ts = await api.PostMessageAsync(channel, text, blocks, thread.Origin.ThreadRef, cancellationToken);
-        await index.LinkAsync(ConversationRef(channel, ts), thread.Id, cancellationToken);
-        return channel + "|" + ts;
+        try
+        {
+            var ts = await api.PostMessageAsync(channel, text, blocks, thread.Origin.ThreadRef, cancellationToken);
+            await index.LinkAsync(ConversationRef(channel, ts), thread.Id, cancellationToken);
+            return channel + "|" + ts;
+        }
+        catch (SlackApiException refused) when (NotAMember.Contains(refused.Error))
+        {
+            await ThroughResponseUrlAsync(thread, message, channel, refused.Error, text, blocks, cancellationToken);
+            return $"{RefusedPrefix}{refused.Error}|{channel}";
+        }
     }
 
     public async Task UpdateAsync(ThreadState thread, ChatMessage message, string messageRef, CancellationToken cancellationToken)
@@ -38,8 +54,38 @@ public sealed class SlackChatSurface(
         var separator = messageRef.IndexOf('|');
         if (separator <= 0) throw new ArgumentException($"'{messageRef}' is not a Slack message reference (channel|ts).", nameof(messageRef));
         var (text, blocks) = await RenderAsync(thread, message, cancellationToken);
+        if (messageRef.StartsWith(RefusedPrefix, StringComparison.Ordinal))
+        {
+            // Nothing to edit in the channel. A decided card is worth a new message; status edits are not.
+            if (message.Kind == "approval" && responseUrls.Find(thread.Id) is { } url)
+                await api.PostToResponseUrlAsync(url, text, blocks, inChannel: true, cancellationToken);
+            return;
+        }
         await api.UpdateMessageAsync(messageRef[..separator], messageRef[(separator + 1)..], text, blocks, cancellationToken);
     }
+
+    /// <summary>
+    /// The bot may not post in the command's channel. While the command's response URL is good (30 minutes, this
+    /// process), the person is told once, privately, how to invite the bot; approval cards go to the channel through
+    /// that URL (so the approvers there see them and can click), everything else only to the person.
+    /// </summary>
+    private async Task ThroughResponseUrlAsync(ThreadState thread, ChatMessage message, string channel, string error,
+        string text, IReadOnlyList<SlackBlock> blocks, CancellationToken ct)
+    {
+        if (responseUrls.Find(thread.Id) is not { } url)
+        {
+            log.LogWarning("Slack refused {Key} of thread {ThreadId} in {Channel} ({Error}), and no response URL is at hand; recorded as undelivered",
+                message.Key, thread.Id, channel, error);
+            return;
+        }
+        if (responseUrls.FirstRefusal(thread.Id))
+            await api.PostToResponseUrlAsync(url, InviteHint(thread.Id), null, inChannel: false, ct);
+        await api.PostToResponseUrlAsync(url, text, blocks, inChannel: message.Kind == "approval", ct);
+    }
+
+    private static string InviteHint(string threadId) =>
+        $"I can't post in this channel: I'm not a member of it. Invite me with `/invite @ChatAgent` (or run the command in a channel I'm in). " +
+        $"Until then I'll answer here, and approval cards go to the channel through this command; the whole thread is in the web chat and `GET /api/threads/{threadId}`.";
 
     /// <summary>The index key of a Slack message or reply thread.</summary>
     public static string ConversationRef(string channel, string ts) => $"slack:{channel}|{ts}";

@@ -13,13 +13,21 @@ namespace ChatAgent.Bot.Slack;
 /// <c>list</c>, <c>status</c>, <c>pause</c>, <c>resume</c>, <c>pending</c>. Shared by slash commands, mentions and
 /// direct messages. Answers are replies only the person asking sees; unknown words get the usage, not an error.
 /// </summary>
-public sealed class SlackCommandRouter(ThreadService threads, IAgentCatalog catalog, ApproverDirectory approvers, SlackCards cards)
+public sealed class SlackCommandRouter(ThreadService threads, IAgentCatalog catalog, ApproverDirectory approvers, SlackCards cards, SlackResponseUrls responseUrls)
 {
     /// <summary>Where a command came from: the channel, the Slack reply thread, the delivery key for a launch.</summary>
     public sealed record Context(string ChannelId, string? ThreadTs, string DeliveryKey, string CommandWord = "/agent");
 
     /// <summary>A slash command: <c>/agent &lt;words&gt;</c> or an agent's own command such as <c>/deploy api to production</c>.</summary>
-    public Task<SlackReply> HandleSlashAsync(SlashCommand command, CancellationToken ct)
+    public async Task<SlackReply> HandleSlashAsync(SlashCommand command, CancellationToken ct)
+    {
+        var reply = await RouteSlashAsync(command, ct);
+        // Kept for the case the bot may not post in that channel (a private channel or DM it is not a member of).
+        if (reply.ThreadId is { } threadId) responseUrls.Remember(threadId, command.ResponseUrl);
+        return reply;
+    }
+
+    private Task<SlackReply> RouteSlashAsync(SlashCommand command, CancellationToken ct)
     {
         var actor = SlackUsers.Actor(command.UserId, command.UserName);
         var word = command.Command.TrimStart('/');

@@ -24,6 +24,7 @@ public static class SlackHostExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SlackApiClient>>()));
         services.AddSingleton<SlackCards>();
+        services.AddSingleton<SlackResponseUrls>();
         services.AddSingleton<SlackCommandRouter>();
         services.AddSingleton<SlackInteractions>();
         services.AddSingleton<SlackEvents>();

@@ -26,6 +26,9 @@ public sealed class SlackOptions
     /// <summary>The longest <c>Retry-After</c> the client waits in line before giving the call back to the outbox's retry.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Slash commands' <c>response_url</c>s are used only when they start with this (Slack's own host).</summary>
+    public string ResponseUrlPrefix { get; set; } = "https://hooks.slack.com/";
+
     public bool HttpEnabled => !string.IsNullOrWhiteSpace(SigningSecret);
 
     public bool SocketModeEnabled => !string.IsNullOrWhiteSpace(AppToken);

@@ -5,7 +5,7 @@ namespace ChatAgent.Bot.Slack;
 // What Slack sends us, as far as the bot reads it (snake_case JSON, see SlackJson).
 
 /// <summary>A slash command (form fields of <c>POST /slack/commands</c>, or a Socket Mode <c>slash_commands</c> payload).</summary>
-public sealed record SlashCommand(string Command, string Text, string UserId, string? UserName, string ChannelId, string TriggerId);
+public sealed record SlashCommand(string Command, string Text, string UserId, string? UserName, string ChannelId, string TriggerId, string? ResponseUrl = null);
 
 /// <summary>A reply only the person asking sees; <see cref="ThreadId"/> is set when the command launched (or had launched) a thread.</summary>
 public sealed record SlackReply(string Text, IReadOnlyList<SlackBlock>? Blocks = null, string? ThreadId = null);

@@ -103,7 +103,7 @@ public sealed class SlackSocketMode(
         {
             case "slash_commands":
                 if (SlackPayloadParser.TryParse<SocketSlashCommand>(payload) is not { } c) return null;
-                return SlackApi.Ephemeral(await commands.HandleSlashAsync(new SlashCommand(c.Command, c.Text ?? "", c.UserId, c.UserName, c.ChannelId, c.TriggerId), ct));
+                return SlackApi.Ephemeral(await commands.HandleSlashAsync(new SlashCommand(c.Command, c.Text ?? "", c.UserId, c.UserName, c.ChannelId, c.TriggerId, c.ResponseUrl), ct));
             case "interactive":
                 return SlackPayloadParser.TryParse<InteractionPayload>(payload) is { } i ? await interactions.HandleAsync(i, ct) : null;
             case "events_api":
@@ -127,5 +127,5 @@ public sealed class SlackSocketMode(
         }
     }
 
-    private sealed record SocketSlashCommand(string Command, string UserId, string ChannelId, string TriggerId, string? Text = null, string? UserName = null);
+    private sealed record SocketSlashCommand(string Command, string UserId, string ChannelId, string TriggerId, string? Text = null, string? UserName = null, string? ResponseUrl = null);
 }

@@ -106,6 +106,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Channels the bot is not a member of: posting, updating or answering ephemerally there gets <c>not_in_channel</c>, as Slack answers.</summary>
+    public ConcurrentDictionary<string, bool> NotAMemberOf { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where a slash command's <c>response_url</c> points (posts to it are recorded as method <c>response_url</c>).</summary>
+    public string ResponseUrl(string id) => new Uri(Root, "response/" + id).ToString();
+
     /// <summary>The next call of <paramref name="method"/> gets HTTP 200 with <c>{"ok":false,"error":…}</c>.</summary>
     public void FailNext(string method, string error) =>
         _faults.GetOrAdd(method, _ => new()).Enqueue(response => WriteJsonAsync(response, new JsonObject { ["ok"] = false, ["error"] = error }));
@@ -135,6 +141,16 @@ public sealed class FakeSlackApi : IAsyncDisposable
                 await socket.RunAsync(CancellationToken.None);
                 return;
             }
+            if (path.StartsWith("/response/", StringComparison.Ordinal))
+            {
+                using var responseReader = new StreamReader(context.Request.InputStream);
+                var posted = JsonNode.Parse(await responseReader.ReadToEndAsync()) as JsonObject ?? new JsonObject();
+                _calls.Enqueue(new SlackCall("response_url", context.Request.Headers["Authorization"] ?? "", posted, DateTimeOffset.UtcNow, null));
+                foreach (var v in BlockKitChecker.Check("chat.postMessage", posted)) _violations.Enqueue(v);
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+                return;
+            }
             if (!path.StartsWith("/api/", StringComparison.Ordinal))
             {
                 context.Response.StatusCode = 404;
@@ -149,6 +165,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
             Func<HttpListenerResponse, Task>? fault = null;
             if (InOutage(method)) fault = Interlocked.Increment(ref _outageAnswers) % 2 == 0 ? RateLimited(OutageRetryAfterSeconds) : ServerError;
             else if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
+            else if (method is "chat.postMessage" or "chat.update" or "chat.postEphemeral" && (string?)body["channel"] is { } c && NotAMemberOf.ContainsKey(c))
+                fault = response => WriteJsonAsync(response, new JsonObject { ["ok"] = false, ["error"] = "not_in_channel" });
             _calls.Enqueue(new SlackCall(method, context.Request.Headers["Authorization"] ?? "", body, DateTimeOffset.UtcNow, ts, Ok: fault is null));
             foreach (var v in BlockKitChecker.Check(method, body)) _violations.Enqueue(v);
             if (fault is not null)

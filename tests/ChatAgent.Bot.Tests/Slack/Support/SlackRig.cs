@@ -73,7 +73,7 @@ public sealed class SlackRig : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
-    public static string CommandForm(string command, string text, string user = "UALICE", string channel = "C123", string? trigger = null) =>
+    public static string CommandForm(string command, string text, string user = "UALICE", string channel = "C123", string? trigger = null, string? responseUrl = null) =>
         Form(new()
         {
             ["token"] = "legacy-unused",
@@ -83,14 +83,14 @@ public sealed class SlackRig : IAsyncDisposable
             ["user_name"] = user.ToLowerInvariant(),
             ["command"] = command,
             ["text"] = text,
-            ["response_url"] = "https://hooks.slack.invalid/commands/1",
+            ["response_url"] = responseUrl ?? "https://hooks.slack.invalid/commands/1",
             ["trigger_id"] = trigger ?? Guid.NewGuid().ToString("N"),
         });
 
     /// <summary>Runs a slash command; returns the ephemeral answer (checked against Block Kit's limits).</summary>
-    public async Task<JsonObject> CommandAsync(string command, string text, string user = "UALICE", string channel = "C123")
+    public async Task<JsonObject> CommandAsync(string command, string text, string user = "UALICE", string channel = "C123", string? responseUrl = null)
     {
-        var response = await PostSignedAsync("/slack/commands", CommandForm(command, text, user, channel), "application/x-www-form-urlencoded");
+        var response = await PostSignedAsync("/slack/commands", CommandForm(command, text, user, channel, responseUrl: responseUrl), "application/x-www-form-urlencoded");
         response.EnsureSuccessStatusCode();
         var reply = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Empty(BlockKitChecker.CheckReply(reply));
