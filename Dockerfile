@@ -18,13 +18,16 @@ RUN dotnet publish src/ChatAgent.Bot -c Release -o /app --no-restore
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# The agents (YAML, prompts, tool scripts) ship with the image; mount your own folder over /app/agents to change them.
+# The agents (YAML, prompts, tool scripts) and the workflows that compose them ship with the image; mount your own
+# folders over /app/agents and /app/workflows to change them.
 COPY agents/ ./agents/
+COPY workflows/ ./workflows/
 RUN chmod +x ./agents/scripts/*.sh \
  && mkdir -p /var/lib/chatagent \
  && chown -R app:app /var/lib/chatagent
 ENV Urls=http://+:5000 \
     Agents__Path=/app/agents \
+    Workflows__Path=/app/workflows \
     Agents__DataDir=/var/lib/chatagent \
     DOTNET_NOLOGO=1
 # The image's built-in non-root user (uid 1654).

@@ -1,9 +1,11 @@
 using ChatAgent.Core.Runtime;
 using ChatAgent.Jobs.Cron;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChatAgent.Jobs;
@@ -13,13 +15,41 @@ public static class JobsServiceCollectionExtensions
     /// <summary>
     /// Hangfire on PostgreSQL when <paramref name="postgresConnectionString"/> is set, else Hangfire.InMemory (the
     /// embedded default). PostgreSQL is tuned for latency: LISTEN/NOTIFY long polling so a click does not wait for a
-    /// queue poll, and a sliding invisibility timeout so a long run is not picked up twice.
+    /// queue poll, and a sliding invisibility timeout so a long run is not picked up twice. Sizes come from
+    /// <see cref="JobsOptions"/> (<c>Jobs:*</c>).
     /// </summary>
-    /// <param name="invisibilityTimeout">How long a claimed job stays hidden from other workers without a heartbeat
-    /// (default 2 minutes); a live worker keeps extending it, so it only bounds how soon a dead process's jobs return.</param>
-    public static IServiceCollection AddChatAgentJobs(this IServiceCollection services, string? postgresConnectionString, int? workerCount = null, TimeSpan? invisibilityTimeout = null)
+    /// <remarks>
+    /// Self-contained: the host's <see cref="JobStorage"/> and <see cref="JobActivator"/> are its own singletons, which
+    /// Hangfire's client, recurring-job manager, server and dashboard all take from the container, so Hangfire's
+    /// process-wide <c>JobStorage.Current</c> is never set or read and two hosts in one process never see each other's
+    /// jobs. What stays process-wide in Hangfire is the same for every host: the serializer settings, the global filters
+    /// (<see cref="TraceContextJobFilter"/> is added once) and the log provider (<see cref="HangfireLogProvider"/>, which
+    /// writes to a running host's logs and never to a stopped one's).
+    /// </remarks>
+    public static IServiceCollection AddChatAgentJobs(this IServiceCollection services, string? postgresConnectionString)
     {
-        services.AddHangfire((sp, config) =>
+        services.AddOptions<JobsOptions>();
+        // Registered before AddHangfire, whose TryAdd fallbacks are the process-wide JobStorage.Current and JobActivator.Current.
+        services.AddSingleton<JobStorage>(sp => postgresConnectionString is null
+            ? new Hangfire.InMemory.InMemoryStorage()
+            : new PostgreSqlStorage(
+                // Hangfire borrows the host's one NpgsqlDataSource: one pool to size and monitor, closed with the host.
+                new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    EnableLongPolling = true,
+                    // Long polling wakes a worker on NOTIFY; the poll is only the fallback for a missed notification.
+                    QueuePollInterval = TimeSpan.FromSeconds(5),
+                    // Sliding: a live worker keeps extending its claim, so a long step is never picked up twice;
+                    // a dead process's claims lapse after this (the sweeper re-schedules its threads sooner).
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = sp.GetRequiredService<IOptions<JobsOptions>>().Value.InvisibilityTimeout,
+                    DistributedLockTimeout = TimeSpan.FromSeconds(30),
+                }));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
@@ -29,34 +59,14 @@ public static class JobsServiceCollectionExtensions
             {
                 if (!GlobalJobFilters.Filters.Any(f => f.Instance is TraceContextJobFilter)) config.UseFilter(TraceContextJobFilter.Instance);
             }
-            if (postgresConnectionString is null)
-            {
-                config.UseInMemoryStorage();
-            }
-            else
-            {
-                config.UsePostgreSqlStorage(
-                    // Hangfire borrows the host's one NpgsqlDataSource: one pool to size and monitor, closed with the host.
-                    o => o.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
-                    new PostgreSqlStorageOptions
-                    {
-                        SchemaName = "hangfire",
-                        PrepareSchemaIfNecessary = true,
-                        EnableLongPolling = true,
-                        // Long polling wakes a worker on NOTIFY; the poll is only the fallback for a missed notification.
-                        QueuePollInterval = TimeSpan.FromSeconds(5),
-                        // Sliding: a live worker keeps extending its claim, so a long step is never picked up twice;
-                        // a dead process's claims lapse after this (the sweeper re-schedules its threads sooner).
-                        UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = invisibilityTimeout ?? TimeSpan.FromMinutes(2),
-                        DistributedLockTimeout = TimeSpan.FromSeconds(30),
-                    });
-            }
+            // Replaces Hangfire.NetCore's provider over this host's logger factory, which would outlive the host.
+            config.UseLogProvider(HangfireLogProvider.Instance);
         });
-        services.AddHangfireServer(o =>
+        services.AddHostedService<HangfireLogAttachment>();
+        services.AddHangfireServer((sp, o) =>
         {
             o.Queues = JobQueues.All;
-            o.WorkerCount = workerCount ?? Math.Max(8, Environment.ProcessorCount * 4);
+            o.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
             // Retries and approval-ladder rungs are scheduled jobs: move them to their queue within a second.
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
@@ -67,7 +77,7 @@ public static class JobsServiceCollectionExtensions
         else
         {
             services.AddSingleton<IThreadLock>(sp => new PostgresThreadLock(sp.GetRequiredService<NpgsqlDataSource>()));
-            services.AddHostedService<NpgsqlPoolsCleanup>();
+            services.AddHostedService<ListenConnectionCleanup>();
         }
         services.AddTransient<RunThreadJob>();
         services.AddTransient<DeliverMessagesJob>();
@@ -89,16 +99,26 @@ internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) :
 }
 
 /// <summary>
-/// Hangfire's long polling LISTENs on connections cloned outside the host's data source, which Npgsql keeps in its
-/// process-wide pool after the workers stop. Once the host has stopped, nothing may hold server connections: clear them.
+/// Hangfire's long polling LISTENs (one per idle worker) on clones of the host's connections (<c>CloneWith</c>), which Npgsql keeps in
+/// the pool of the clone's connection string, outside the host's data source, after the workers stop. Once the host has
+/// stopped, nothing of it may hold server connections: clear that one pool, built the way Hangfire builds its clone.
+/// Other pools in the process (other hosts, other databases) are left alone; a host on the same connection string
+/// keeps its busy LISTEN connection, which Npgsql closes when it is returned.
 /// </summary>
-internal sealed class NpgsqlPoolsCleanup(IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class ListenConnectionCleanup(IHostApplicationLifetime lifetime, NpgsqlDataSource dataSource) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStopped.Register(NpgsqlConnection.ClearAllPools);
+        lifetime.ApplicationStopped.Register(ClearListenPool);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal void ClearListenPool()
+    {
+        using var probe = dataSource.CreateConnection();
+        using var clone = probe.CloneWith(probe.ConnectionString);
+        NpgsqlConnection.ClearPool(clone);
+    }
 }

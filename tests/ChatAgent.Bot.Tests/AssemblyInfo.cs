@@ -1,4 +1,5 @@
-// Hangfire keeps process-wide state (JobStorage.Current, which Hangfire.NetCore's client falls back to): two bot
-// hosts alive at once in one test process can enqueue into each other's storage, and a launch then never runs or
-// answers 500. One host at a time. (In production there is one host per process; scale-out tests use processes.)
+// Test classes run one at a time. Not for Hangfire (each host has its own storage, activator and pools; TwoHostsTests
+// runs two side by side), but because the product's telemetry is process-wide (ChatAgentTelemetry's static
+// ActivitySource and Meter): the tracing, metrics and redaction tests assert exact spans and counts, which another
+// class's host would add to. On two shared cores, parallel classes also buy little and squeeze every deadline.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

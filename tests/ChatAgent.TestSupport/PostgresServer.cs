@@ -10,7 +10,8 @@ namespace ChatAgent.TestSupport;
 /// A real PostgreSQL for tests. With <c>CHATAGENT_TEST_POSTGRES</c> set (a connection string whose user may
 /// CREATE DATABASE) that server is used; otherwise a throwaway cluster is started once per test process
 /// (initdb + pg_ctl in a temp dir, 127.0.0.1 on a free port, fsync on) and stopped at process exit.
-/// Each caller of <see cref="CreateDatabaseAsync"/> gets its own fresh database, so tests share no data.
+/// Each caller of <see cref="CreateDatabaseAsync"/> (each host) gets its own fresh database, named after its test
+/// assembly, so tests share no data and share the server only within the connection budget in docs/TESTING.md.
 /// </summary>
 public static class PostgresServer
 {
@@ -22,7 +23,7 @@ public static class PostgresServer
     public static async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default)
     {
         var admin = await Admin.Value;
-        var name = $"chatagent_test_{Guid.NewGuid():N}";
+        var name = $"chatagent_test_{AssemblyTag.Value}_{Guid.NewGuid():N}";
         Created.Add(name);
         await using (var connection = new NpgsqlConnection(admin))
         {
@@ -34,6 +35,16 @@ public static class PostgresServer
     }
 
     private static readonly ConcurrentBag<string> Created = [];
+
+    /// <summary>
+    /// The test assembly in every database name (<c>chatagent_test_bot_…</c>), so PostgreSQL's log and
+    /// <c>pg_stat_activity</c> say which assembly holds which connections when all of them share one server.
+    /// </summary>
+    private static readonly Lazy<string> AssemblyTag = new(() =>
+        AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name ?? "")
+            .FirstOrDefault(n => n.StartsWith("ChatAgent.", StringComparison.Ordinal) && n.EndsWith(".Tests", StringComparison.Ordinal)) is { } name
+            ? name["ChatAgent.".Length..^".Tests".Length].ToLowerInvariant()
+            : "other");
 
     private static Task<string> StartAsync()
     {
@@ -76,7 +87,7 @@ public static class PostgresServer
     /// <summary>A cluster owned by this test process. initdb refuses to run as root, so root runs it as <c>postgres</c>.</summary>
     private sealed class ThrowawayCluster(string bin, string data, string root, bool asRoot, int port)
     {
-        public string ConnectionString => $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
+        public string ConnectionString => $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
 
         /// <summary><c>pg_ctl restart -m fast</c>: clients are disconnected, the server is back on the same port.</summary>
         public void Restart() =>

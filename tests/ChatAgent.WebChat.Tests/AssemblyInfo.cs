@@ -1,4 +1,4 @@
-// Hangfire keeps its storage in a process-wide static (JobStorage.Current) that each host sets while it starts; two
-// hosts starting at once in one process can pick up each other's storage, and a thread's jobs then never run.
-// So the hosts of this assembly run one at a time.
+// Test classes run one at a time: each browser scenario drives a real headless Chromium (a few hundred MB and most of
+// a core), and two at once on a two-core machine only trade wall time for missed deadlines. Hosts themselves are
+// self-contained (their own Hangfire storage and pools) and could run side by side.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -25,7 +25,7 @@ public static class ChatAgentHostExtensions
         var postgres = NullIfEmpty(config.GetConnectionString("Postgres"));
         var agentsPath = AgentsPathResolver.Resolve(config["Agents:Path"]);
 
-        builder.Services.AddChatAgentStorage(postgres, NullIfEmpty(config["Audit:Key"]));
+        builder.Services.AddChatAgentStorage(postgres, config.GetValue<int?>("Postgres:MaxPoolSize"), NullIfEmpty(config["Audit:Key"]));
         builder.Services.AddChatAgentTools(o =>
         {
             o.Path = agentsPath;
@@ -54,9 +54,8 @@ public static class ChatAgentHostExtensions
     /// <summary>Hangfire: on PostgreSQL when configured, else in memory.</summary>
     public static WebApplicationBuilder AddChatAgentJobs(this WebApplicationBuilder builder)
     {
-        var workers = builder.Configuration.GetValue<int?>("Jobs:WorkerCount");
-        var invisibility = builder.Configuration.GetValue<TimeSpan?>("Jobs:InvisibilityTimeout");
-        builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")), workers, invisibility);
+        builder.Services.AddChatAgentJobs(NullIfEmpty(builder.Configuration.GetConnectionString("Postgres")));
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<CronOptions>(o =>
         {
             o.SlackDefaultChannel = NullIfEmpty(builder.Configuration["Slack:DefaultChannel"]);

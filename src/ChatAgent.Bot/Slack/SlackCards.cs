@@ -61,6 +61,9 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
                 : "*Parameters:* " + Escape(fullCall.TooLarge(thread.Id, pretty.Length, request.ParametersHash)))));
         }
 
+        var story = ApprovalStory.Of(thread, pending?.ToolCallId ?? settled?.ToolCallId ?? "");
+        if (story.Preconditions.Count > 0)
+            blocks.Add(new SectionBlock(SlackText.Markdown(Clip("*Checked before asking:*\n" + string.Join("\n", story.Preconditions.Select(c => Escape(ApprovalStory.Line(c)))), BlockKitLimits.Text))));
         if (pending is not null && !thread.IsEnded)
         {
             var notes = new List<SlackText>
@@ -77,6 +80,11 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         else if (settled is not null)
         {
             blocks.Add(new SectionBlock(SlackText.Markdown(Outcome(settled))));
+            if (story.ActionLine is { } action)
+            {
+                var afterwards = story.Verifications.Select(c => Escape(ApprovalStory.Line(c))).Prepend((story.Action == ActionState.VerificationFailed ? "⚠️ " : "") + $"*{action}*");
+                blocks.Add(new SectionBlock(SlackText.Markdown(Clip(string.Join("\n", afterwards), BlockKitLimits.Text))));
+            }
         }
         else
         {

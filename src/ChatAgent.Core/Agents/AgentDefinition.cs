@@ -20,6 +20,36 @@ public sealed record AgentDefinition(
 {
     /// <summary>Set when this launchable "agent" is a workflow: the loop runs it with the workflow runner, not a planner.</summary>
     public Workflows.WorkflowDefinition? Workflow { get; init; }
+
+    /// <summary>
+    /// The input a launch without arguments runs with (<c>default_input</c>), so <c>/agent daily-summary</c> alone runs
+    /// the summary now instead of answering with a usage line. Null: a launch must fit <see cref="Command"/>.
+    /// </summary>
+    public string? DefaultInput { get; init; }
+
+    /// <summary>Which of the thread's own messages the agent posts (<c>messages: {status, final}</c>); both by default.</summary>
+    public AgentMessages Messages { get; init; } = AgentMessages.All;
+}
+
+/// <summary>
+/// The messages a thread posts about itself besides what its tools post: a <see cref="Status"/> line edited as it
+/// moves on, and a <see cref="Final"/> message with its summary. An agent whose whole output is one post (the daily
+/// summary) turns both off, so a channel gets one message per run. A failure is always posted.
+/// </summary>
+public sealed record AgentMessages(bool Status, bool Final)
+{
+    public static readonly AgentMessages All = new(true, true);
+
+    /// <summary>
+    /// False for an event that queues a message this agent does not post: its status line, or its final message
+    /// unless the thread failed (<paramref name="failing"/>). Every other event, and every other message, is kept.
+    /// </summary>
+    public bool Keeps(Events.ThreadEvent e, bool failing = false) => e switch
+    {
+        Events.MessageQueued { MessageKey: Runtime.MessageKeys.Status } => Status,
+        Events.MessageQueued { MessageKey: Runtime.MessageKeys.Final } => Final || failing,
+        _ => true,
+    };
 }
 
 /// <summary>What can launch an agent besides the REST API and the web chat.</summary>
@@ -37,8 +67,11 @@ public sealed record AgentTriggers(
 /// </summary>
 public sealed record WebhookTrigger(string Name, string Input, IReadOnlyDictionary<string, string> When);
 
-/// <summary>A schedule (Cronos syntax, 5 fields) in a time zone; posts to <see cref="Channel"/> or the platform default.</summary>
-public sealed record CronTrigger(string Id, string Schedule, string TimeZone, string Input, string? Channel);
+/// <summary>
+/// A schedule (Cronos syntax, 5 fields) in a time zone; posts to each of <see cref="Channels"/>
+/// (<c>slack:C123</c>, <c>teams:&lt;conversation&gt;</c>), or to every configured platform default when it names none.
+/// </summary>
+public sealed record CronTrigger(string Id, string Schedule, string TimeZone, string Input, IReadOnlyList<string> Channels);
 
 /// <summary>
 /// One step of the agent's plan: a tool and parameter templates (<c>{{args.service}}</c>,

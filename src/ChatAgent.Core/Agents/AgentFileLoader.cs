@@ -8,10 +8,11 @@ namespace ChatAgent.Core.Agents;
 /// <summary>Reads one <c>agents/&lt;name&gt;.yaml</c>; reports problems and returns null when the file is unusable.</summary>
 internal static partial class AgentFileLoader
 {
-    private static readonly string[] AgentKeys = ["name", "description", "prompt", "tools", "max_steps", "command", "triggers", "plan"];
+    private static readonly string[] AgentKeys = ["name", "description", "prompt", "tools", "max_steps", "command", "default_input", "messages", "triggers", "plan"];
+    private static readonly string[] AgentMessageKeys = ["status", "final"];
     private static readonly string[] TriggerKeys = ["slash", "webhooks", "cron"];
     private static readonly string[] WebhookKeys = ["name", "input", "when"];
-    private static readonly string[] CronKeys = ["schedule", "time_zone", "input", "channel"];
+    private static readonly string[] CronKeys = ["schedule", "time_zone", "input", "channel", "channels"];
     private static readonly string[] StepKeys = ["tool", "parameters", "when", "reason", "ask_if", "question", "answer_sets"];
 
     public static AgentDefinition? Load(string agentsPath, string path, IReadOnlySet<string> tools, ConfigProblems problems)
@@ -45,9 +46,26 @@ internal static partial class AgentFileLoader
         var agentTools = toolNames.Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
         var plan = e.TryGetValue("plan", out var planNode) ? LoadPlan(file, planNode, agentTools, tools, command, problems) : [];
 
+        var defaultInput = YamlNodes.String(e, "default_input", file, problems);
+        if (defaultInput is not null && !command.TryParse(defaultInput, out _))
+            problems.Add(file, e["default_input"], $"default_input '{defaultInput}' does not fit the command grammar '{command.Pattern}'");
+        var messages = LoadMessages(file, e, problems);
+
         if (problems.Items.Count > count || prompt is null) return null;
         return new AgentDefinition(name, description, YamlNodes.Scalar(e["prompt"])!, prompt, [.. toolNames.Select(t => t.Value)],
-            maxSteps, command, triggers, plan, path);
+            maxSteps, command, triggers, plan, path) { DefaultInput = defaultInput, Messages = messages };
+    }
+
+    private static AgentMessages LoadMessages(string file, Dictionary<string, YamlNode> e, ConfigProblems problems)
+    {
+        if (!e.TryGetValue("messages", out var node)) return AgentMessages.All;
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(file, node, "'messages' must be a mapping with status and final (true or false)");
+            return AgentMessages.All;
+        }
+        var m = YamlNodes.Entries(map, file, "messages", AgentMessageKeys, problems);
+        return new AgentMessages(YamlNodes.Bool(m, "status", file, problems) ?? true, YamlNodes.Bool(m, "final", file, problems) ?? true);
     }
 
     private static PromptTemplate? LoadPrompt(string agentsPath, string file, Dictionary<string, YamlNode> e, ConfigProblems problems)
@@ -90,8 +108,10 @@ internal static partial class AgentFileLoader
             if (schedule.Length > 0 && CronExpressionValidator.Validate(schedule) is { } error) problems.Add(file, c["schedule"], error);
             var zone = YamlNodes.String(c, "time_zone", file, problems) ?? "UTC";
             if (!IsKnownTimeZone(zone)) problems.Add(file, c["time_zone"], $"unknown time zone '{zone}' (use an IANA id such as Europe/London)");
+            var channels = YamlNodes.StringList(c, "channels", file, problems).Select(v => v.Value).ToList();
+            if (YamlNodes.String(c, "channel", file, problems) is { } channel) channels.Insert(0, channel);
             return new CronTrigger($"{agent}:cron:{index}", schedule, zone,
-                YamlNodes.String(c, "input", file, problems) ?? "", YamlNodes.String(c, "channel", file, problems));
+                YamlNodes.String(c, "input", file, problems) ?? "", [.. channels.Distinct(StringComparer.Ordinal)]);
         }).ToList();
 
         return new AgentTriggers([.. slash.Select(s => s.Value)], webhooks, cron);

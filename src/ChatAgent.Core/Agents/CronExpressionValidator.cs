@@ -1,49 +1,30 @@
-using System.Globalization;
+using Cronos;
 
 namespace ChatAgent.Core.Agents;
 
 /// <summary>
-/// A strict check of 5-field cron (minute hour day-of-month month day-of-week): each field is <c>*</c>, a number,
-/// a range <c>a-b</c>, a list <c>a,b</c>, with an optional step <c>/n</c>; names (MON, JAN) and the Quartz
-/// extensions (L, W, #, ?) are refused. Running the schedule is the host's job (Cronos); this only keeps
-/// a broken schedule from loading.
+/// Checks a 5-field cron schedule (minute hour day-of-month month day-of-week) with Cronos, the parser Hangfire runs
+/// the schedule with: an agent loads exactly when its schedule will run, with the same meaning (<c>7</c> and <c>SUN</c>
+/// are Sunday, names like <c>MON-FRI</c>, and <c>L</c>, <c>W</c>, <c>#</c>, <c>?</c> are accepted). Seconds are not:
+/// a cron trigger fires at most once a minute.
 /// </summary>
 public static class CronExpressionValidator
 {
-    private static readonly (string Name, int Min, int Max)[] Fields =
-        [("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 6)];
-
-    /// <summary>Null when valid, else what is wrong.</summary>
+    /// <summary>Null when valid, else what is wrong (the loader prefixes the file and line).</summary>
     public static string? Validate(string expression)
     {
-        var parts = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 5) return $"cron '{expression}' must have 5 fields (minute hour day-of-month month day-of-week), not {parts.Length}";
-        for (var i = 0; i < 5; i++)
+        var fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        if (fields != 5) return $"cron '{expression}' must have 5 fields (minute hour day-of-month month day-of-week), not {fields}";
+        try
         {
-            var (name, min, max) = Fields[i];
-            foreach (var item in parts[i].Split(','))
-            {
-                if (!ValidItem(item, min, max))
-                    return $"cron '{expression}': {name} field '{parts[i]}' is invalid (allowed: *, {min}-{max}, ranges a-b, lists a,b, steps /n)";
-            }
+            CronExpression.Parse(expression, CronFormat.Standard);
+            return null;
         }
-        return null;
+        catch (CronFormatException e)
+        {
+            // Cronos says which field and what it allows after a generic first sentence.
+            const string generic = "The given cron expression has an invalid format. ";
+            return $"cron '{expression}' is invalid: {(e.Message.StartsWith(generic, StringComparison.Ordinal) ? e.Message[generic.Length..] : e.Message)}";
+        }
     }
-
-    private static bool ValidItem(string item, int min, int max)
-    {
-        var slash = item.Split('/');
-        if (slash.Length > 2) return false;
-        if (slash.Length == 2 && !(TryNumber(slash[1], out var step) && step >= 1 && step <= max)) return false;
-        var range = slash[0];
-        if (range == "*") return true;
-        var bounds = range.Split('-');
-        if (bounds.Length == 1) return TryNumber(bounds[0], out var n) && n >= min && n <= max;
-        return bounds.Length == 2
-            && TryNumber(bounds[0], out var from) && TryNumber(bounds[1], out var to)
-            && from >= min && to <= max && from <= to;
-    }
-
-    private static bool TryNumber(string text, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 }

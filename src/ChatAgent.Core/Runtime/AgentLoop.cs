@@ -84,7 +84,7 @@ public sealed class AgentLoop(
 
         using var activity = StepTelemetry.Start(state);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Agent"] = state.Agent, ["Step"] = state.Step });
-        var step = new StepWriter(store, time, state);
+        var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All);
         try
         {
             await StepCoreAsync(step, events, ct);
@@ -287,7 +287,8 @@ public sealed class AgentLoop(
         if (!outcome.Succeeded)
         {
             log.LogWarning("Tool {Tool} failed: {Error}", tool.Name, outcome.Error);
-            await AppendErrorAsync(step, ct, [], new ErrorOccurred(outcome.Error ?? "The tool failed.", Compact(outcome.Detail), "tool", toolCallId, tool.Name));
+            await AppendErrorAsync(step, ct, [.. ApprovalCardUpdate(state, toolCallId, "did not succeed")],
+                new ErrorOccurred(outcome.Error ?? "The tool failed.", Compact(outcome.Detail), "tool", toolCallId, tool.Name));
             return;
         }
         // Turn 4 (verify): a result counts only once its outcome is confirmed.
@@ -299,6 +300,7 @@ public sealed class AgentLoop(
             if (checks.Failure is { } failed)
             {
                 log.LogWarning("Tool {Tool} ran but its verification failed: {Error}", tool.Name, failed.Message);
+                events.AddRange(ApprovalCardUpdate(state, toolCallId, "ran, but its verification failed"));
                 await AppendErrorAsync(step, ct, [.. events], new ErrorOccurred(
                     $"{tool.Name} ran but its verification failed ({failed.Check}): {failed.Message}", Compact($"result: {outcome.Result.GetRawText()}; {failed.Detail}"), "verification", toolCallId, tool.Name));
                 return;
@@ -309,6 +311,7 @@ public sealed class AgentLoop(
             (new ToolReturned(toolCallId, tool.Name, outcome.Result), Actor.Agent),
             Status(state, $"{tool.Name} ✓"),
         ]);
+        events.AddRange(ApprovalCardUpdate(state, toolCallId, tool.Verify.Count > 0 ? "ran and verified" : "ran"));
         if (tool.Name == BuiltinTools.PostMessage && parameters.TryGetProperty("text", out var text))
             events.Add((new MessageQueued("post:" + toolCallId, "notice", text.GetString() ?? ""), Actor.Agent));
         await step.AppendAsync(ct, [.. events]);
@@ -338,6 +341,16 @@ public sealed class AgentLoop(
             (new MessageQueued(MessageKeys.Stuck, "stuck", "Stuck: " + detail), Actor.System),
             Status(step.State, "stuck: " + detail));
 
+    /// <summary>
+    /// After an approved call ran: its approval card is rendered again (from the state this append makes), so people
+    /// who approved it see whether it ran and what its verification found. Nothing for a call without an approval.
+    /// </summary>
+    private static IEnumerable<(ThreadEvent, Actor)> ApprovalCardUpdate(ThreadState state, string toolCallId, string what)
+    {
+        if (state.SettledApprovals.Find(a => a.ToolCallId == toolCallId) is { } approval)
+            yield return (new MessageQueued(MessageKeys.Approval(approval.Id), "approval", $"{approval.Tool} {what}", approval.Id), Actor.System);
+    }
+
     private static (ThreadEvent, Actor) Status(ThreadState state, string line) =>
         (new MessageQueued(MessageKeys.Status, "status", StatusText.Line(state, line)), Actor.System);
 
@@ -351,8 +364,8 @@ public sealed class AgentLoop(
     private async Task<ThreadState> ReloadAsync(string threadId, CancellationToken ct) =>
         ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
 
-    /// <summary>Appends a step's events at the version it read and keeps the running state.</summary>
-    private sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state)
+    /// <summary>Appends a step's events at the version it read and keeps the running state; drops the messages the agent does not post.</summary>
+    private sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages)
     {
         public ThreadState State { get; private set; } = state;
 
@@ -363,7 +376,8 @@ public sealed class AgentLoop(
         public async Task AppendAsync(CancellationToken ct, params (ThreadEvent Event, Actor Actor)[] events)
         {
             var now = time.GetUtcNow();
-            var newEvents = events.Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
+            var failing = events.Any(e => e.Event is ThreadFailed);
+            var newEvents = events.Where(e => messages.Keeps(e.Event, failing)).Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
             while (true)
             {
                 var after = State;

@@ -29,6 +29,9 @@ public sealed class ThreadService(
         if (agent is null)
             return CommandResult.Reject(RejectionCodes.AgentUnknown,
                 $"There is no agent called '{command.Agent}'. Agents: {string.Join(", ", catalog.Agents.Select(a => a.Name))}.");
+        // A launch without arguments runs with the agent's default input, when it declares one.
+        if (string.IsNullOrWhiteSpace(command.Input) && command.Arguments is null && agent.DefaultInput is { } defaultInput)
+            command = command with { Input = defaultInput };
         var arguments = command.Arguments;
         if (arguments is null && !agent.Command.TryParse(command.Input, out arguments))
             return CommandResult.Reject(RejectionCodes.Usage, $"Usage: {agent.Command.Usage(agent.Name)}");
@@ -40,8 +43,9 @@ public sealed class ThreadService(
         {
             new(started, command.Actor, now),
             new(new UserInput(command.Input), command.Actor, now),
-            new(new MessageQueued(MessageKeys.Status, "status", StatusText.Started(agent.Name, command.Input, command.Actor)), Actor.System, now),
         };
+        if (agent.Messages.Status)
+            events.Add(new(new MessageQueued(MessageKeys.Status, "status", StatusText.Started(agent.Name, command.Input, command.Actor)), Actor.System, now));
         var state = ThreadReducer.Replay(events.Select((e, i) => new StoredEvent(threadId, i + 1, e.At, e.Actor, e.Data)));
         try
         {

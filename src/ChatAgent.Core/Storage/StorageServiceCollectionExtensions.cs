@@ -9,13 +9,22 @@ namespace ChatAgent.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
+    /// Connections per host when nothing says otherwise: room for the default 8 workers' two each, requests and
+    /// Hangfire's own housekeeping, and a bounded share of PostgreSQL's default <c>max_connections</c> (100).
+    /// </summary>
+    public const int DefaultMaxPoolSize = 40;
+
+    /// <summary>
     /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="Chat.IConversationReferences"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/> and <see cref="IAuditStore"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
     /// </summary>
+    /// <param name="maxPoolSize">The most PostgreSQL connections this host opens through its one data source (Hangfire's
+    /// included). When null, the connection string's own <c>Maximum Pool Size</c> if it names one, else
+    /// <see cref="DefaultMaxPoolSize"/>.</param>
     /// <param name="auditKey">The audit chain's key (<see cref="AuditKey"/>); null: an unkeyed SHA-256 chain.</param>
-    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString, string? auditKey = null)
+    public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString, int? maxPoolSize = null, string? auditKey = null)
     {
         services.AddSingleton(AuditKey.From(auditKey));
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
@@ -28,7 +37,7 @@ public static class StorageServiceCollectionExtensions
         }
         else
         {
-            services.AddPostgresEventStore(postgresConnectionString);
+            services.AddPostgresEventStore(postgresConnectionString, maxPoolSize, DefaultMaxPoolSize);
             Forward<PostgresEventStore>(services);
         }
         return services;

@@ -90,7 +90,7 @@ public static class ThreadReducer
                 PendingQuestion = null,
                 Results = s.Results.Add(new CompletedCall(s.PendingQuestion.ToolCallId, "ask_human", Answer(x.Text, e.Actor))),
                 ConsecutiveErrors = 0,
-                Status = WaitingOrRunning(s.PendingApprovals, null, s.Status),
+                Status = WaitingOrRunning(s.PendingApprovals, null, s.Children, s.Status),
             },
             ThreadPaused x => s with { Status = ThreadStatus.Paused, PausedReason = x.Reason, PausedDetail = x.Detail, Escalated = x.Escalated },
             ThreadResumed x => Resume(s, x),
@@ -172,7 +172,7 @@ public static class ThreadReducer
             SettledApprovals = s.SettledApprovals.Add(new ApprovalOutcome(a.Id, a.ToolCallId, a.Tool, a.ParametersHash, outcome, a.Votes, at)),
             AwaitingCalls = granted ? s.AwaitingCalls : s.AwaitingCalls.RemoveAll(c => c.ApprovalId == a.Id),
             ReadyToRun = granted ? call : s.ReadyToRun,
-            Status = WaitingOrRunning(pending, s.PendingQuestion, s.Status),
+            Status = WaitingOrRunning(pending, s.PendingQuestion, s.Children, s.Status),
         };
     }
 
@@ -181,17 +181,21 @@ public static class ThreadReducer
             ? s with { PendingApprovals = s.PendingApprovals.Replace(a, update(a)) }
             : s;
 
-    /// <summary>A thread stays paused or ended while people settle what it waited for.</summary>
-    private static ThreadStatus WaitingOrRunning(ImmutableList<PendingApproval> pending, HumanRequest? question, ThreadStatus current) =>
+    /// <summary>
+    /// A thread stays paused or ended while people settle what it waited for; otherwise it waits while an approval, a
+    /// question or one of its unfinished children is open (the same rule as <see cref="WithChildStatus"/>), else it runs.
+    /// </summary>
+    private static ThreadStatus WaitingOrRunning(ImmutableList<PendingApproval> pending, HumanRequest? question,
+        ImmutableSortedDictionary<string, ChildThread> children, ThreadStatus current) =>
         current is ThreadStatus.Paused or ThreadStatus.Completed or ThreadStatus.Failed ? current
-        : pending.IsEmpty && question is null ? ThreadStatus.Running
+        : pending.IsEmpty && question is null && !children.Values.Any(c => c.Waiting) ? ThreadStatus.Running
         : ThreadStatus.AwaitingHuman;
 
     private static ThreadState Resume(ThreadState s, ThreadResumed x)
     {
         var resumed = s with
         {
-            Status = s.PendingApprovals.IsEmpty && s.PendingQuestion is null ? ThreadStatus.Running : ThreadStatus.AwaitingHuman,
+            Status = WaitingOrRunning(s.PendingApprovals, s.PendingQuestion, s.Children, ThreadStatus.Running),
             PausedReason = null,
             PausedDetail = null,
             Escalated = false,

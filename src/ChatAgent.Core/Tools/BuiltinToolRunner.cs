@@ -23,7 +23,7 @@ public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Rel
                 return ToolOutcome.Success(JsonSerializer.SerializeToElement(new { posted = true, text }));
             case BuiltinTools.SummarizeThreads:
                 var hours = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("since_hours", out var h) && h.TryGetInt32(out var n) ? n : 24;
-                return ToolOutcome.Success(await SummarizeAsync(hours, cancellationToken));
+                return ToolOutcome.Success(await SummarizeAsync(hours, invocation.Thread.Agent, cancellationToken));
             case BuiltinTools.AskHuman or BuiltinTools.RequestApproval or BuiltinTools.Done:
                 return ToolOutcome.Failure($"'{invocation.Tool.Name}' is handled by the agent loop, not run as a tool");
             default:
@@ -31,11 +31,15 @@ public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Rel
         }
     }
 
-    private async Task<JsonElement> SummarizeAsync(int sinceHours, CancellationToken cancellationToken)
+    /// <summary>
+    /// The threads updated in the last <paramref name="sinceHours"/>, but for the summarizing agent's own: a summary
+    /// that counted itself (and its earlier runs) would report its own activity as the team's.
+    /// </summary>
+    private async Task<JsonElement> SummarizeAsync(int sinceHours, string summarizer, CancellationToken cancellationToken)
     {
         var since = time.GetUtcNow().AddHours(-sinceHours);
         var threads = (await events.ListAsync(new ThreadQuery(Limit: 1000), cancellationToken))
-            .Where(t => t.UpdatedAt >= since)
+            .Where(t => t.UpdatedAt >= since && t.Agent != summarizer)
             .ToList();
         var byStatus = Count(threads, t => t.Status);
         var byAgent = Count(threads, t => t.Agent);

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Options;
 namespace ChatAgent.Jobs.Cron;
 
 /// <summary>
-/// A cron trigger's occurrence: launches the agent as <c>system</c>, posting where the trigger's channel says
-/// (<c>slack:C123</c>, <c>teams:&lt;conversation&gt;</c>), else to <c>Slack:DefaultChannel</c> or
-/// <c>Teams:DefaultConversation</c>, else nowhere (<c>cron</c>). The launch's delivery key names the occurrence, so
-/// several servers firing the same occurrence launch one thread.
+/// A cron trigger's occurrence: launches the agent as <c>system</c> once for each place it posts to: every channel the
+/// trigger names (<c>slack:C123</c>, <c>teams:&lt;conversation&gt;</c>), else every configured default
+/// (<c>Slack:DefaultChannel</c> and <c>Teams:DefaultConversation</c>), else nowhere (<c>cron</c>). A thread has one
+/// origin, so a summary for Slack and Teams is two threads, each posting once. The launch's delivery key names the
+/// occurrence (and the place, when there are several), so several servers firing the same occurrence launch once.
 /// </summary>
 public sealed class CronLaunchJob(ThreadService threads, IAgentCatalog catalog, IOptions<CronOptions> options, TimeProvider time, ILogger<CronLaunchJob> log)
 {
@@ -22,8 +23,11 @@ public sealed class CronLaunchJob(ThreadService threads, IAgentCatalog catalog, 
     public Task RunAsync(string agent, string triggerId, CancellationToken cancellationToken) =>
         LaunchAsync(agent, triggerId, null, cancellationToken);
 
-    /// <summary>Launches the agent for one occurrence (null: the latest at or before now). Null when nothing was launched.</summary>
-    public async Task<CommandResult?> LaunchAsync(string agent, string triggerId, DateTimeOffset? occurrence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Launches the agent for one occurrence (null: the latest at or before now) in each of its places; the results in
+    /// the order of <see cref="OriginsOf"/>. Null when the trigger no longer exists.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandResult>?> LaunchAsync(string agent, string triggerId, DateTimeOffset? occurrence, CancellationToken cancellationToken)
     {
         var definition = catalog.FindAgent(agent);
         var trigger = definition?.Triggers.Cron.FirstOrDefault(t => t.Id == triggerId);
@@ -34,28 +38,42 @@ public sealed class CronLaunchJob(ThreadService threads, IAgentCatalog catalog, 
             return null;
         }
         var at = occurrence ?? LatestOccurrence(trigger, time.GetUtcNow());
-        var key = $"cron:{agent}:{triggerId}:{at.UtcDateTime:yyyy-MM-ddTHH:mmZ}";
-        var result = await threads.LaunchAsync(new LaunchCommand(agent, trigger.Input, OriginOf(trigger.Channel), Actor.System, key), cancellationToken);
-        if (!result.Accepted)
-            log.LogError("Cron trigger {Trigger} of agent {Agent} could not launch: {Reason}", triggerId, agent, result.Message);
-        else if (result.Duplicate)
-            log.LogInformation("Cron occurrence {Key} was already launched as {ThreadId}", key, result.State?.Id);
-        return result;
+        var occurrenceKey = $"cron:{agent}:{triggerId}:{at.UtcDateTime:yyyy-MM-ddTHH:mmZ}";
+        var origins = OriginsOf(trigger.Channels);
+        var results = new List<CommandResult>(origins.Count);
+        foreach (var origin in origins)
+        {
+            // One place keeps the occurrence's own key, so a single-place trigger's key is the same as it always was.
+            var key = origins.Count == 1 ? occurrenceKey : $"{occurrenceKey}@{origin.Platform}:{origin.Conversation}";
+            var result = await threads.LaunchAsync(new LaunchCommand(agent, trigger.Input, origin, Actor.System, key), cancellationToken);
+            if (!result.Accepted)
+                log.LogError("Cron trigger {Trigger} of agent {Agent} could not launch for {Platform}: {Reason}", triggerId, agent, origin.Platform, result.Message);
+            else if (result.Duplicate)
+                log.LogInformation("Cron occurrence {Key} was already launched as {ThreadId}", key, result.State?.Id);
+            results.Add(result);
+        }
+        return results;
     }
 
-    /// <summary>Where a cron thread posts: the trigger's <c>platform:conversation</c>, else the configured default.</summary>
-    public Origin OriginOf(string? channel)
+    /// <summary>
+    /// Where a cron trigger posts: each of its <c>platform:conversation</c> channels (a bare id is a Slack channel), else
+    /// each configured default (Slack first), else nowhere (<c>cron</c>).
+    /// </summary>
+    public IReadOnlyList<Origin> OriginsOf(IReadOnlyList<string> channels)
     {
-        if (!string.IsNullOrWhiteSpace(channel))
-        {
-            var colon = channel.IndexOf(':');
-            var platform = colon > 0 ? channel[..colon].Trim().ToLowerInvariant() : "slack";
-            var conversation = colon > 0 ? channel[(colon + 1)..].Trim() : channel.Trim();
-            return new Origin(platform, conversation);
-        }
-        if (options.Value.SlackDefaultChannel is { Length: > 0 } slack) return new Origin("slack", slack.Trim());
-        if (options.Value.TeamsDefaultConversation is { Length: > 0 } teams) return new Origin("teams", teams.Trim());
-        return new Origin("cron");
+        if (channels.Count > 0) return [.. channels.Select(ParseChannel).Distinct()];
+        var defaults = new List<Origin>();
+        if (options.Value.SlackDefaultChannel is { Length: > 0 } slack) defaults.Add(new Origin("slack", slack.Trim()));
+        if (options.Value.TeamsDefaultConversation is { Length: > 0 } teams) defaults.Add(new Origin("teams", teams.Trim()));
+        return defaults.Count > 0 ? defaults : [new Origin("cron")];
+    }
+
+    private static Origin ParseChannel(string channel)
+    {
+        var colon = channel.IndexOf(':');
+        var platform = colon > 0 ? channel[..colon].Trim().ToLowerInvariant() : "slack";
+        var conversation = colon > 0 ? channel[(colon + 1)..].Trim() : channel.Trim();
+        return new Origin(platform, conversation);
     }
 
     /// <summary>The schedule's latest occurrence at or before <paramref name="now"/> (searching back up to a year and a day).</summary>

@@ -85,26 +85,11 @@ public sealed class AuditTrailTests
         var waiting = await Poll.UntilAsync(() => host.Client.GetFromJsonAsync<JsonElement>($"/api/threads/{id}"),
             s => s.GetProperty("status").GetString() == "awaiting_human", what: "the approval request");
         var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
-        await RunLockReleasedAsync(host);
         var decide = await host.Client.PostAsJsonAsync($"/api/threads/{id}/approvals/{approvalId}", new { decision = "approve", user = approver, comment });
         decide.EnsureSuccessStatusCode();
         await Poll.UntilAsync(() => host.Client.GetFromJsonAsync<JsonElement>($"/api/threads/{id}"),
             s => s.GetProperty("status").GetString() == "completed", what: "completion");
         return id;
-    }
-
-    /// <summary>
-    /// Waits until the run that asked for the approval has let go of the thread lock. Without this, a decision landing
-    /// while that run is still releasing is not picked up (a lost wake-up in RunThreadJob on this base; fixed by the
-    /// runtime-jobs branch's lock hand-over re-check).
-    /// </summary>
-    internal static async Task RunLockReleasedAsync(BotHost host)
-    {
-        if (host.ConnectionString is null) return;
-        await using var db = NpgsqlDataSource.Create(host.ConnectionString);
-        await Poll.UntilAsync(() => ScalarAsync<long>(db,
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
-            n => n == 0, what: "the thread lock's release");
     }
 
     private static async Task<List<JsonElement>> ExportAsync(BotHost host, string query)

@@ -34,7 +34,6 @@ public sealed class MetricsTests
         Assert.Equal(2, Sum(asked, "chatagent_tool_calls", "chatagent_outcome=\"ok\"") - Sum(before, "chatagent_tool_calls", "chatagent_outcome=\"ok\""));
         Assert.Equal(0, Sum(asked, "chatagent_threads_completed", "deploy") - Sum(before, "chatagent_threads_completed", "deploy"));
 
-        await AuditTrailTests.RunLockReleasedAsync(host);
         var decide = await host.Client.PostAsJsonAsync($"/api/threads/{id}/approvals/{waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString()}",
             new { decision = "approve", user = "web:bob" });
         Assert.Equal(HttpStatusCode.OK, decide.StatusCode);

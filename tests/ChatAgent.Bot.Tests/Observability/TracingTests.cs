@@ -30,7 +30,10 @@ public sealed class TracingTests
         var id = (await launch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var waiting = await Poll.UntilAsync(() => host.Client.GetFromJsonAsync<JsonElement>($"/api/threads/{id}"),
             s => s.GetProperty("status").GetString() == "awaiting_human", what: "the approval request");
-        await AuditTrailTests.RunLockReleasedAsync(host);
+        // A click that lands while the launch's run is still finishing is run by that run (its re-check after the lock;
+        // LostWakeUpTests proves the step runs), so its steps are in the launch's trace: a documented limit of trace
+        // propagation (docs/OBSERVABILITY.md), not a lost step. This test is about propagation: click once the launch is done.
+        await IdleAsync(host);
 
         // The person's click: the caller's span is the parent of the request, as a chat platform's would be.
         var click = new Activity("test.click").SetIdFormat(ActivityIdFormat.W3C);
@@ -51,8 +54,8 @@ public sealed class TracingTests
         Assert.Equal(id, Tag(run, "chatagent.thread.id"));
         var deployStep = Assert.Single(trace, a => a.OperationName == "chatagent.step" && Tag(a, "chatagent.tool") == "deploy_to_production");
         Assert.Equal(("deploy", "ok", id), (Tag(deployStep, "chatagent.agent"), Tag(deployStep, "chatagent.outcome"), Tag(deployStep, "chatagent.thread.id")));
-        Assert.NotNull(deployStep.GetTagItem("chatagent.step"));
-        Assert.NotNull(deployStep.GetTagItem("chatagent.tool.kind"));
+        // Steps 1-2 ran run_tests and deploy_to_staging, step 3 asked for the approval; the approved call runs as step 4.
+        Assert.Equal((4, "RequiresApproval"), ((int)deployStep.GetTagItem("chatagent.step")!, Tag(deployStep, "chatagent.tool.kind")));
         Assert.Equal(run.SpanId, deployStep.ParentSpanId);
         Assert.Contains(trace, a => a.OperationName == "chatagent.tool deploy_to_production" && Tag(a, "chatagent.outcome") == "ok");
         Assert.Contains(trace, a => a.Source.Name == "Npgsql");
@@ -158,14 +161,14 @@ public sealed class TracingTests
 
     /// <summary>
     /// Waits until no Hangfire job is queued or running, so no job scheduled by the launch can deliver what the click
-    /// queues (it would do so in the launch's trace), and the run that asked for the approval has let go of the thread.
+    /// queues (it would do so in the launch's trace, and the click's trace would then lack its delivery span). This is
+    /// about which trace a span lands in, not about the click's run: LostWakeUpTests covers a click during a run.
     /// </summary>
     internal static async Task IdleAsync(BotHost host)
     {
         var monitoring = host.Get<JobStorage>().GetMonitoringApi();
         await Poll.UntilAsync(() => Task.FromResult(monitoring.ProcessingCount() + JobQueues.All.Sum(q => monitoring.EnqueuedCount(q))),
             n => n == 0, what: "no job queued or running");
-        await AuditTrailTests.RunLockReleasedAsync(host);
     }
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name)?.ToString();

@@ -67,6 +67,29 @@ public sealed class ModelPlannerWireTests
         if (answer is "malformed" or "text") Assert.Equal(3, model.Requests.Count);
     }
 
+    [Fact]
+    public async Task Ollama_IsTheOpenAiWireWithoutAnApiKey_AndTheDecisionNamesIt()
+    {
+        await using var model = new FakeModelServer(i => (200, i == 0 ? ToolCall("openai", "run_tests", """{"service":"api"}""") : ToolCall("openai", "done", """{"summary":"tested api"}""")));
+        // What docs/README's Ollama row configures: a provider and a model; the base URL only because the fake is not on :11434.
+        await using var host = await BotHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Llm:Provider"] = "Ollama",
+            ["Llm:Model"] = "llama3.1",
+            ["Llm:BaseUrl"] = model.BaseUrl + "v1",
+        });
+
+        var id = await LaunchAsync(host);
+        await Poll.UntilAsync(() => GetAsync(host, id), s => s.GetProperty("status").GetString() == "completed");
+
+        Assert.Equal(2, model.Requests.Count);
+        Assert.All(model.Requests, r => Assert.Equal("/v1/chat/completions", r.Path));
+        Assert.Contains("\"model\":\"llama3.1\"", model.Requests[0].Body);
+        var events = await host.Client.GetFromJsonAsync<JsonElement[]>($"/api/threads/{id}/events");
+        var decisions = events!.Where(e => e.GetProperty("type").GetString() == "model_decision").Select(e => e.GetProperty("data").GetProperty("planner").GetString());
+        Assert.Equal(["ollama:llama3.1", "ollama:llama3.1"], decisions);
+    }
+
     private static async Task<BotHost> StartAsync(string provider, FakeModelServer model) =>
         await BotHost.StartAsync(new Dictionary<string, string?>
         {
@@ -86,7 +109,7 @@ public sealed class ModelPlannerWireTests
     private static async Task<JsonElement> GetAsync(BotHost host, string id) =>
         await host.Client.GetFromJsonAsync<JsonElement>($"/api/threads/{id}");
 
-    private static string ToolCall(string provider, string tool, string arguments) => provider == "openai"
+    internal static string ToolCall(string provider, string tool, string arguments) => provider == "openai"
         ? JsonSerializer.Serialize(new
         {
             id = "chatcmpl-1", @object = "chat.completion", created = 1700000000, model = "gpt-test",
@@ -103,7 +126,7 @@ public sealed class ModelPlannerWireTests
         : """{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","stop_reason":"tool_use","stop_sequence":null,"content":[{"type":"tool_use","id":"toolu_1","name":" """.TrimEnd()
           + tool + "\",\"input\":" + arguments + """}],"usage":{"input_tokens":10,"output_tokens":5}}""";
 
-    private static string Text(string provider, string text) => provider == "openai"
+    internal static string Text(string provider, string text) => provider == "openai"
         ? JsonSerializer.Serialize(new
         {
             id = "chatcmpl-2", @object = "chat.completion", created = 1700000000, model = "gpt-test",

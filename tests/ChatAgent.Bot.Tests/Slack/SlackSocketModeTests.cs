@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Threads;
@@ -48,6 +49,61 @@ public sealed class SlackSocketModeTests
         foreach (var t in threads) await rig.WaitForAsync(t.Id, s => s.Status == ThreadStatus.Completed, "the deploys");
         Assert.Empty(rig.Slack.Violations);
     }
+
+    [Fact]
+    public async Task SocketMode_ApproveClick_DecidesAsTheClicker_UpdatesTheCard_AndANonApproverIsRefused()
+    {
+        await using var rig = await SlackRig.StartAsync(http: false, settings: new Dictionary<string, string?>
+        {
+            ["Slack:AppToken"] = "xapp-test",
+            ["Approvals:Groups:deployers:0"] = "slack:UBOB",
+        });
+        var socket = await SocketAsync(rig, 1);
+        await socket.SendAsync(new JsonObject
+        {
+            ["envelope_id"] = "env-launch",
+            ["type"] = "slash_commands",
+            ["accepts_response_payload"] = true,
+            ["payload"] = new JsonObject { ["command"] = "/deploy", ["text"] = "api to production", ["user_id"] = "UALICE", ["user_name"] = "alice", ["channel_id"] = "C123", ["trigger_id"] = "trig-sm-click" },
+        });
+        var threadId = SlackRig.ThreadIdFrom((JsonObject)(await AckAsync(socket, "env-launch"))["payload"]!);
+        var card = await SlackApprovalFlowTests.CardAsync(rig);
+        var approve = card.Buttons.Single(b => b.ActionId == SlackActions.Approve).Value;
+
+        await socket.SendAsync(Click("env-eve", approve, "UEVE"));
+        await AckAsync(socket, "env-eve");
+        var refusal = (await rig.WaitForCallsAsync(c => c.Any(x => x.Method == "chat.postEphemeral" && x.Str("user") == "UEVE"), "the refusal only Eve sees"))
+            .First(x => x.Method == "chat.postEphemeral" && x.Str("user") == "UEVE");
+        Assert.Equal("C123", refusal.Str("channel"));
+        Assert.Equal(ThreadStatus.AwaitingHuman, (await rig.StateAsync(threadId))!.Status);
+
+        await socket.SendAsync(Click("env-bob", approve, "UBOB"));
+        await AckAsync(socket, "env-bob");
+        var done = await rig.WaitForAsync(threadId, s => s.Status == ThreadStatus.Completed, "completion after Bob's click");
+        Assert.Equal("Deployed api 1.4.2 to production.", done.Summary);
+        var settled = Assert.Single(done.SettledApprovals);
+        Assert.Equal((ApprovalOutcome.Granted, "slack:UBOB"), (settled.Outcome, settled.DecidingVote?.By));
+        Assert.Single(settled.Votes);
+        await rig.WaitForCallsAsync(c => c.Any(x => x.Method == "chat.update" && x.Ts == card.Ts && x.Buttons.Count == 0 && x.BlocksJson.Contains("<@UBOB>")), "the card updated in place");
+        Assert.Empty(rig.Slack.Violations);
+    }
+
+    /// <summary>An <c>interactive</c> envelope: <paramref name="user"/> clicked the button with <paramref name="value"/>.</summary>
+    private static JsonObject Click(string envelopeId, string value, string user) => new()
+    {
+        ["envelope_id"] = envelopeId,
+        ["type"] = "interactive",
+        ["accepts_response_payload"] = false,
+        ["payload"] = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant() },
+            ["trigger_id"] = "trig-" + envelopeId,
+            ["channel"] = new JsonObject { ["id"] = "C123" },
+            ["container"] = new JsonObject { ["type"] = "message", ["channel_id"] = "C123" },
+            ["actions"] = new JsonArray(new JsonObject { ["action_id"] = SlackActions.Approve, ["value"] = value, ["type"] = "button" }),
+        },
+    };
 
     private static async Task<FakeSocket> SocketAsync(SlackRig rig, int count) =>
         (await Poll.UntilAsync(() => Task.FromResult(rig.Slack.Sockets.ToList()), s => s.Count >= count, what: $"Socket Mode connection {count}"))[count - 1];

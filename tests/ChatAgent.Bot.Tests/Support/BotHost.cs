@@ -53,6 +53,9 @@ public sealed class BotHost : IAsyncDisposable
             ["Agents:DataDir"] = dataDir,
             ["ConnectionStrings:Postgres"] = cs ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Small and fixed, so the hosts of every test assembly fit PostgreSQL's max_connections together (docs/TESTING.md).
+            ["Jobs:WorkerCount"] = "4",
+            ["Postgres:MaxPoolSize"] = "12",
             // Without it Program's app.Run() may bind the default localhost:5000, taken when tests run side by side.
             ["Urls"] = "http://127.0.0.1:0",
         };

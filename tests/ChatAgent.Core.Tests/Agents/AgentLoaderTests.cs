@@ -67,8 +67,14 @@ public sealed class AgentLoaderTests : IDisposable
         Assert.Equal(TimeSpan.FromMinutes(30), production.Approval.EscalateAfter);
         Assert.Equal(["group:sre-leads"], production.Approval.EscalateTo);
         Assert.True(production.Approval.Confirm);
-        var cron = Assert.Single(catalog.FindAgent("daily-summary")!.Triggers.Cron);
+        var summary = catalog.FindAgent("daily-summary")!;
+        var cron = Assert.Single(summary.Triggers.Cron);
         Assert.Equal(("0 9 * * 1-5", "UTC"), (cron.Schedule, cron.TimeZone));
+        Assert.Empty(cron.Channels);
+        Assert.Equal("Summarize the last 24 hours.", summary.DefaultInput);
+        Assert.Equal(new AgentMessages(Status: false, Final: false), summary.Messages);
+        Assert.Equal(AgentMessages.All, deploy.Messages);
+        Assert.Null(deploy.DefaultInput);
     }
 
     [Fact]
@@ -152,14 +158,41 @@ public sealed class AgentLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("0 25 * * *", "hour field")]
-    [InlineData("0 9 * *", "must have 5 fields")]
-    [InlineData("0 9 * * MON", "day of week field")]
+    [InlineData("0 25 * * *", "cron '0 25 * * *' is invalid: Hours: Value must be a number between 0 and 23")]
+    [InlineData("0 9 * *", "cron '0 9 * *' must have 5 fields")]
+    [InlineData("0 9 * * 8", "cron '0 9 * * 8' is invalid: Days of week: Value must be a number between 0 and 7")]
     public void BadCron_IsReported(string schedule, string expected)
     {
         WriteValid(agent: ValidAgent.Replace("  slash: [alpha]", $"  cron:\n    - schedule: \"{schedule}\""));
 
         AssertProblem("alpha.yaml:9:", expected);
+    }
+
+    [Fact]
+    public void CronChannels_ListEveryPlaceToPost_AChannelKeyComingFirst()
+    {
+        WriteValid(agent: ValidAgent.Replace("  slash: [alpha]",
+            "  cron:\n    - schedule: \"0 9 * * 1-5\"\n      channel: slack:C1\n      channels: [\"teams:19:abc@thread.v2\", slack:C1]"));
+
+        var cron = Assert.Single(AgentCatalog.Load(_dir.Path).FindAgent("alpha")!.Triggers.Cron);
+
+        Assert.Equal(["slack:C1", "teams:19:abc@thread.v2"], cron.Channels);
+    }
+
+    [Fact]
+    public void DefaultInputThatDoesNotFitTheGrammar_IsReported()
+    {
+        WriteValid(agent: ValidAgent.Replace("command: \"{service}\"", "command: \"{service} now\"\ndefault_input: api later"));
+
+        AssertProblem("alpha.yaml:7:", "default_input 'api later' does not fit the command grammar '{service} now'");
+    }
+
+    [Fact]
+    public void MessagesThatAreNotTrueOrFalse_AreReported()
+    {
+        WriteValid(agent: ValidAgent.Replace("max_steps: 5", "max_steps: 5\nmessages: {status: sometimes}"));
+
+        AssertProblem("alpha.yaml:6:", "'status' must be true or false");
     }
 
     [Fact]

@@ -1,37 +1,53 @@
-using System.Security.Cryptography;
 using System.Text;
 using ChatAgent.Core.Audit;
 
 namespace ChatAgent.Core.Tests.Audit;
 
+/// <summary>
+/// Known answers for the audit chain: the expected hashes are literal, computed outside .NET with Python's hashlib
+/// from the documented layout (<c>sha256(prev || len·thread || seq || len·type || len·data || len·actor || at_µs)</c>,
+/// 4-byte big-endian lengths, 8-byte big-endian integers), never with the code under test.
+/// </summary>
 public sealed class AuditHashTests
 {
-    private static readonly byte[] Key = Encoding.UTF8.GetBytes("audit-key-0123456789abcdef0123456789abcdef");
-    private static readonly DateTimeOffset At = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset At = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_560); // .123456 s
 
-    /// <summary>The documented message, built by hand: genesis, then length-prefixed strings (canonical JSON: sorted keys, no spaces) and big-endian integers.</summary>
-    private static byte[] Message()
-    {
-        var bytes = new List<byte>(new byte[32]);
-        void Text(string s) { var b = Encoding.UTF8.GetBytes(s); bytes.AddRange([(byte)(b.Length >> 24), (byte)(b.Length >> 16), (byte)(b.Length >> 8), (byte)b.Length]); bytes.AddRange(b); }
-        void Int(long v) { for (var i = 7; i >= 0; i--) bytes.Add((byte)(v >> (8 * i))); }
-        Text("th_1");
-        Int(1);
-        Text("user_input");
-        Text("{\"text\":\"hi\"}");
-        Text("{\"id\":\"web:alice\",\"kind\":\"user\"}");
-        Int(1772442000L * 1_000_000);
-        return [.. bytes];
-    }
+    private static readonly byte[] Key = Encoding.UTF8.GetBytes("audit-key-0123456789abcdef0123456789abcdef");
+
+    private const string First = "7340f0112c7ff21088c296b905a055cb9d043779aa6f91cd1d645c02bc5dcbed";
 
     [Fact]
-    public void Unkeyed_IsSha256OfTheMessage_KeyedIsHmacSha256UnderTheKey_MarkedAsSuch()
-    {
-        const string data = """{"text":"hi"}""";
-        const string actor = """{"kind":"user","id":"web:alice"}""";
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Message())), AuditHash.Compute(null, "th_1", 1, "user_input", data, actor, At));
-        Assert.Equal("hmac:" + Convert.ToHexStringLower(HMACSHA256.HashData(Key, Message())), AuditHash.Compute(null, "th_1", 1, "user_input", data, actor, At, Key));
-    }
+    public void FirstEvent_ChainsFromThirtyTwoZeroBytes_WithCanonicalDataAndActor() =>
+        // data canonical: {"agent":"deploy","input":"api to production","n":100}; actor: {"id":"web:alice","kind":"user"};
+        // at: 1767323045123456 µs.
+        Assert.Equal(First, AuditHash.Compute(null, "th-kat", 1, "thread_started",
+            """{"n":1e2,"input":"api to production","agent":"deploy"}""", """{"kind":"user","id":"web:alice"}""", At));
+
+    [Fact]
+    public void NextEvent_ChainsFromThePreviousHash_AtTheMicrosecond() =>
+        // prev = First; data canonical: {"key":"status","text":"d\u00E9j\u00E0 vu"}; actor {"kind":"system"};
+        // at: 1767323045123457 µs (the extra 0.7 µs is below PostgreSQL's precision and dropped).
+        Assert.Equal("0c18e0b77e8a61ffa6ea588aaa4978d3699e25850eef88b248d34b7a84c35e0f", AuditHash.Compute(First, "th-kat", 2, "message_queued",
+            """{"text":"déjà vu","key":"status"}""", """{"kind":"system"}""", At.AddTicks(17)));
+
+    [Theory]
+    [InlineData("th-kat2", 1, "thread_started")]
+    [InlineData("th-kat", 2, "thread_started")]
+    [InlineData("th-kat", 1, "thread_starte")]
+    public void AnyChangedField_ChangesTheHash(string thread, long seq, string type) =>
+        Assert.NotEqual(First, AuditHash.Compute(null, thread, seq, type,
+            """{"n":1e2,"input":"api to production","agent":"deploy"}""", """{"kind":"user","id":"web:alice"}""", At));
+
+    [Fact]
+    public void Truncate_DropsTicksBelowAMicrosecond() =>
+        Assert.Equal(At, AuditHash.Truncate(At.AddTicks(9)));
+
+    /// <summary>The keyed chain (<c>Audit:Key</c>): HMAC-SHA256 of the same message under the key, marked <c>hmac:</c>;
+    /// the literal was computed with Python's hmac module.</summary>
+    [Fact]
+    public void FirstEvent_WithAKey_IsTheHmacOfTheSameMessage_MarkedAsSuch() =>
+        Assert.Equal("hmac:27f26d03fca5a615394a89e5a23bf2ad5de44041c984df8c4648a6333c534025", AuditHash.Compute(null, "th-kat", 1, "thread_started",
+            """{"n":1e2,"input":"api to production","agent":"deploy"}""", """{"kind":"user","id":"web:alice"}""", At, Key));
 
     [Fact]
     public void Verifier_WithoutTheKey_ReportsKeyedSealsAsUnverifiable_AndWithItAcceptsThem()

@@ -25,12 +25,10 @@ public sealed class EventJsonTests
     public void Event_RoundTripsThroughJson_WithoutLosingAnything(string wireName)
     {
         var sample = SampleFor(wireName);
-        var json = EventJson.Serialize(sample);
 
-        var back = EventJson.Deserialize(json);
+        var back = EventJson.Deserialize(EventJson.Serialize(sample));
 
-        Assert.IsType(sample.GetType(), back);
-        Assert.Equal(json, EventJson.Serialize(back));
+        FieldByField.Equal(sample, back, wireName);
     }
 
     [Theory]
@@ -93,6 +91,46 @@ public sealed class EventJsonTests
         Assert.Equal("C123/1700000000.000200", card.Ref);
         Assert.True(card.IsDelivered);
         Assert.Equal(0, state.ConsecutiveErrors);
+    }
+
+    /// <summary>
+    /// Stored text of every event type (every field set, as <see cref="EventSamples"/> writes them today), read back by
+    /// today's code into the same values, field by field. A renamed property or wire name, or a changed shape, breaks
+    /// reading old threads and fails here: migrate, don't edit the file.
+    /// </summary>
+    [Fact]
+    public void GoldenEveryEvent_HoldsEveryEventType_AndReadsBackFieldByField()
+    {
+        var events = ReadGolden("every-event.jsonl");
+
+        Assert.Equal(EventTypes.WireNames.Order(StringComparer.Ordinal), events.Select(e => e.Data.Type).Order(StringComparer.Ordinal));
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (wireName, sample) = EventSamples.All[i];
+            Assert.Equal(("t-golden-every", i + 1L, new DateTimeOffset(2026, 1, 15, 9, 30, i, TimeSpan.Zero)), (events[i].ThreadId, events[i].Seq, events[i].At));
+            FieldByField.Equal(sample, events[i].Data, $"line {i + 1} ({wireName})");
+        }
+        Assert.Equal(new Actor("user", "slack:U1", "Alice"), events[0].Actor);
+        Assert.Equal(new Actor("agent", "agent"), events[1].Actor);
+        Assert.Equal(new Actor("system", "system"), events[2].Actor);
+    }
+
+    [Fact]
+    public void GoldenEveryEvent_SpotChecks_ReadTheWireFieldsIntoTheRightProperties()
+    {
+        var data = ReadGolden("every-event.jsonl").ToDictionary(e => e.Data.Type, e => e.Data);
+
+        var started = Assert.IsType<ThreadStarted>(data["thread_started"]);
+        Assert.Equal(("deploy", "t-parent", 8, "C123"), (started.Agent, started.ParentThreadId, started.MaxSteps, started.Origin.Conversation));
+        var requested = Assert.IsType<ApprovalRequested>(data["approval_requested"]);
+        Assert.Equal((2, "group:deployers", TimeSpan.FromMinutes(30)), (requested.Policy.Quorum, requested.Policy.Approvers[0], requested.Policy.ExpiresAfter));
+        var failedCheck = Assert.IsType<CheckFailed>(data["check_failed"]);
+        Assert.Equal(("verify", "expected healthy = true, got false"), (failedCheck.Phase, failedCheck.Message));
+        var childUpdated = Assert.IsType<ChildUpdated>(data["child_updated"]);
+        Assert.Equal(("production", "awaiting_human", "appr-7"), (childUpdated.StepId, childUpdated.Status, childUpdated.PendingApprovals[0].ApprovalId));
+        var childFinished = Assert.IsType<ChildFinished>(data["child_finished"]);
+        Assert.Equal(42, childFinished.Result!.Value.GetProperty("tests").GetInt32());
+        Assert.Equal(2, Assert.IsType<ToolCalled>(data["tool_call"]).Attempt);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class AgentLoopTests : IDisposable
             (new ModelDecision("tc_prod", "offline", "h", "{}", "deploy_to_production"), Actor.Agent),
             (new ApprovalRequested("ap_prod", "tc_prod", "deploy_to_production", tampered, approvedHash, null, "web:alice", policy, _h.Time.GetUtcNow().AddHours(1)), Actor.Agent),
             (new ApprovalDecided("ap_prod", true, null, approvedHash), CoreHarness.User("bob")));
-        Assert.NotNull((await _h.StateAsync(id)).ReadyToRun);
+        Assert.Equal("tc_prod", (await _h.StateAsync(id)).ReadyToRun?.ToolCallId);
         _model.ThenCall("done", new { summary = "Production was not deployed: the approval did not match." });
 
         var state = await _h.Loop.RunAsync(id);

@@ -66,6 +66,33 @@ public sealed class ThreadServiceLaunchTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_WithoutArguments_RunsWithTheAgentsDefaultInput()
+    {
+        var result = await LaunchAsync("daily-summary", "  ");
+
+        Assert.True(result.Accepted, result.Message);
+        Assert.Equal("Summarize the last 24 hours.", result.State!.Input);
+        Assert.Equal([result.State.Id], _h.Scheduler.Runs);
+    }
+
+    [Fact]
+    public async Task DailySummary_PostsTheSummaryAsItsOnlyMessage_NoStatusLineAndNoFinalEcho()
+    {
+        await _h.LaunchAsync("deploy", "api to staging");
+        var summary = (await LaunchAsync("daily-summary", "")).State!.Id;
+
+        await _h.Loop.RunAsync(summary);
+
+        var state = await _h.StateAsync(summary);
+        Assert.Equal(ThreadStatus.Completed, state.Status);
+        var queued = (await _h.EventsAsync(summary)).Select(e => e.Data).OfType<MessageQueued>().ToList();
+        var only = Assert.Single(queued);
+        Assert.Equal("notice", only.Kind);
+        // The deploy launched before it is counted; the summary itself is not.
+        Assert.StartsWith("Daily summary: 1 agent thread(s) in the last 24 h: 1 running. By agent: deploy 1.", only.Text);
+    }
+
+    [Fact]
     public async Task Launch_OfAnUnknownAgent_NamesTheAgentsThereAre()
     {
         var result = await LaunchAsync("rollback", "api");

@@ -205,7 +205,7 @@ public sealed class ThreadReducerTests
     public void ToolCall_ClearsReadyToRun_ForTheGrantedCall()
     {
         var s = RequestApproval(Started("t-ready"), "a1", "c1").Add(new ApprovalDecided("a1", true, null, "h-c1"), Bob);
-        Assert.NotNull(s.State.ReadyToRun);
+        Assert.Equal(("c1", "a1"), (s.State.ReadyToRun?.ToolCallId, s.State.ReadyToRun?.ApprovalId));
 
         s.Add(new ToolCalled("c1", "deploy", DeployParams, ToolKind.RequiresApproval, "h-c1"));
 
@@ -353,7 +353,7 @@ public sealed class ThreadReducerTests
             .Add(new ApprovalDecided("a1", true, null, "h-c1"), Bob);
 
         Assert.Equal(ThreadStatus.Paused, s.State.Status);
-        Assert.NotNull(s.State.ReadyToRun);
+        Assert.Equal(("c1", "a1"), (s.State.ReadyToRun?.ToolCallId, s.State.ReadyToRun?.ApprovalId));
     }
 
     [Fact]

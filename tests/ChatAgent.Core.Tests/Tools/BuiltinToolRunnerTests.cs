@@ -39,6 +39,22 @@ public sealed class BuiltinToolRunnerTests
     }
 
     [Fact]
+    public async Task SummarizeThreads_LeavesOutTheSummarizingAgentsOwnThreads()
+    {
+        ThreadSummary[] threads =
+        [
+            Summary("t1", "deploy", "completed", Now.AddHours(-1)),
+            Summary("t2", "daily-summary", "completed", Now.AddHours(-23)),
+            Summary("t3", "daily-summary", "running", Now),
+        ];
+
+        var outcome = await RunAsync(BuiltinTools.SummarizeThreads, """{"since_hours":24}""", threads, callingAgent: "daily-summary");
+
+        Assert.Equal("1 agent thread(s) in the last 24 h: 1 completed. By agent: deploy 1.", outcome.Result.GetProperty("text").GetString());
+        Assert.Equal(1, outcome.Result.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task SummarizeThreads_SaysSoWhenNothingHappened()
     {
         var outcome = await RunAsync(BuiltinTools.SummarizeThreads, "{}", []);
@@ -58,12 +74,13 @@ public sealed class BuiltinToolRunnerTests
         Assert.Contains("handled by the agent loop", outcome.Error);
     }
 
-    private static async Task<ToolOutcome> RunAsync(string tool, string parameters, ThreadSummary[] threads)
+    private static async Task<ToolOutcome> RunAsync(string tool, string parameters, ThreadSummary[] threads, string callingAgent = "summarizer")
     {
         var store = new Mock<IEventStore>();
         store.Setup(s => s.ListAsync(It.IsAny<ThreadQuery>(), It.IsAny<CancellationToken>())).ReturnsAsync(threads);
         var runner = new BuiltinToolRunner(store.Object, new FixedTimeProvider(Now));
-        var invocation = new ToolInvocation(ThreadState.Empty, BuiltinTools.All[tool], "call-1", JsonDocument.Parse(parameters).RootElement.Clone());
+        var caller = ThreadState.Empty with { Agent = callingAgent };
+        var invocation = new ToolInvocation(caller, BuiltinTools.All[tool], "call-1", JsonDocument.Parse(parameters).RootElement.Clone());
         return await runner.RunAsync(invocation, CancellationToken.None);
     }
 

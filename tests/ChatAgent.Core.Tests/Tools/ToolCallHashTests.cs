@@ -3,8 +3,24 @@ using ChatAgent.Core.Tools;
 
 namespace ChatAgent.Core.Tests.Tools;
 
+/// <summary>
+/// Known answers: the expected hashes are literal, computed outside .NET
+/// (<c>printf 'tool\n{...}' | sha256sum</c>, or Python's hashlib), never with the code under test.
+/// </summary>
 public sealed class ToolCallHashTests
 {
+    [Fact]
+    public void Hash_OfADeploy_IsTheKnownSha256OfNameNewlineAndSortedCompactJson() =>
+        // sha256("deploy_to_production\n{\"env\":\"production\",\"service\":\"api\",\"version\":\"1.4.2\"}")
+        Assert.Equal("07272183ef5b2373c3c9b01b26747fb2ef436bf796d1b48123e07066023c5ed9",
+            ToolCallHash.Compute("deploy_to_production", Json("""{ "version": "1.4.2", "service": "api", "env": "production" }""")));
+
+    [Fact]
+    public void Hash_SortsNestedKeys_KeepsArrayOrderAndNumbersAsWritten() =>
+        // sha256("t\n{\"a\":\"x y\",\"b\":[1,2.50,{\"a\":null,\"z\":true}]}")
+        Assert.Equal("9743803da4d0a47440d07851dff4fa11074a8be15f615de2286c679cf04369a2",
+            ToolCallHash.Compute("t", Json("""{"b":[1, 2.50, {"z":true, "a":null}], "a":"x y"}""")));
+
     [Fact]
     public void SameParametersInAnotherKeyOrder_HashTheSame()
     {
@@ -21,21 +37,19 @@ public sealed class ToolCallHashTests
 
         Assert.NotEqual(staging, ToolCallHash.Compute("deploy", Json("""{"env":"production"}""")));
         Assert.NotEqual(staging, ToolCallHash.Compute("rollback", Json("""{"env":"staging"}""")));
-    }
-
-    [Fact]
-    public void Hash_IsLowercaseSha256HexOfToolNameAndCanonicalJson()
-    {
-        var hash = ToolCallHash.Compute("t", Json("""{"b":1, "a":"x"}"""));
-
-        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("t\n{\"a\":\"x\",\"b\":1}"u8));
-        Assert.Equal(expected, hash);
+        // Array order is part of the call.
+        Assert.NotEqual(ToolCallHash.Compute("t", Json("[1,2]")), ToolCallHash.Compute("t", Json("[2,1]")));
     }
 
     [Fact]
     public void CanonicalJson_SortsKeysRecursivelyWithoutWhitespace() =>
         Assert.Equal("""{"a":{"c":[3,{"d":1,"e":2}],"z":0},"b":"x y"}""",
             CanonicalJson.Serialize(Json("""{"b":"x y","a":{"z":0,"c":[3,{"e":2,"d":1}]}}""")));
+
+    [Fact]
+    public void CanonicalJsonAsJsonb_PrintsNumbersInDecimalForm_AndReencodesStrings() =>
+        Assert.Equal("""{"a":100,"b":1.50,"c":"d\u00E9j\u00E0"}""",
+            CanonicalJson.SerializeAsJsonb("""{"c":"déjà","b":1.50,"a":1e2}"""));
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

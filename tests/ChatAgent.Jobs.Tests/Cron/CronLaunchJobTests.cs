@@ -29,8 +29,9 @@ public sealed class CronLaunchJobTests
 
         var threads = await services.GetRequiredService<IEventStore>().ListAsync(new ThreadQuery());
         var thread = Assert.Single(threads);
-        Assert.All(fired.Append(again), r => Assert.Equal(thread.Id, r!.State!.Id));
-        Assert.Single(fired.Append(again), r => !r!.Duplicate);
+        var results = fired.Append(again).Select(r => Assert.Single(r!)).ToList();
+        Assert.All(results, r => Assert.Equal(thread.Id, r.State!.Id));
+        Assert.Single(results, r => !r.Duplicate);
         var state = await services.GetRequiredService<ThreadService>().GetStateAsync(thread.Id);
         Assert.Equal(new Origin("slack", "C123"), state!.Origin);
         Assert.Equal("Report on the night.", state.Input);
@@ -66,25 +67,47 @@ public sealed class CronLaunchJobTests
     }
 
     [Theory]
-    [InlineData("slack:C123", null, null, "slack", "C123")]
-    [InlineData("teams:19:abc@thread.tacv2", "C9", null, "teams", "19:abc@thread.tacv2")]
-    [InlineData(null, "C9", "19:def@thread.v2", "slack", "C9")]
-    [InlineData(null, null, "19:def@thread.v2", "teams", "19:def@thread.v2")]
-    [InlineData(null, null, null, "cron", null)]
-    public void OriginOf_UsesTheTriggersChannel_ElseTheConfiguredDefault(string? channel, string? slackDefault, string? teamsDefault, string platform, string? conversation)
+    [InlineData("slack:C123", null, null, "slack:C123")]
+    [InlineData("teams:19:abc@thread.tacv2", "C9", null, "teams:19:abc@thread.tacv2")]
+    [InlineData("C42", null, null, "slack:C42")]
+    [InlineData(null, "C9", null, "slack:C9")]
+    [InlineData(null, null, "19:def@thread.v2", "teams:19:def@thread.v2")]
+    [InlineData(null, "C9", "19:def@thread.v2", "slack:C9 teams:19:def@thread.v2")]
+    [InlineData(null, null, null, "cron:")]
+    public void OriginsOf_AreTheTriggersChannels_ElseEveryConfiguredDefault(string? channel, string? slackDefault, string? teamsDefault, string expected)
     {
         var job = new CronLaunchJob(null!, null!, Options.Create(new CronOptions { SlackDefaultChannel = slackDefault, TeamsDefaultConversation = teamsDefault }),
             TimeProvider.System, NullLogger<CronLaunchJob>.Instance);
-        Assert.Equal(new Origin(platform, conversation), job.OriginOf(channel));
+        var origins = job.OriginsOf(channel is null ? [] : [channel]);
+        Assert.Equal(expected, string.Join(' ', origins.Select(o => $"{o.Platform}:{o.Conversation}")));
+    }
+
+    [Fact]
+    public async Task ATriggerNamingSlackAndTeams_LaunchesOneThreadForEach_OnceHoweverOftenItFires()
+    {
+        await using var services = await ServicesAsync();
+        var job = Job(services);
+
+        var first = await job.LaunchAsync("nightly", "nightly:cron:2", Occurrence, CancellationToken.None);
+        var again = await job.LaunchAsync("nightly", "nightly:cron:2", Occurrence, CancellationToken.None);
+
+        var threads = await services.GetRequiredService<IEventStore>().ListAsync(new ThreadQuery());
+        Assert.Equal(2, threads.Count);
+        Assert.Equal(["slack", "teams"], threads.Select(t => t.Platform).Order(StringComparer.Ordinal));
+        Assert.All(first!, r => Assert.False(r.Duplicate));
+        Assert.All(again!, r => Assert.True(r.Duplicate));
+        var service = services.GetRequiredService<ThreadService>();
+        var origins = await Task.WhenAll(first!.Select(async r => (await service.GetStateAsync(r.State!.Id))!.Origin));
+        Assert.Equal([new Origin("slack", "C123"), new Origin("teams", "19:abc@thread.tacv2")], origins);
     }
 
     [Fact]
     public void LatestOccurrence_IsTheScheduleTimeAtOrBeforeNow_InTheTriggersTimeZone()
     {
-        var trigger = new CronTrigger("nightly:cron:0", "30 2 * * *", "Europe/Berlin", "x", null);
+        var trigger = new CronTrigger("nightly:cron:0", "30 2 * * *", "Europe/Berlin", "x", []);
         var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 1, 30, 0, TimeSpan.Zero), CronLaunchJob.LatestOccurrence(trigger, now));
-        var weekdays = new CronTrigger("d:cron:0", "0 9 * * 1-5", "UTC", "x", null);
+        var weekdays = new CronTrigger("d:cron:0", "0 9 * * 1-5", "UTC", "x", []);
         var sunday = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero), CronLaunchJob.LatestOccurrence(weekdays, sunday));
     }

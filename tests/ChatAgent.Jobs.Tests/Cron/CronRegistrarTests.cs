@@ -25,14 +25,18 @@ public sealed class CronRegistrarTests
         new CronRegistrar(catalog, manager, storage, NullLogger<CronRegistrar>.Instance).Register();
 
         var jobs = Jobs(storage);
-        Assert.Equal(["cron:daily-summary:cron:0", "cron:nightly:cron:0", "cron:nightly:cron:1", "housekeeping"], jobs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["cron:daily-summary:cron:0", "cron:nightly:cron:0", "cron:nightly:cron:1", "cron:nightly:cron:2", "housekeeping"], jobs.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("30 2 * * *", jobs["cron:nightly:cron:0"].Cron);
         Assert.Equal("Europe/Berlin", jobs["cron:nightly:cron:0"].TimeZoneId);
         Assert.Equal("*/15 * * * *", jobs["cron:nightly:cron:1"].Cron);
         Assert.Equal("0 9 * * 1-5", jobs["cron:daily-summary:cron:0"].Cron);
         Assert.Equal("UTC", jobs["cron:daily-summary:cron:0"].TimeZoneId);
         Assert.Equal(["nightly", "nightly:cron:0"], jobs["cron:nightly:cron:0"].Job.Args.Take(2).Select(a => a?.ToString()));
-        Assert.NotNull(jobs["cron:nightly:cron:0"].NextExecution);
+        // The next 02:30 in Berlin, within a day.
+        var nextUtc = DateTime.SpecifyKind(jobs["cron:nightly:cron:0"].NextExecution!.Value, DateTimeKind.Utc);
+        var next = TimeZoneInfo.ConvertTimeFromUtc(nextUtc, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal((2, 30, 0), (next.Hour, next.Minute, next.Second));
+        Assert.InRange(nextUtc - DateTime.UtcNow, TimeSpan.Zero, TimeSpan.FromHours(25));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using ChatAgent.TestSupport;
 
 namespace ChatAgent.Jobs.Tests.Cron;
 
-/// <summary>A copy of the shipped agents folder plus <c>nightly</c>, whose cron triggers name a Slack and a Teams channel.</summary>
+/// <summary>A copy of the shipped agents folder plus <c>nightly</c>, whose cron triggers name a Slack channel, a Teams channel, and both.</summary>
 internal static class CronTestAgents
 {
     public const string NightlyYaml = """
@@ -21,6 +21,10 @@ internal static class CronTestAgents
               time_zone: UTC
               input: Quarter-hourly check.
               channel: "teams:19:abc@thread.tacv2"
+            - schedule: "0 6 * * *"
+              time_zone: UTC
+              input: Morning report.
+              channels: ["slack:C123", "teams:19:abc@thread.tacv2"]
         plan:
           - tool: done
             parameters: {summary: "{{input}}"}

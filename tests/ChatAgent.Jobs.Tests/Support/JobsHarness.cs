@@ -38,7 +38,7 @@ public sealed class JobsHarness : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddChatAgentStorage(connectionString);
+        services.AddChatAgentStorage(connectionString, maxPoolSize: 10);
         services.AddChatAgentTools(o =>
         {
             o.Path = RepositoryPaths.Agents;

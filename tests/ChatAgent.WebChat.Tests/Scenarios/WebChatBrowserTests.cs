@@ -21,6 +21,9 @@ public sealed class WebChatBrowserTests
         Assert.Equal("completed", r.GetProperty("bobStatus").GetString());
         Assert.True(r.GetProperty("aliceSawSelfApprovalHint").GetBoolean(), "alice's card should say someone else has to approve");
         Assert.Equal("Approved by bob: “ship it”", r.GetProperty("outcome").GetString());
+        Assert.Equal(["✓ staging runs this version"], r.GetProperty("checksWhileWaiting").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["✓ staging runs this version", "✓ result.deployed = true", "✓ production answers with the deployed version"],
+            r.GetProperty("checksAfter").EnumerateArray().Select(c => c.GetString()));
         Assert.Contains("Deployed api 1.4.2 to production.", r.GetProperty("final").GetString());
         Assert.Equal(["tool-run_tests", "tool-deploy_to_staging", "tool-deploy_to_production"],
             r.GetProperty("tools").EnumerateArray().Select(t => t.GetString()));

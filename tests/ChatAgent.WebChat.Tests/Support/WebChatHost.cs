@@ -36,6 +36,9 @@ public sealed class WebChatHost : IAsyncDisposable
             ["Agents:DataDir"] = Directory.CreateTempSubdirectory("chatagent-webchat-data-").FullName,
             ["ConnectionStrings:Postgres"] = cs ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Small and fixed, so the hosts of every test assembly fit PostgreSQL's max_connections together (docs/TESTING.md).
+            ["Jobs:WorkerCount"] = "4",
+            ["Postgres:MaxPoolSize"] = "12",
             ["Urls"] = "http://127.0.0.1:0", // not appsettings' :5000, which a developer's own bot may hold
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;

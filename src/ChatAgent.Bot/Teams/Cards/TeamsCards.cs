@@ -23,6 +23,7 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
         {
             body.Add(new TextBlock($"Approval needed: {pending.Tool}") { Weight = "Bolder", Size = "Medium" });
             body.AddRange(Describe(thread, pending));
+            body.AddRange(Checks("Checked before asking", ApprovalStory.Of(thread, pending.ToolCallId).Preconditions));
             if (pending.Votes.Count > 0)
                 body.Add(new TextBlock("Votes so far: " + string.Join("; ", pending.Votes.Select(Vote))) { IsSubtle = true });
             var mayDecide = !thread.IsEnded && (viewer is null || approvers.CheckMayDecide(pending, viewer) is null);
@@ -54,6 +55,13 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
         if (settled is not null)
         {
             body.Add(new FactSet(Decision(settled)));
+            var story = ApprovalStory.Of(thread, settled.ToolCallId);
+            body.AddRange(Checks("Checked before asking", story.Preconditions));
+            if (story.ActionLine is { } action)
+            {
+                body.Add(new TextBlock(action) { Weight = "Bolder", Separator = true, Color = story.Action is ActionState.VerificationFailed or ActionState.Failed ? "Attention" : "Good" });
+                body.AddRange(Checks(null, story.Verifications));
+            }
         }
         if (notice is not null) body.Add(new TextBlock(notice) { Color = "Attention" });
         return new AdaptiveCard { Body = body, Refresh = refresh, FallbackText = title };
@@ -93,6 +101,15 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
         facts.Add(new("Approvers", approvers.Describe(pending) + (pending.Policy.Quorum > 1 ? $" (quorum {pending.Policy.Quorum})" : "")));
         facts.Add(new("Expires", pending.ExpiresAt.ToString("u")));
         yield return new FactSet(facts) { Separator = true };
+    }
+
+    /// <summary>Checks as lines (✓ passed, ✗ failed with why), under an optional heading; nothing when there are none.</summary>
+    private static IEnumerable<CardElement> Checks(string? heading, IReadOnlyList<CheckOutcome> checks)
+    {
+        if (checks.Count == 0) yield break;
+        if (heading is not null) yield return new TextBlock(heading) { Weight = "Bolder", Separator = true };
+        foreach (var check in checks)
+            yield return new TextBlock(ApprovalStory.Line(check)) { Spacing = "None", Color = check.Passed ? "Good" : "Attention" };
     }
 
     private static List<Fact> Decision(ApprovalOutcome settled)

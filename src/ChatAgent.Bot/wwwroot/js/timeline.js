@@ -101,7 +101,9 @@ function approvalEntry(e, state, ui) {
   const settled = (state.settledApprovals || []).find((a) => a.id === d.approvalId);
   const refusal = ui.refusals.get(d.approvalId) || '';
   const votes = (pending || settled || {}).votes || [];
-  const sig = JSON.stringify([!!pending, settled && settled.outcome, votes.length, refusal, ui.name, ui.busy.has(d.approvalId)]);
+  // The call's checks: the preconditions that ran before the approval was asked, and its verification once it ran.
+  const checks = (state.checks || []).filter((c) => c.toolCallId === d.toolCallId);
+  const sig = JSON.stringify([!!pending, settled && settled.outcome, votes.length, checks.length, refusal, ui.name, ui.busy.has(d.approvalId)]);
   return {
     key: `approval:${d.approvalId}`,
     sig,
@@ -114,12 +116,16 @@ function approvalEntry(e, state, ui) {
         h('p.hint', { text: `Requested by ${d.requestedBy.replace(/^web:/, '')} · approvers: ${approvers}` +
           (d.policy.quorum > 1 ? ` · needs ${d.policy.quorum}` : '') + ` · expires ${time(d.expiresAt)}` }),
       ];
+      const pre = checks.filter((c) => c.phase === 'precondition');
+      if (pre.length) body.push(checkList('Checked before asking', pre));
       if (votes.length && pending) body.push(h('p.hint', { text: `Votes so far: ${votes.map((v) => `${voteBy(v)} (${v.granted ? 'approve' : 'deny'})`).join(', ')}` }));
       if (settled) {
         const vote = settled.votes && settled.votes.length ? settled.votes[settled.votes.length - 1] : null;
         const text = settled.outcome === 'expired' ? 'Expired: nothing was run.'
           : `${settled.outcome === 'granted' ? 'Approved' : 'Denied'} by ${vote ? voteBy(vote) : 'someone'}` + (vote && vote.comment ? `: “${vote.comment}”` : '');
         body.push(h(`p.outcome.${settled.outcome}`, { 'data-testid': 'approval-outcome', text }));
+        const post = checks.filter((c) => c.phase === 'verify');
+        if (post.length) body.push(checkList(post.some((c) => !c.passed) ? 'Verification FAILED' : 'Verified after it ran', post));
       } else if (pending) {
         const comment = h('textarea', { id: `comment-${d.approvalId}`, 'aria-label': 'Comment (optional)', placeholder: 'Comment (optional)' });
         const disabled = ui.busy.has(d.approvalId);
@@ -135,6 +141,13 @@ function approvalEntry(e, state, ui) {
         h('div.body', {}, body));
     },
   };
+}
+
+/** Checks as the Slack and Teams cards show them: ✓ passed, ✗ failed with why. */
+function checkList(heading, checks) {
+  return h('div.checks', { 'data-testid': 'approval-checks' },
+    h('p.hint', { text: heading }),
+    h('ul', {}, checks.map((c) => h(`li.${c.passed ? 'passed' : 'failed'}`, { text: (c.passed ? '✓ ' : '✗ ') + c.check + (!c.passed && c.message ? `: ${c.message}` : '') }))));
 }
 
 function shareLink(threadId) {

@@ -11,13 +11,22 @@ internal static class PostgresStorageRegistration
     /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports),
     /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index and the conversation references.
     /// </summary>
-    public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString)
+    /// <param name="defaultMaxPoolSize">The pool's bound unless <paramref name="maxPoolSize"/> or the connection string sets one.</param>
+    public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString, int? maxPoolSize, int defaultMaxPoolSize)
     {
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (maxPoolSize is int max) builder.MaxPoolSize = max;
+        else if (!NamesPoolSize(connectionString)) builder.MaxPoolSize = defaultMaxPoolSize;
+        var bounded = builder.ConnectionString;
+        services.AddSingleton(_ => NpgsqlDataSource.Create(bounded));
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
+
+    private static bool NamesPoolSize(string connectionString) =>
+        connectionString.Split(';').Select(p => p.Split('=')[0].Trim().Replace(" ", "", StringComparison.Ordinal))
+            .Any(k => k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
 }
