@@ -21,7 +21,11 @@ public sealed class StartupCheck(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (mode.Exposed)
+        {
             log.LogInformation("Mode: exposed, because {Reasons}. Who acts is authenticated; approvals and steering need a permitted, distinct person; foreign hosts and origins are refused.", string.Join("; ", mode.Reasons));
+            if (configuration["AllowedHosts"] is null or "" or "*")
+                log.LogWarning("AllowedHosts is '*': the bot answers any host name. Set AllowedHosts to its public host name(s) (docker-compose.yml requires it).");
+        }
         else
             log.LogInformation("Mode: local, because {Reasons}. Only this machine can reach the bot (loopback host names only).", string.Join("; ", mode.Reasons));
         await storage.EnsureSchemaAsync(cancellationToken);

@@ -28,6 +28,7 @@ public static class TrustExtensions
         services.AddOptions<ApiOptions>().Configure<IConfiguration>((o, config) => o.Keys = [.. ApiKey.Read(config.GetSection("Api:Keys"))]);
         // Local mode answers loopback host names only, so a page on another site cannot reach it through DNS rebinding.
         if (!mode.Exposed) services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = LoopbackHosts);
+        services.AddExceptionHandler<BodyTooLargeHandler>();
         // The Hangfire dashboard checks antiforgery tokens on its POSTs when the service is registered.
         services.AddAntiforgery();
         return builder;

@@ -42,6 +42,8 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
                 }
                 var answered = await threads.AnswerAsync(threadId, actor, text, question.Id, ct);
                 if (!answered.Accepted) log.LogInformation("Slack reply on {ThreadId} not taken as an answer: {Code}", threadId, answered.Code);
+                // Someone who may not answer is told so, privately; other replies in the thread are just conversation.
+                if (answered.Code == RejectionCodes.SteerNotAllowed) await api.PostEphemeralAsync(e.Channel, e.User, answered.Message!, null, ct);
                 return null;
             }
         }

@@ -43,6 +43,7 @@ public sealed class ExposedModeTests
         settings["Logging:LogLevel:Default"] = "Information";
         await using var host = await BotHost.StartAsync(settings, services: s => s.AddSingleton<ILoggerProvider>(logs));
         Assert.Contains(logs.Lines, l => l.Contains("Mode: exposed, because Slack__SigningSecret is set; Slack__BotToken is set"));
+        Assert.Contains(logs.Lines, l => l.Contains("AllowedHosts is '*': the bot answers any host name."));
     }
 
     [Fact]

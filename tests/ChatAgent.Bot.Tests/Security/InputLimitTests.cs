@@ -47,4 +47,29 @@ public sealed class InputLimitTests
         Assert.Equal(HttpStatusCode.BadRequest, feedback.StatusCode);
         Assert.Equal(before, await EventCountAsync(host, id));
     }
+
+    [Theory]
+    [InlineData("/slack/commands", "application/x-www-form-urlencoded")]
+    [InlineData("/slack/interactions", "application/x-www-form-urlencoded")]
+    [InlineData("/slack/events", "application/json")]
+    [InlineData("/webhooks/github", "application/json")]
+    [InlineData("/webchat/threads", "application/json")]
+    [InlineData("/api/threads/th_x/approvals/ap_x", "application/json")]
+    public async Task AStreamedBodyOverTheLimit_Is413_OnEveryJsonAndFormRoute_NeverA500(string path, string contentType)
+    {
+        await using var host = await BotHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Slack:SigningSecret"] = "limits-signing-secret",
+            ["Slack:BotToken"] = "xoxb-limits",
+            ["Slack:ApiBaseUrl"] = "http://127.0.0.1:9/api/",
+            ["Webhooks:github:Secret"] = "limits-webhook-secret",
+            ["Approvals:Groups:deployers:0"] = "slack:UDEPLOYER",
+            ["Approvals:Groups:sre-leads:0"] = "slack:USRE",
+        });
+        var body = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("text=" + new string('x', (1 << 20) + 1024))));
+        body.Headers.ContentType = new(contentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body };
+        request.Headers.TransferEncodingChunked = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await host.Client.SendAsync(request)).StatusCode);
+    }
 }

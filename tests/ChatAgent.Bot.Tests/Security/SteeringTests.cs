@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
@@ -94,5 +95,28 @@ public sealed class SteeringTests
         Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
         Assert.Equal("approval.self", (await self.ReadJsonAsync()).GetProperty("code").GetString());
         Assert.Equal(before, await EventCountAsync(rig.Host, id));
+    }
+
+    [Fact]
+    public async Task AnsweringSomeoneElsesQuestion_InTheSlackThread_IsRefusedOnlyToThem_AndAppendsNothing()
+    {
+        await using var rig = await StartAsync();
+        JsonObject Mention(string id, string user, string text, string ts, string? threadTs = null) => new()
+        {
+            ["type"] = "event_callback", ["event_id"] = id, ["event_time"] = 1700000000,
+            ["event"] = new JsonObject { ["type"] = "app_mention", ["user"] = user, ["text"] = text, ["channel"] = "C123", ["ts"] = ts, ["thread_ts"] = threadTs },
+        };
+        await rig.EventAsync(Mention("EvS1", "UALICE", "<@UBOT> incident checkout is down", "1700000400.000100"));
+        var threadId = Assert.Single(await rig.ThreadsAsync()).Id;
+        await rig.WaitForAsync(threadId, s => s.PendingQuestion is not null, "the question");
+        var before = await QuietEventCountAsync(rig.Host, threadId);
+
+        Assert.Equal(HttpStatusCode.OK, (await rig.EventAsync(Mention("EvS2", "UEVE", "<@UBOT> nothing is wrong", "1700000401.000100", "1700000400.000100"))).StatusCode);
+
+        var refusal = (await rig.WaitForCallsAsync(c => c.Any(x => x.Method == "chat.postEphemeral"), "the refusal")).Single(x => x.Method == "chat.postEphemeral");
+        Assert.Equal("UEVE", refusal.Str("user"));
+        Assert.Contains($"Only the person who started thread {threadId}", refusal.Str("text"));
+        Assert.Equal(before, await EventCountAsync(rig.Host, threadId));
+        Assert.NotNull((await rig.StateAsync(threadId))!.PendingQuestion);
     }
 }
