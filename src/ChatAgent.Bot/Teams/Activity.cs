@@ -24,6 +24,10 @@ public sealed record Activity
     public string? ReplyToId { get; init; }
     public TeamsChannelData? ChannelData { get; init; }
     public IReadOnlyList<ChannelAccount>? MembersAdded { get; init; }
+    public IReadOnlyList<ChannelAccount>? MembersRemoved { get; init; }
+
+    /// <summary><c>installationUpdate</c>: <c>add</c> or <c>remove</c> (the app installed in, or uninstalled from, the conversation).</summary>
+    public string? Action { get; init; }
     public IReadOnlyList<Attachment>? Attachments { get; init; }
 
     /// <summary>Teams' tenant for the activity: <c>channelData.tenant.id</c>, else <c>conversation.tenantId</c>.</summary>
@@ -50,6 +54,7 @@ public static class ActivityTypes
 {
     public const string Message = "message";
     public const string ConversationUpdate = "conversationUpdate";
+    public const string InstallationUpdate = "installationUpdate";
     public const string Invoke = "invoke";
     public const string AdaptiveCardAction = "adaptiveCard/action";
 }

@@ -38,7 +38,12 @@ public sealed class TeamsActivities(
                 }
                 await messages.HandleAsync(activity, actor, ct);
                 return Results.Ok();
+            case ActivityTypes.ConversationUpdate when activity.MembersRemoved?.Any(m => m.Id == activity.Recipient?.Id) == true:
+            case ActivityTypes.InstallationUpdate when activity.Action is "remove" or "remove-upgrade":
+                await RemovedAsync(activity, ct);
+                return Results.Ok();
             case ActivityTypes.ConversationUpdate:
+            case ActivityTypes.InstallationUpdate when activity.Action is "add" or "add-upgrade":
                 await InstalledAsync(activity, ct);
                 return Results.Ok();
             case ActivityTypes.Invoke when activity.Name == ActivityTypes.AdaptiveCardAction:
@@ -62,10 +67,19 @@ public sealed class TeamsActivities(
             : Results.Json(new InvokeResponse(200, InvokeMessageType, message), TeamsJson.Options);
     }
 
+    /// <summary>The bot was removed from the conversation, or the app uninstalled there: forget it, so nothing posts there again.</summary>
+    private async Task RemovedAsync(Activity activity, CancellationToken ct)
+    {
+        if (activity.Conversation?.Id is not { } conversation) return;
+        await references.RemoveAsync(TeamsChatSurface.PlatformName, conversation, ct);
+        log.LogInformation("Removed from Teams conversation {Conversation} of tenant {Tenant}; its reference is forgotten", conversation, activity.TenantId);
+    }
+
     private async Task InstalledAsync(Activity activity, CancellationToken ct)
     {
         var botId = activity.Recipient?.Id;
-        if (botId is null || activity.MembersAdded?.Any(m => m.Id == botId) != true || activity.Conversation?.Id is null || activity.ServiceUrl is null) return;
+        var installed = activity.Type == ActivityTypes.InstallationUpdate || activity.MembersAdded?.Any(m => m.Id == botId) == true;
+        if (botId is null || !installed || activity.Conversation?.Id is null || activity.ServiceUrl is null) return;
         var reference = new ConversationReference(TeamsChatSurface.PlatformName, activity.Conversation.Id, activity.ServiceUrl, activity.TenantId, botId,
             activity.Conversation.ConversationType, activity.ChannelData?.Channel?.Name ?? activity.ChannelData?.Team?.Name ?? activity.Conversation.Name, time.GetUtcNow());
         await references.SaveAsync(reference, ct);

@@ -23,7 +23,13 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
 
     public async Task<string> PostAsync(ThreadState thread, ChatMessage message, CancellationToken cancellationToken)
     {
-        var (serviceUrl, conversation) = await TargetAsync(thread, cancellationToken);
+        if (await TargetOrNullAsync(thread, cancellationToken) is not var (serviceUrl, conversation))
+        {
+            // Never installed there, or removed since: no way to post, and retrying would not make one.
+            log.LogWarning("Thread {ThreadId} posts to Teams conversation {Conversation}, but the bot is not installed there (install it first); {Key} recorded as undelivered",
+                thread.Id, thread.Origin.Conversation, message.Key);
+            return $"{RefusedPrefix}not_installed|{thread.Origin.Conversation}";
+        }
         var activity = Render(thread, message);
         try
         {
@@ -43,10 +49,14 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
     {
         var separator = messageRef.IndexOf('|');
         var activityId = separator < 0 ? messageRef : messageRef[..separator];
-        var target = await TargetAsync(thread, cancellationToken);
-        var conversation = separator < 0 ? target.Conversation : messageRef[(separator + 1)..];
         if (activityId.StartsWith(RefusedPrefix, StringComparison.Ordinal))
-            return; // never arrived (403): there is nothing to replace, and Teams would refuse again
+            return; // never arrived (403, not installed): there is nothing to replace, and Teams would refuse again
+        if (await TargetOrNullAsync(thread, cancellationToken) is not { } target)
+        {
+            log.LogWarning("The bot was removed from Teams conversation {Conversation}; {Key} of thread {ThreadId} is not updated there", thread.Origin.Conversation, message.Key, thread.Id);
+            return;
+        }
+        var conversation = separator < 0 ? target.Conversation : messageRef[(separator + 1)..];
         try
         {
             await connector.UpdateAsync(target.ServiceUrl, conversation, activityId, Render(thread, message), cancellationToken);
@@ -75,12 +85,14 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
 
     public static Activity Text(string text) => new() { Type = ActivityTypes.Message, Text = text, TextFormat = "plain" };
 
-    private async Task<(string ServiceUrl, string Conversation)> TargetAsync(ThreadState thread, CancellationToken ct)
+    /// <summary>
+    /// Where to post: the conversation the thread came from, through the service URL its activity named (a person
+    /// talked to the bot there), else the stored reference (cron and proactive posts). Null when the bot is not installed there.
+    /// </summary>
+    private async Task<(string ServiceUrl, string Conversation)?> TargetOrNullAsync(ThreadState thread, CancellationToken ct)
     {
         var conversation = thread.Origin.Conversation ?? throw new InvalidOperationException($"Thread {thread.Id} has no Teams conversation.");
         if (thread.Origin.ServiceUrl is { } serviceUrl) return (serviceUrl, conversation);
-        var stored = await references.FindAsync(PlatformName, conversation, ct);
-        return (stored?.ServiceUrl ?? throw new InvalidOperationException(
-            $"Thread {thread.Id} posts to Teams conversation {conversation}, but the bot has no reference for it: install the bot there first."), conversation);
+        return await references.FindAsync(PlatformName, conversation, ct) is { ServiceUrl: { } stored } ? (stored, conversation) : null;
     }
 }

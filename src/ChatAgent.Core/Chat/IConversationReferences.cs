@@ -9,6 +9,9 @@ public interface IConversationReferences
     /// <summary>The stored reference, or null.</summary>
     Task<ConversationReference?> FindAsync(string platform, string conversationId, CancellationToken cancellationToken = default);
 
+    /// <summary>Forgets the reference (the bot was removed from the conversation): nothing is posted there any more.</summary>
+    Task RemoveAsync(string platform, string conversationId, CancellationToken cancellationToken = default);
+
     /// <summary>All references of a platform, most recently updated first.</summary>
     Task<IReadOnlyList<ConversationReference>> ListAsync(string platform, CancellationToken cancellationToken = default);
 }

@@ -17,6 +17,12 @@ public sealed class InMemoryConversationReferences : IConversationReferences
     public Task<ConversationReference?> FindAsync(string platform, string conversationId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_references.GetValueOrDefault((platform, conversationId)));
 
+    public Task RemoveAsync(string platform, string conversationId, CancellationToken cancellationToken = default)
+    {
+        _references.TryRemove((platform, conversationId), out _);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<ConversationReference>> ListAsync(string platform, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ConversationReference>>(
             [.. _references.Values.Where(r => r.Platform == platform).OrderByDescending(r => r.UpdatedAt)]);

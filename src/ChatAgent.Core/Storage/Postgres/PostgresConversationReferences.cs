@@ -34,6 +34,14 @@ public sealed class PostgresConversationReferences(NpgsqlDataSource dataSource) 
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    public async Task RemoveAsync(string platform, string conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM conversation_references WHERE platform = $1 AND conversation_id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = platform });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ConversationReference>> ListAsync(string platform, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM conversation_references WHERE platform = $1 ORDER BY updated_at DESC");
