@@ -23,6 +23,7 @@ internal static class PostgresStorageRegistration
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Audit.IAuditCheckpoints>(sp => new PostgresAuditCheckpoints(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IWebhookDeliveries>(sp => new PostgresWebhookDeliveries(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
