@@ -15,6 +15,7 @@ builder.AddChatAgentJobs();
 builder.AddWebChat();
 builder.AddSlack();
 builder.AddTeams();
+builder.AddWebhooks();
 builder.AddObservability(); // last: it decorates what the lines above registered
 
 var app = builder.Build();

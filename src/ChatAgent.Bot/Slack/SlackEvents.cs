@@ -43,7 +43,7 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
                 var answered = await threads.AnswerAsync(threadId, actor, text, question.Id, ct);
                 if (!answered.Accepted) log.LogInformation("Slack reply on {ThreadId} not taken as an answer: {Code}", threadId, answered.Code);
                 // Someone who may not answer is told so, privately; other replies in the thread are just conversation.
-                if (answered.Code == RejectionCodes.SteerNotAllowed) await api.PostEphemeralAsync(e.Channel, e.User, answered.Message!, null, ct);
+                if (answered.Code == RejectionCodes.SteerNotAllowed) await TellAsync(e.Channel, e.User, answered.Message!, null, ct);
                 return null;
             }
         }
@@ -57,13 +57,29 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
             await index.LinkAsync(SlackChatSurface.ConversationRef(e.Channel, threadRef), launched, ct);
             return null; // the thread's own status message says it started
         }
-        await api.PostEphemeralAsync(e.Channel, e.User, reply.Text, reply.Blocks, ct);
+        await TellAsync(e.Channel, e.User, reply.Text, reply.Blocks, ct);
         return null;
     }
 
     private static bool MentionsBot(EventEnvelope envelope, string? text) =>
         text is not null && envelope.Authorizations?.FirstOrDefault(a => a.IsBot)?.UserId is { Length: > 0 } bot
         && text.Contains($"<@{bot}", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A private reply to the person. The event is already handled when it is sent, so Slack being unreachable or refusing
+    /// the reply is logged, not a 500 (which would also make Slack retry an event that changes nothing the second time).
+    /// </summary>
+    private async Task TellAsync(string channel, string user, string text, IReadOnlyList<SlackBlock>? blocks, CancellationToken ct)
+    {
+        try
+        {
+            await api.PostEphemeralAsync(channel, user, text, blocks, ct);
+        }
+        catch (Exception failure) when (failure is HttpRequestException or SlackApiException || (failure is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            log.LogWarning("Could not send a Slack reply to {User} in {Channel}: {Error}", user, channel, failure.Message);
+        }
+    }
 
     [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>", RegexOptions.NonBacktracking)]
     private static partial Regex MentionRegex();

@@ -3,16 +3,20 @@ using System.Text.Json;
 using ChatAgent.Core.Agents;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
+using ChatAgent.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ChatAgent.Bot.Webhooks;
 
 /// <summary>
 /// <c>POST /webhooks/{name}</c> (factor 11): a signed external trigger. The secret is <c>Webhooks:{name}:Secret</c>;
 /// without one the webhook does not exist (404). Forged or stale deliveries get 401, malformed JSON 400, and
-/// neither appends anything. Each agent trigger named <c>{name}</c> whose conditions hold launches its agent, once
-/// per signed body (the SHA-256 of the bytes the signature covers): a redelivery or a replay under a new delivery id
-/// (<c>X-GitHub-Delivery</c> or <c>X-Delivery-Id</c>, logged) answers 202 with the first thread and <c>duplicate: true</c>.
+/// neither appends anything. Each agent trigger named <c>{name}</c> whose conditions hold launches its agent, once per
+/// delivery within <see cref="WebhookOptions.ReplayRetention"/>: a delivery is known by its delivery id
+/// (<c>X-GitHub-Delivery</c> or <c>X-Delivery-Id</c>) and by the SHA-256 of the bytes the signature covers, and a delivery
+/// sharing either with an earlier one in the window (a redelivery, a captured body re-sent under a new id, a new body under
+/// a used id) answers 202 with the first thread and <c>duplicate: true</c>.
 /// </summary>
 public static class WebhooksApi
 {
@@ -33,7 +37,7 @@ public static class WebhooksApi
 
     private static async Task<Results<Accepted<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(
         string name, HttpContext http, IConfiguration configuration, IAgentCatalog catalog, ThreadService threads,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        IWebhookDeliveries deliveries, IOptions<WebhookOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger(typeof(WebhooksApi).FullName!);
         var secret = configuration[$"Webhooks:{name}:Secret"];
@@ -62,8 +66,6 @@ public static class WebhooksApi
         }
 
         var delivery = DeliveryId(http.Request.Headers);
-        // The same signed bytes launch once, whatever delivery id comes with them: a captured delivery re-sent with a
-        // new X-GitHub-Delivery is a replay, not a second merge.
         var signed = Convert.ToHexStringLower(SHA256.HashData(WebhookSignature.SignedBytes(body, http.Request.Headers)));
         var matches = WebhookTriggerMatcher.Match(catalog, name, payload);
         var launched = new List<WebhookLaunch>();
@@ -71,18 +73,33 @@ public static class WebhooksApi
         var actor = HumanBehind(payload) is { } login
             ? Actor.User("github:" + login, login)
             : new Actor(Actor.SystemKind, $"webhook:{name}", $"webhook {name}");
+        var claim = matches.Matched.Count == 0 ? null : await ClaimAsync(deliveries, name, delivery, signed, time.GetUtcNow(), options.Value.ReplayRetention, ct);
         foreach (var match in matches.Matched)
         {
-            var key = $"webhook:{name}:{match.Agent}:sha256:{signed}";
+            // Under the claim's launch key, so a replay meets the first launch in the event store, and a first attempt
+            // that failed before launching launches now.
+            var key = $"{claim!.LaunchKey}:{match.Agent}";
             var result = await threads.LaunchAsync(new LaunchCommand(match.Agent, match.Input, new Origin("webhook", User: actor.Id), actor, key), ct);
             if (result.Accepted)
                 launched.Add(new WebhookLaunch(match.Agent, result.State!.Id, $"/api/threads/{result.State.Id}", result.Duplicate));
             else
                 skipped.Add(new WebhookSkip(match.Agent, [result.Message ?? result.Code ?? "rejected"]));
         }
-        log.LogInformation("Webhook {Webhook} delivery {Delivery} (body sha256 {Hash}) for {Actor}: launched {Launched}, skipped {Skipped}",
-            name, delivery, signed, actor.Id, string.Join(", ", launched.Select(l => $"{l.Agent} {l.ThreadId}")), string.Join(", ", skipped.Select(s => s.Agent)));
+        log.LogInformation("Webhook {Webhook} delivery {Delivery} (signed sha256 {Hash}, replay {Replay}) for {Actor}: launched {Launched}, skipped {Skipped}",
+            name, delivery, signed, claim?.Replay ?? false, actor.Id, string.Join(", ", launched.Select(l => $"{l.Agent} {l.ThreadId}")), string.Join(", ", skipped.Select(s => s.Agent)));
         return TypedResults.Accepted(launched.Count == 1 ? launched[0].Location : (string?)null, new WebhookResponse(launched, skipped));
+    }
+
+    /// <summary>
+    /// Claims the delivery by its id and by its signed bytes: a captured delivery re-sent under a new
+    /// <c>X-GitHub-Delivery</c> is a replay, not a second merge, and so is a used id with other bytes.
+    /// </summary>
+    private static Task<WebhookDeliveryClaim> ClaimAsync(
+        IWebhookDeliveries deliveries, string name, string? delivery, string signed, DateTimeOffset now, TimeSpan retention, CancellationToken ct)
+    {
+        List<string> keys = ["sha256:" + signed];
+        if (delivery is not null) keys.Add("delivery:" + delivery);
+        return deliveries.ClaimAsync(name, keys, $"webhook:{name}:sha256:{signed}:{now.ToUnixTimeMilliseconds()}", now, retention, ct);
     }
 
     /// <summary>

@@ -5,13 +5,15 @@ namespace ChatAgent.Core.Audit;
 /// at the end of a thread is found against the thread list's recorded version. Rows without a seal written after
 /// sealing began anywhere (a thread inserted by hand, say) are reported, and with <paramref name="key"/> so are rows
 /// sealed without the key after keyed sealing began (re-sealed by someone who lacks it). Keyed seals are checked
-/// with the key; without it they cannot be, and are reported.
+/// with the key; without it they cannot be, and are reported. The heads of the threads found intact come back with the
+/// report, for <see cref="AuditVerification"/> to compare with the latest checkpoint.
 /// </summary>
 public sealed class ChainVerifier(IReadOnlyDictionary<string, long> threadVersions, byte[]? key = null)
 {
     private readonly Dictionary<string, (long Seq, DateTimeOffset At)> _lastUnsealed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Seq, DateTimeOffset At)> _lastUnkeyed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AuditHead> _heads = new(StringComparer.Ordinal);
     private DateTimeOffset? _firstSealed;
     private DateTimeOffset? _firstKeyed;
 
@@ -67,6 +69,7 @@ public sealed class ChainVerifier(IReadOnlyDictionary<string, long> threadVersio
         if (_firstSealed is null || row.At < _firstSealed) _firstSealed = row.At;
         if (keyed && (_firstKeyed is null || row.At < _firstKeyed)) _firstKeyed = row.At;
         if (!keyed && key is not null) _lastUnkeyed[row.ThreadId] = (row.Seq, row.At);
+        _heads[row.ThreadId] = new AuditHead(row.ThreadId, row.Seq, row.Hash);
         _lastSeq = row.Seq;
         _lastHash = row.Hash;
     }
@@ -82,7 +85,8 @@ public sealed class ChainVerifier(IReadOnlyDictionary<string, long> threadVersio
                 Add(new AuditFinding(thread, seq, "unkeyed", null, null, $"seq {seq} is sealed without Audit__Key, though keyed sealing began at {began:u}"));
         foreach (var (thread, version) in threadVersions.Where(t => !_seen.Contains(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
             Add(new AuditFinding(thread, 1, "removed", null, null, $"all {version} events are missing"));
-        return new AuditReport(_findings.Count == 0, _seen.Count, Events, Unsealed, _findings);
+        var heads = _heads.Values.Where(h => !_reported.Contains(h.ThreadId)).OrderBy(h => h.ThreadId, StringComparer.Ordinal).ToList();
+        return new AuditReport(_findings.Count == 0, _seen.Count, Events, Unsealed, _findings) { Heads = heads };
     }
 
     private void StartThread(string? next)

@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<WorkflowLoop>();
         services.TryAddSingleton<AgentLoop>();
         services.TryAddSingleton<Audit.AuditTrail>();
+        services.TryAddSingleton<Audit.AuditVerification>();
         return services;
     }
 }

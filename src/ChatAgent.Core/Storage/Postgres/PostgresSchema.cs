@@ -49,6 +49,21 @@ public static class PostgresSchema
             thread_id text        NOT NULL,
             at        timestamptz NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            webhook    text        NOT NULL,
+            key        text        NOT NULL,
+            launch_key text        NOT NULL,
+            at         timestamptz NOT NULL,
+            PRIMARY KEY (webhook, key)
+        );
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_at_idx ON webhook_deliveries (webhook, at);
+        CREATE TABLE IF NOT EXISTS audit_checkpoints (
+            number       bigint      PRIMARY KEY,
+            at           timestamptz NOT NULL,
+            threads      jsonb       NOT NULL,
+            previous_mac text        NULL,
+            mac          text        NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS conversation_refs (
             ref       text        PRIMARY KEY,
             thread_id text        NOT NULL,

@@ -9,7 +9,7 @@ internal static class PostgresStorageRegistration
 {
     /// <summary>
     /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports),
-    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index and the conversation references.
+    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index, the conversation references and the webhook delivery claims.
     /// </summary>
     /// <param name="defaultMaxPoolSize">The pool's bound unless <paramref name="maxPoolSize"/> or the connection string sets one.</param>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString, int? maxPoolSize, int defaultMaxPoolSize)
@@ -23,6 +23,8 @@ internal static class PostgresStorageRegistration
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Audit.IAuditCheckpoints>(sp => new PostgresAuditCheckpoints(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IWebhookDeliveries>(sp => new PostgresWebhookDeliveries(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 
