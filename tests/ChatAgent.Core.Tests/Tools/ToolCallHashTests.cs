@@ -22,6 +22,16 @@ public sealed class ToolCallHashTests
             ToolCallHash.Compute("t", Json("""{"b":[1, 2.50, {"z":true, "a":null}], "a":"x y"}""")));
 
     [Fact]
+    public void Hash_KeepsNumbersAsTheModelWroteThem_NotInJsonbForm() =>
+        // sha256("t\n{\"n\":1e2}"): the audit chain's jsonb form would print 100.
+        Assert.Equal("459240d6762a6863561d31695e8b6fbf2c65abddf0d13cb80fb199efd174d791", ToolCallHash.Compute("t", Json("""{"n":1e2}""")));
+
+    [Fact]
+    public void Hash_OfNoParametersAtAll_IsThatOfNull() =>
+        // sha256("t\nnull"): a call without parameters (an undefined element) hashes like an explicit null.
+        Assert.Equal("07be5a70b992fcdafc261361f796cb8c9895e587fe8b946227ff6854f351b107", ToolCallHash.Compute("t", default));
+
+    [Fact]
     public void SameParametersInAnotherKeyOrder_HashTheSame()
     {
         var a = Json("""{"service":"api","options":{"b":2,"a":[1,{"y":true,"x":null}]}}""");
