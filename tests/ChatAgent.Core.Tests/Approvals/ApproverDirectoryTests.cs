@@ -35,7 +35,7 @@ public sealed class ApproverDirectoryTests
         Assert.Null(Directory.CheckMayDecide(approval, "slack:UBOB"));
         Assert.Null(Directory.CheckMayDecide(approval, "slack:udana"));
         Assert.Null(Directory.CheckMayDecide(approval, "slack:ULEAD"));
-        Assert.Equal(("approval.not_allowed", "You are not an approver for deploy_to_production. Approvers: slack:UBOB, group:deployers, slack:ULEAD."),
+        Assert.Equal(("approval.not_allowed", "You are not an approver for deploy_to_production. Approvers: slack:UBOB, group:deployers (slack:UDANA), slack:ULEAD."),
             Directory.CheckMayDecide(approval, "slack:UEVE"));
         Assert.Equal(["slack:UBOB", "slack:UDANA", "slack:ULEAD"], Directory.ResolveApprovers(approval).Order(StringComparer.Ordinal));
     }
@@ -44,7 +44,7 @@ public sealed class ApproverDirectoryTests
     public void NoApprovers_OrOnlyEmptyGroups_MeansAnyoneButTheRequester()
     {
         Assert.Null(Directory.CheckMayDecide(Approval(["group:nobody"]), "slack:UEVE"));
-        Assert.Equal("anyone but the requester", ApproverDirectory.Describe(Approval([])));
-        Assert.Equal("slack:UBOB, slack:ULEAD", ApproverDirectory.Describe(Approval(["slack:UBOB"], ["slack:ULEAD"])));
+        Assert.Equal("anyone but the requester", Directory.Describe(Approval([])));
+        Assert.Equal("slack:UBOB, slack:ULEAD", Directory.Describe(Approval(["slack:UBOB"], ["slack:ULEAD"])));
     }
 }
