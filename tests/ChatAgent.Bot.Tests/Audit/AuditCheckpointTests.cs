@@ -91,6 +91,32 @@ public sealed class AuditCheckpointTests
         Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
     }
 
+    [Fact]
+    public async Task TheAuditRoutes_RefuseACallerWithoutAKey_AWrongKey_OrAForeignOrigin_AndWriteNothing()
+    {
+        await using var host = await BotHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Audit:Key"] = Key, ["Api:Keys:ops:Key"] = "k-ops-audit",
+            // An API key makes the bot exposed, where the groups the shipped policies name must have members.
+            ["Approvals:Groups:deployers:0"] = "web:dana", ["Approvals:Groups:sre-leads:0"] = "web:sam",
+        }, postgres: true);
+
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "/api/audit/checkpoints"), (HttpMethod.Get, "/api/audit/verify") })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.SendAsync(new HttpRequestMessage(method, path))).StatusCode);
+            var wrong = new HttpRequestMessage(method, path);
+            wrong.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "k-not-ours");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.SendAsync(wrong)).StatusCode);
+        }
+        var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/audit/checkpoints");
+        foreign.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "k-ops-audit");
+        foreign.Headers.Add("Origin", "https://attacker.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(foreign)).StatusCode);
+
+        await using var db = NpgsqlDataSource.Create(host.ConnectionString!);
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Report)> CheckpointAsync(BotHost host)
     {
         var response = await host.Client.PostAsync("/api/audit/checkpoints", null);
