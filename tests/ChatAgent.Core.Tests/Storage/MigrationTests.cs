@@ -42,7 +42,8 @@ public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<Po
     [Fact]
     public async Task TwoProcessesStartingAtOnce_ApplyEachMigrationOnce()
     {
-        var connectionString = (await database.CreateDataSourceAsync()).ConnectionString;
+        // Its own connection string: a data source's ConnectionString leaves the password out.
+        var connectionString = await ChatAgent.TestSupport.PostgresServer.CreateDatabaseAsync();
         await using var a = NpgsqlDataSource.Create(connectionString);
         await using var b = NpgsqlDataSource.Create(connectionString);
 
