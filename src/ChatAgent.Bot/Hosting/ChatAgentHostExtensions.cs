@@ -34,6 +34,7 @@ public static class ChatAgentHostExtensions
         });
         builder.Services.Configure<ToolSecretsOptions>(config.GetSection(ToolSecretsOptions.Section));
         builder.Services.AddOptions<ApprovalOptions>().BindConfiguration("Approvals");
+        builder.Services.AddOptions<Core.Chat.ChatOptions>().BindConfiguration(Core.Chat.ChatOptions.Section);
         builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPlanner>(sp => PlannerFactory.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LlmOptions>>().Value, sp));
         builder.Services.AddChatAgentCore();

@@ -23,7 +23,7 @@ public static class SlackApi
         return app;
     }
 
-    private static async Task<IResult> CommandsAsync(HttpContext http, SlackCommandRouter router, CancellationToken ct)
+    private static async Task<IResult> CommandsAsync(HttpContext http, SlackCommands commands, CancellationToken ct)
     {
         if (await ReadVerifiedAsync(http, ct) is not { } body) return Refusal(http);
         var form = QueryHelpers.ParseQuery(body);
@@ -31,7 +31,7 @@ public static class SlackApi
         if (Field("command") is not { Length: > 0 } command || Field("user_id") is not { Length: > 0 } user
             || Field("channel_id") is not { Length: > 0 } channel || Field("trigger_id") is not { Length: > 0 } trigger)
             return TypedResults.BadRequest("Not a slash command.");
-        var reply = await router.HandleSlashAsync(new SlashCommand(command, Field("text") ?? "", user, Field("user_name"), channel, trigger, Field("response_url")), ct);
+        var reply = await commands.HandleSlashAsync(new SlashCommand(command, Field("text") ?? "", user, Field("user_name"), channel, trigger, Field("response_url")), ct);
         return TypedResults.Json(Ephemeral(reply), SlackJson.Options);
     }
 

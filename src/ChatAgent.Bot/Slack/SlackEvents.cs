@@ -14,7 +14,7 @@ namespace ChatAgent.Bot.Slack;
 /// question is pending), so Slack's retries, which may be the only copy that arrives, are processed like any
 /// delivery. Bot messages and edits (any subtype) are ignored.
 /// </summary>
-public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService threads, IConversationIndex index, SlackApiClient api,
+public sealed partial class SlackEvents(SlackCommands commands, ThreadService threads, IConversationIndex index, SlackApiClient api,
     PeopleDirectory people, ILogger<SlackEvents> log)
 {
     public async Task<object?> HandleAsync(EventEnvelope envelope, CancellationToken ct)
@@ -50,8 +50,7 @@ public sealed partial class SlackEvents(SlackCommandRouter router, ThreadService
         if (threadReply) return null; // talk in a channel thread is not a command
 
         var threadRef = e.ThreadTs ?? e.Ts;
-        var context = new SlackCommandRouter.Context(e.Channel, threadRef, "slack:event:" + envelope.EventId, "@ChatAgent");
-        var reply = await router.RouteAsync(text, actor, context, ct);
+        var reply = await commands.HandleMessageAsync(text, actor, e.Channel, threadRef, "slack:event:" + envelope.EventId, ct);
         if (reply.ThreadId is { } launched)
         {
             await index.LinkAsync(SlackChatSurface.ConversationRef(e.Channel, threadRef), launched, ct);

@@ -25,7 +25,7 @@ public static class SlackHostExtensions
             sp.GetRequiredService<ILogger<SlackApiClient>>()));
         services.AddSingleton<SlackCards>();
         services.AddSingleton<SlackResponseUrls>();
-        services.AddSingleton<SlackCommandRouter>();
+        services.AddSingleton<SlackCommands>();
         services.AddSingleton<SlackInteractions>();
         services.AddSingleton<SlackEvents>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Slack:BotToken"]))

@@ -16,7 +16,7 @@ namespace ChatAgent.Bot.Slack;
 /// </summary>
 public sealed class SlackSocketMode(
     SlackApiClient api,
-    SlackCommandRouter commands,
+    SlackCommands commands,
     SlackInteractions interactions,
     SlackEvents events,
     ILogger<SlackSocketMode> log) : BackgroundService

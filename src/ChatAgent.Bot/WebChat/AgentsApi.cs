@@ -1,5 +1,5 @@
 using ChatAgent.Bot.Api;
-using ChatAgent.Core.Agents;
+using ChatAgent.Core.Chat;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatAgent.Bot.WebChat;
@@ -13,8 +13,9 @@ public static class AgentsApi
         return app;
     }
 
-    private static Ok<IEnumerable<AgentView>> List(IAgentCatalog catalog) =>
-        TypedResults.Ok(catalog.Agents.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => new AgentView(
+    /// <summary>In the order people meet them (<c>Chat:FirstAgent</c>, default <c>deploy</c>, first): the page selects the first.</summary>
+    private static Ok<IEnumerable<AgentView>> List(ChatCommandRunner chat) =>
+        TypedResults.Ok(chat.Agents.Select(a => new AgentView(
             a.Name, a.Description, a.Command.Usage(a.Name), a.Command.Pattern, a.MaxSteps, a.Tools,
             [.. a.Plan.Select(p => p.Tool)], a.Triggers.Slash)));
 }

@@ -20,6 +20,7 @@ public static class RejectionCodes
 {
     public const string AgentUnknown = "agent.unknown";
     public const string Usage = "input.usage";
+    public const string CommandUnknown = "command.unknown";
     public const string ThreadNotFound = "thread.not_found";
     public const string ThreadEnded = "thread.ended";
     public const string ThreadNotPaused = "thread.not_paused";

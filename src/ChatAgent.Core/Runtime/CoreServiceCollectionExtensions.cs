@@ -22,6 +22,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PeopleDirectory>();
         services.TryAddSingleton<ApproverDirectory>();
         services.TryAddSingleton<ThreadService>();
+        services.AddOptions<Chat.ChatOptions>();
+        services.TryAddSingleton<Chat.ChatCommandParser>();
+        services.TryAddSingleton<Chat.ChatCommandRunner>();
         services.TryAddSingleton<WorkflowLoop>();
         services.TryAddSingleton<AgentLoop>();
         services.TryAddSingleton<Audit.AuditTrail>();

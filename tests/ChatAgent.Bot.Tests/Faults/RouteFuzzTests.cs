@@ -278,6 +278,7 @@ public sealed class RouteFuzzTests(ITestOutputHelper output)
                 if (path.EndsWith("/resume", StringComparison.Ordinal)) body["feedback"] = "go on";
                 if (path.EndsWith("/abort", StringComparison.Ordinal)) body["reason"] = "fuzz";
                 if (path.EndsWith("/messages", StringComparison.Ordinal) || path.Contains("chat", StringComparison.Ordinal)) body["text"] = "deploy api to staging";
+                if (path.EndsWith("/commands", StringComparison.Ordinal)) body["line"] = new[] { "deploy api to staging", "help", "pending", "status th_nope", "nope" }[rng.Next(5)];
                 return (Encoding.UTF8.GetBytes(body.ToJsonString()), json);
         }
     }

@@ -27,7 +27,7 @@ public sealed class HostAndOriginTests
     public async Task AForeignOrigin_OnAStateChangingRequest_Is403_AndLaunchesNothing()
     {
         await using var host = await BotHost.StartAsync(postgres: true);
-        foreach (var path in new[] { "/api/threads", "/webchat/threads" })
+        foreach (var path in new[] { "/api/threads", "/webchat/commands" })
         {
             var cross = Json(HttpMethod.Post, path, Launch);
             cross.Headers.Add("Origin", "http://attacker.example");

@@ -34,7 +34,7 @@ public sealed class InputLimitTests
         await using var host = await BotHost.StartAsync(postgres: true);
         var tooLong = "api to production " + new string('x', 4000);
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(Json(HttpMethod.Post, "/api/threads", new { agent = "deploy", input = tooLong, user = "web:alice" }))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(Json(HttpMethod.Post, "/webchat/threads", new { agent = "deploy", input = tooLong, user = "alice" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(Json(HttpMethod.Post, "/webchat/commands", new { line = "deploy " + tooLong, user = "alice" }))).StatusCode);
         Assert.Equal(0, await ThreadCountAsync(host));
 
         var id = await host.LaunchAsync("deploy", "api to production");
@@ -53,7 +53,7 @@ public sealed class InputLimitTests
     [InlineData("/slack/interactions", "application/x-www-form-urlencoded")]
     [InlineData("/slack/events", "application/json")]
     [InlineData("/webhooks/github", "application/json")]
-    [InlineData("/webchat/threads", "application/json")]
+    [InlineData("/webchat/commands", "application/json")]
     [InlineData("/api/threads/th_x/approvals/ap_x", "application/json")]
     public async Task AStreamedBodyOverTheLimit_Is413_OnEveryJsonAndFormRoute_NeverA500(string path, string contentType)
     {

@@ -69,7 +69,7 @@ public sealed class RestIdentityTests
         Assert.Equal(HttpStatusCode.Forbidden, launch.StatusCode);
         var pause = await host.Client.SendAsync(Json(HttpMethod.Post, $"/api/threads/{id}/pause", new { user = "slack:UDEPLOYER" }, Ci));
         Assert.Equal(HttpStatusCode.Forbidden, pause.StatusCode);
-        var webchat = await host.Client.SendAsync(Json(HttpMethod.Post, "/webchat/threads", new { agent = "deploy", input = "api to production", user = "mallory" }, Ci));
+        var webchat = await host.Client.SendAsync(Json(HttpMethod.Post, "/webchat/commands", new { line = "deploy api to production", user = "mallory" }, Ci));
         Assert.Equal(HttpStatusCode.Forbidden, webchat.StatusCode);
 
         Assert.Equal(threads, await ThreadCountAsync(host));

@@ -27,6 +27,8 @@ public sealed class TeamsLifecycleTests
         var references = bed.Host.Get<IConversationReferences>();
         Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(Update(bed, "conversationUpdate", membersAdded: true))).StatusCode);
         Assert.NotNull(await references.FindAsync("teams", Channel));
+        // The welcome is sent in the background; counted before it arrives, it would look like a post after the removal.
+        await bed.ConnectorCallAsync(c => c.Text?.Contains("Say \"help\"") == true, "the welcome");
 
         Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(Update(bed, "conversationUpdate", membersRemoved: true))).StatusCode);
         Assert.Null(await references.FindAsync("teams", Channel));

@@ -32,6 +32,25 @@ public sealed class WebChatBrowserTests
     }
 
     [Fact]
+    public async Task CommandBox_TakesChatLines_AndDeployIsTheAgentANewPersonSeesFirst()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var r = await BrowserScenario.RunAsync("command-box.mjs", host.BaseAddress);
+
+        Assert.Equal("deploy", r.GetProperty("selectedFirst").GetString());
+        Assert.Equal("deploy", r.GetProperty("firstOption").GetString());
+        Assert.Equal("campaign-audience ", r.GetProperty("filled").GetString());
+        Assert.Equal("deploy — web to staging", r.GetProperty("title").GetString());
+        Assert.StartsWith("Say one of:", r.GetProperty("help").GetString());
+        Assert.Contains("· abort <thread> [reason]", r.GetProperty("help").GetString());
+        Assert.StartsWith("• deploy — Test a service", r.GetProperty("listSecondLine").GetString());
+        var threadId = r.GetProperty("threadId").GetString();
+        Assert.StartsWith($"{threadId} · deploy · ", r.GetProperty("status").GetString());
+        Assert.Equal("Nothing is waiting for your approval.", r.GetProperty("pending").GetString());
+        Assert.Equal("Usage: deploy <service> to [env=staging]", r.GetProperty("usage").GetString());
+    }
+
+    [Fact]
     public async Task Deny_WithComment_EndsTheThreadSayingWhoDeniedAndWhy()
     {
         await using var host = await WebChatHost.StartAsync();

@@ -32,15 +32,50 @@ public sealed class WebChatApiTests
         Assert.Equal("production", state.GetProperty("arguments").GetProperty("env").GetString());
     }
 
+    [Fact]
+    public async Task ALineNamingAnAgent_LaunchesThatAgent_NotTheOnePickedInTheList()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var id = await LaunchAsync(host, "campaign-audience", "deploy web to staging", "alice", "s");
+
+        var state = await GetJsonAsync(host, $"/api/threads/{id}");
+        Assert.Equal("deploy", state.GetProperty("agent").GetString());
+        Assert.Equal("web to staging", state.GetProperty("input").GetString());
+    }
+
+    [Fact]
+    public async Task HelpListStatusAndRefusals_AnswerInWords_AndStartNothing()
+    {
+        await using var host = await WebChatHost.StartAsync();
+
+        var help = await CommandAsync(host, "help");
+        Assert.Equal(HttpStatusCode.OK, help.Status);
+        Assert.Equal("answer", help.Body.GetProperty("kind").GetString());
+        Assert.StartsWith("Say one of:\n• deploy <service> to [env=staging] — ", help.Body.GetProperty("text").GetString());
+        var list = await CommandAsync(host, "list");
+        Assert.StartsWith("Agents\n• deploy — Test a service, deploy it to staging", list.Body.GetProperty("text").GetString());
+        var status = await CommandAsync(host, "status th_nope");
+        Assert.Equal("There is no thread th_nope.", status.Body.GetProperty("text").GetString());
+        var missing = await CommandAsync(host, "pause");
+        Assert.Equal((HttpStatusCode.OK, "refused", "input.usage"), (missing.Status, missing.Body.GetProperty("kind").GetString(), missing.Body.GetProperty("code").GetString()));
+        Assert.Equal("Name the thread, e.g. pause th_abc123 (its id is in the thread's status message).", missing.Body.GetProperty("text").GetString());
+        var unknownAgent = await host.Client.PostAsJsonAsync("/webchat/commands", new { line = "x", agent = "nosuchagent", user = "alice" });
+        var refused = await unknownAgent.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("refused", "agent.unknown"), (refused.GetProperty("kind").GetString(), refused.GetProperty("code").GetString()));
+        Assert.StartsWith("There is no agent called 'nosuchagent'. Agents: ", refused.GetProperty("text").GetString());
+
+        Assert.Equal(0, (await GetJsonAsync(host, "/api/threads")).GetArrayLength());
+    }
+
     [Theory]
     [InlineData("", "deploy", "api to production")]
     [InlineData("bob smith", "deploy", "api to production")]
     [InlineData("alice", "deploy", "")]
-    [InlineData("alice", "nosuchagent", "x")]
-    public async Task Launch_IsRefusedWith400_AndStartsNothing_WhenNameOrCommandIsBad(string user, string agent, string input)
+    [InlineData("alice", "deploy", "   ")]
+    public async Task Launch_IsRefusedWith400_AndStartsNothing_WhenNameOrLineIsMissing(string user, string agent, string input)
     {
         await using var host = await WebChatHost.StartAsync();
-        var response = await host.Client.PostAsJsonAsync("/webchat/threads", new { agent, input, user, session = "s" });
+        var response = await host.Client.PostAsJsonAsync("/webchat/commands", new { line = input, agent, user, session = "s" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -115,6 +150,16 @@ public sealed class WebChatApiTests
     }
 
     [Fact]
+    public async Task Agents_ListDeployFirst_SoANewPersonFindsItSelected()
+    {
+        await using var host = await WebChatHost.StartAsync();
+        var names = (await GetJsonAsync(host, "/api/agents")).EnumerateArray().Select(a => a.GetProperty("name").GetString()).ToList();
+
+        Assert.Equal("deploy", names[0]);
+        Assert.Equal(names.Skip(1).Order(StringComparer.Ordinal), names.Skip(1));
+    }
+
+    [Fact]
     public async Task Agents_ListsEachAgentWithItsUsageAndPlan()
     {
         await using var host = await WebChatHost.StartAsync();
@@ -186,9 +231,20 @@ public sealed class WebChatApiTests
 
     private static async Task<string> LaunchAsync(WebChatHost host, string agent, string input, string user, string? session)
     {
-        var response = await host.Client.PostAsJsonAsync("/webchat/threads", new { agent, input, user, session });
+        // The agent picked in the list is the default for a line that names none.
+        var response = await host.Client.PostAsJsonAsync("/webchat/commands", new { line = input, agent, user, session });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var reply = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("launched", reply.GetProperty("kind").GetString());
+        var id = reply.GetProperty("threadId").GetString()!;
+        Assert.Equal($"/api/threads/{id}", response.Headers.Location?.OriginalString);
+        return id;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> CommandAsync(WebChatHost host, string line)
+    {
+        var response = await host.Client.PostAsJsonAsync("/webchat/commands", new { line, user = "alice", session = "s" });
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
     private static async Task<JsonElement> GetJsonAsync(WebChatHost host, string path) =>

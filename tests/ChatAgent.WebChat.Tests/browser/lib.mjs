@@ -55,15 +55,28 @@ export async function shot(page, file) {
   await page.screenshot({ path: join(artifacts, file), fullPage: true });
 }
 
-/** Launches an agent by clicking, as the person whose page this is; returns the new thread's id. */
+/** Launches an agent by typing its command line in the box, as the person whose page this is; returns the new thread's id. */
 export async function launch(page, agent, command) {
-  await page.selectOption('#agent', agent);
-  await page.fill('#command', command);
+  await page.fill('#command', `${agent} ${command}`);
   await page.click('#launch');
   await page.waitForFunction(() => /^#thread=/.test(location.hash));
   const id = await page.evaluate(() => location.hash.slice('#thread='.length));
   await page.locator('#thread-title').filter({ hasText: agent }).waitFor();
   return id;
+}
+
+/** Sends one line from the box and returns the reply shown under it (help, list, status, …). */
+export async function say(page, line) {
+  const before = await page.locator('[data-testid=command-reply]').textContent();
+  await page.fill('#command', line);
+  await page.click('#launch');
+  await page.waitForFunction((old) => {
+    const reply = document.querySelector('[data-testid=command-reply]');
+    const error = document.getElementById('launch-error');
+    return (!reply.hidden && reply.textContent !== old) || !error.hidden;
+  }, before);
+  const error = page.locator('#launch-error');
+  return (await error.isVisible()) ? (await error.textContent()).trim() : (await page.locator('[data-testid=command-reply]').textContent()).trim();
 }
 
 export async function statusOf(page) {

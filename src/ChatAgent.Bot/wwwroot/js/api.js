@@ -27,7 +27,7 @@ export const api = {
   threads: (status) => call('GET', `/api/threads?limit=60${status ? `&status=${enc(status)}` : ''}`),
   thread: (id) => call('GET', `/api/threads/${enc(id)}`),
   stateAt: (id, seq) => call('GET', `/api/threads/${enc(id)}/state?at=${seq}`),
-  launch: (agent, input, user, session) => call('POST', '/webchat/threads', { agent, input, user, session }),
+  command: (line, agent, user, session) => call('POST', '/webchat/commands', { line, agent, user, session }),
   decide: (id, approvalId, decision, comment, user) =>
     call('POST', `/api/threads/${enc(id)}/approvals/${enc(approvalId)}`, { decision, comment, user }),
   answer: (id, text, user) => call('POST', `/api/threads/${enc(id)}/answer`, { text, user }),

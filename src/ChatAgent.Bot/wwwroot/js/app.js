@@ -40,10 +40,16 @@ function setupIdentity() {
 async function loadAgents() {
   const result = await api.agents();
   if (!result.ok) { toast(result.message, true); return; }
-  agents = result.body;
+  agents = result.body; // in the order people meet them: the first (deploy) is selected
   const select = $('agent');
   select.replaceChildren(...agents.map((a) => h('option', { value: a.name, text: a.name })));
-  select.addEventListener('change', describeAgent);
+  // The list helps with the box: picking an agent starts its command there.
+  select.addEventListener('change', () => {
+    describeAgent();
+    const box = $('command');
+    box.value = `${select.value} `;
+    box.focus();
+  });
   describeAgent();
 }
 
@@ -51,7 +57,13 @@ function describeAgent() {
   const agent = agents.find((a) => a.name === $('agent').value);
   if (!agent) return;
   $('agent-help').textContent = `${agent.description} Usage: ${agent.usage}`;
-  $('command').placeholder = agent.name === 'deploy' ? 'api to production' : agent.usage.replace(/^\S+\s*/, '');
+  $('command').placeholder = agent.name === 'deploy' ? 'deploy api to production' : agent.usage;
+}
+
+function showReply(text) {
+  const reply = $('command-reply');
+  reply.textContent = text || '';
+  reply.hidden = !text;
 }
 
 function setupLaunch() {
@@ -59,6 +71,7 @@ function setupLaunch() {
     ev.preventDefault();
     const error = $('launch-error');
     error.hidden = true;
+    showReply('');
     if (!name) {
       error.textContent = 'Say who you are first: type your name in the header.';
       error.hidden = false;
@@ -67,15 +80,28 @@ function setupLaunch() {
     }
     const button = $('launch');
     button.disabled = true;
-    const result = await api.launch($('agent').value, $('command').value, name, sessionId());
+    // The line as typed; the picked agent is only the default for a line that names no agent.
+    const result = await api.command($('command').value, $('agent').value, name, sessionId());
     button.disabled = false;
     if (!result.ok) {
       error.textContent = result.message;
       error.hidden = false;
       return;
     }
+    const reply = result.body;
+    if (reply.kind === 'refused') {
+      // Kept in the box, to fix and send again.
+      error.textContent = reply.text;
+      error.hidden = false;
+      return;
+    }
     $('command').value = '';
-    location.hash = `thread=${result.body.id}`;
+    if (reply.kind === 'launched') {
+      location.hash = `thread=${reply.threadId}`;
+    } else {
+      showReply([reply.text, ...(reply.lines || [])].join('\n'));
+      if (reply.threadId) location.hash = `thread=${reply.threadId}`;
+    }
     refreshList();
   });
 }
