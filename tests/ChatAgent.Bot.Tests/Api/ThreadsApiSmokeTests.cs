@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatAgent.Bot.Tests.Api;

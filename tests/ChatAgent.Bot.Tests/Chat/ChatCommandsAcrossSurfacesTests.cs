@@ -12,6 +12,7 @@ using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Chat;
 

@@ -3,6 +3,7 @@ using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 using Xunit.Abstractions;
 
 namespace ChatAgent.Bot.Tests.Faults;

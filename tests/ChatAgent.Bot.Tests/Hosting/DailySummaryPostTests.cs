@@ -5,6 +5,7 @@ using ChatAgent.Bot.Tests.Teams;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
 using ChatAgent.Jobs.Cron;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Hosting;
 

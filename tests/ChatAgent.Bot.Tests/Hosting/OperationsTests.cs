@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using ChatAgent.Bot.Hosting;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 using Hangfire;
 using Npgsql;
 

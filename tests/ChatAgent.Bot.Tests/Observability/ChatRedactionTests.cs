@@ -7,6 +7,7 @@ using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Bot.Tests.Teams;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;

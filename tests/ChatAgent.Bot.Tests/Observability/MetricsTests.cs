@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ChatAgent.Bot.Tests.Audit;
 using ChatAgent.Bot.Slack;
+using ChatAgent.Bot.Tests.Audit;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Observability;
 

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ChatAgent.Bot.Tests.Audit;
 using ChatAgent.Bot.Slack;
+using ChatAgent.Bot.Tests.Audit;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Threads;
 using ChatAgent.Jobs;
+using ChatAgent.TestSupport;
 using Hangfire;
 using OpenTelemetry.Trace;
 

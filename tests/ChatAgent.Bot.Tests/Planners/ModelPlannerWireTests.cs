@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Planners;
 

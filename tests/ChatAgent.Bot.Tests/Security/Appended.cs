@@ -1,5 +1,6 @@
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Storage;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Security;
 

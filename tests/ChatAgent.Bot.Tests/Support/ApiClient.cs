@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Teams;
 

@@ -1,11 +1,12 @@
-using ChatAgent.Core.Runtime;
-using ChatAgent.Core.Events;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChatAgent.Bot.Teams;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Chat;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Runtime;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Teams;
 

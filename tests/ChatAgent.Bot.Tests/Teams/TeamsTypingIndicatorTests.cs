@@ -4,6 +4,7 @@ using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage.InMemory;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using ChatAgent.Bot.Tests.Planners;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Teams;
 

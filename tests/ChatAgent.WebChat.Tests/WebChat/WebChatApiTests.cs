@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatAgent.TestSupport;
 using ChatAgent.WebChat.Tests.Support;
 
 namespace ChatAgent.WebChat.Tests.WebChat;
@@ -250,15 +251,6 @@ public sealed class WebChatApiTests
     private static async Task<JsonElement> GetJsonAsync(WebChatHost host, string path) =>
         await host.Client.GetFromJsonAsync<JsonElement>(path);
 
-    private static async Task<JsonElement> PollAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var last = await read();
-            if (done(last)) return last;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out; last: {last}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<JsonElement> PollAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done) =>
+        Poll.UntilAsync(read, done, TimeSpan.FromSeconds(60), "the thread");
 }

@@ -7,6 +7,7 @@ using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Slack.Support;
 
