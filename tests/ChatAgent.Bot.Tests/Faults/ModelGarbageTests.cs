@@ -21,13 +21,7 @@ public sealed class ModelGarbageTests
     public async Task ModelAnsweringGarbageForAWholeThread_EscalatesAfterThree_EachTime_AndNeverExecutesATool()
     {
         await using var model = new FakeModelServer(i => (200, Answer(Garbage[Math.Min(i, Garbage.Length - 1)])));
-        await using var host = await BotHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Llm:Provider"] = "openai",
-            ["Llm:Model"] = "gpt-test",
-            ["Llm:ApiKey"] = "sk-test",
-            ["Llm:BaseUrl"] = model.BaseUrl + "v1",
-        }, postgres: true);
+        await using var host = await BotHost.StartAsync(model.OpenAiSettings(), postgres: true);
 
         var launch = await host.Client.PostAsJsonAsync("/api/threads", new { agent = "deploy", input = "api to production", user = "web:alice" });
         Assert.Equal(HttpStatusCode.Accepted, launch.StatusCode);

@@ -36,6 +36,15 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The bot's settings for an OpenAI-compatible model served by this fake.</summary>
+    public Dictionary<string, string?> OpenAiSettings() => new()
+    {
+        ["Llm:Provider"] = "openai",
+        ["Llm:Model"] = "gpt-test",
+        ["Llm:ApiKey"] = "sk-test",
+        ["Llm:BaseUrl"] = BaseUrl + "v1",
+    };
+
     public IReadOnlyList<(string Path, string Body)> Requests
     {
         get { lock (_requests) return [.. _requests]; }

@@ -21,13 +21,7 @@ public sealed class SlackStuckCardTests
         await using var model = new FakeModelServer(i => (200, i < 3
             ? ModelPlannerWireTests.Text("openai", "I would rather not.")
             : ModelPlannerWireTests.ToolCall("openai", "done", """{"summary":"retried with the hint"}""")));
-        await using var rig = await SlackRig.StartAsync(settings: new Dictionary<string, string?>
-        {
-            ["Llm:Provider"] = "openai",
-            ["Llm:Model"] = "gpt-test",
-            ["Llm:ApiKey"] = "sk-test",
-            ["Llm:BaseUrl"] = model.BaseUrl + "v1",
-        });
+        await using var rig = await SlackRig.StartAsync(settings: model.OpenAiSettings());
         var threadId = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "api to staging", user: "UALICE"));
 
         var card = (await rig.WaitForCallsAsync(c => c.Any(x => x.Method == "chat.postMessage" && x.Buttons.Any(b => b.ActionId == SlackActions.RetryWithHint)), "the stuck card"))

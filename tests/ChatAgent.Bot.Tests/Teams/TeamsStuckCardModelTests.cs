@@ -21,13 +21,7 @@ public sealed class TeamsStuckCardModelTests
         await using var model = new FakeModelServer(i => (200, i < 3
             ? ModelPlannerWireTests.Text("openai", "I would rather not.")
             : ModelPlannerWireTests.ToolCall("openai", "done", """{"summary":"retried with the hint"}""")));
-        await using var bed = await TeamsTestBed.StartAsync(settings: new Dictionary<string, string?>
-        {
-            ["Llm:Provider"] = "openai",
-            ["Llm:Model"] = "gpt-test",
-            ["Llm:ApiKey"] = "sk-test",
-            ["Llm:BaseUrl"] = model.BaseUrl + "v1",
-        });
+        await using var bed = await TeamsTestBed.StartAsync(settings: model.OpenAiSettings());
         Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(bed.Message("deploy api to staging"))).StatusCode);
 
         var stuck = await bed.ConnectorCallAsync(c => c.Body.Contains("\"verb\":\"retry\"") && c.Body.Contains("3 errors in a row"), "the stuck card");

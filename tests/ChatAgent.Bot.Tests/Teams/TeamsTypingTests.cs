@@ -20,13 +20,7 @@ public sealed class TeamsTypingTests
             await typingSeen.Task.WaitAsync(TeamsTestBed.Patience);
             return (200, ModelPlannerWireTests.ToolCall("openai", "done", """{"summary":"api is on staging"}"""));
         });
-        await using var bed = await TeamsTestBed.StartAsync(settings: new Dictionary<string, string?>
-        {
-            ["Llm:Provider"] = "openai",
-            ["Llm:Model"] = "gpt-test",
-            ["Llm:ApiKey"] = "sk-test",
-            ["Llm:BaseUrl"] = model.BaseUrl + "v1",
-        });
+        await using var bed = await TeamsTestBed.StartAsync(settings: model.OpenAiSettings());
         Assert.Equal(HttpStatusCode.OK, (await bed.PostAsync(bed.Message("deploy api to staging"))).StatusCode);
 
         var typing = await Poll.UntilAsync(() => Task.FromResult(bed.Fake.TypingCalls.FirstOrDefault()), c => c is not null, TeamsTestBed.Patience, "a typing indicator while the model thinks");
