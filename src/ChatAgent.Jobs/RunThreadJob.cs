@@ -77,7 +77,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
             var state = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
             if (state.Status != ThreadStatus.Running) return;
             var now = time.GetUtcNow();
-            var detail = $"Gave up after {attempts} attempts: {error.GetType().Name}: {AgentLoop.Compact(error.Message)}";
+            var detail = $"Gave up after {attempts} attempts: {error.GetType().Name}: {StepEvents.Compact(error.Message)}";
             NewEvent[] events =
             [
                 new(new ThreadFailed(FailureReasons.RetriesExhausted, detail), Actor.System, now),

@@ -15,7 +15,9 @@ namespace ChatAgent.Core.Runtime;
 /// The 12-factor loop (factor 8): one <see cref="StepAsync"/> loads the events, reduces them, asks the planner
 /// for one tool call, validates it, and branches explicitly on the tool's kind. Each step's events are appended
 /// (at the version read) before the next step starts, so a crash loses at most the step in flight, and a
-/// tool call found without a result on load is re-run only when the tool is idempotent.
+/// tool call found without a result on load is re-run only when the tool is idempotent. The parts: the durable writer
+/// (<see cref="StepWriter"/>), the approval gate (<see cref="ApprovalGate"/>), the executor with its verifier
+/// (<see cref="StepExecutor"/>, <see cref="ToolCheckRunner"/>); this class decides, validates and dispatches.
 /// </summary>
 public sealed class AgentLoop(
     IEventStore store,
@@ -34,7 +36,12 @@ public sealed class AgentLoop(
     public const int ErrorThreshold = 3;
 
     private readonly Dictionary<string, IToolRunner> _runners = runners.ToDictionary(r => r.Type, StringComparer.OrdinalIgnoreCase);
+    private readonly ApprovalGate _gate = new(catalog, ids, time, scheduler);
+    private StepExecutor? _executor;
+
     private ToolCheckRunner Checks => new(catalog, _runners);
+
+    private StepExecutor Executor => _executor ??= new StepExecutor(catalog, _runners, Checks, log);
 
     /// <summary>Runs steps until the thread waits, pauses or ends. Returns the final state.</summary>
     /// <remarks>
@@ -110,23 +117,23 @@ public sealed class AgentLoop(
         var agent = catalog.FindAgent(state.Agent);
         if (agent is null)
         {
-            await step.AppendAsync(ct, (new ThreadFailed("agent_missing", $"Agent '{state.Agent}' is no longer defined."), Actor.System), Final(state, $"Failed: agent '{state.Agent}' is no longer defined."));
+            await step.AppendAsync(ct, (new ThreadFailed("agent_missing", $"Agent '{state.Agent}' is no longer defined."), Actor.System), StepEvents.Final(state, $"Failed: agent '{state.Agent}' is no longer defined."));
             return;
         }
 
         if (state.LastToolCall is { HasResult: false } inFlight)
         {
-            await RecoverInFlightAsync(step, inFlight, ct);
+            await Executor.RecoverInFlightAsync(step, inFlight, ct);
             return;
         }
         if (state.ReadyToRun is { } approved)
         {
-            await RunApprovedAsync(step, approved, ct);
+            await _gate.RunApprovedAsync(step, approved, Executor, ct);
             return;
         }
         if (state.BudgetExhausted)
         {
-            await EscalateAsync(step, PauseReasons.StepBudget, $"The agent used all {state.MaxSteps} steps without finishing.", ct);
+            await step.EscalateAsync(PauseReasons.StepBudget, $"The agent used all {state.MaxSteps} steps without finishing.", ct);
             return;
         }
         await DecideAndRunAsync(step, agent, events, ct);
@@ -151,7 +158,7 @@ public sealed class AgentLoop(
         var (tool, parameters, error) = Validate(agent, decision);
         if (error is not null)
         {
-            await AppendErrorAsync(step, ct, [(decided, Actor.Agent)], new ErrorOccurred(error.Value.Message, Compact(error.Value.Detail), error.Value.Source, toolCallId, decision.Tool));
+            await step.AppendErrorAsync([(decided, Actor.Agent)], new ErrorOccurred(error.Value.Message, StepEvents.Compact(error.Value.Detail), error.Value.Source, toolCallId, decision.Tool), ct);
             return;
         }
 
@@ -165,8 +172,8 @@ public sealed class AgentLoop(
             prefix.AddRange(checks.Events.Select(e => (e, Actor.System)));
             if (checks.Failure is { } failed)
             {
-                await AppendErrorAsync(step, ct, [.. prefix], new ErrorOccurred(
-                    $"Precondition of {tool.Name} failed ({failed.Check}): {failed.Message}. It was not run.", failed.Detail, "precondition", toolCallId, tool.Name));
+                await step.AppendErrorAsync([.. prefix], new ErrorOccurred(
+                    $"Precondition of {tool.Name} failed ({failed.Check}): {failed.Message}. It was not run.", failed.Detail, "precondition", toolCallId, tool.Name), ct);
                 return;
             }
         }
@@ -174,10 +181,10 @@ public sealed class AgentLoop(
         {
             case ToolKind.Immediate:
                 await step.AppendAsync(ct, [.. prefix, (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent)]);
-                await ExecuteAsync(step, tool, toolCallId, parameters, ct);
+                await Executor.ExecuteAsync(step, tool, toolCallId, parameters, ct);
                 break;
             case ToolKind.RequiresApproval:
-                await RequestApprovalAsync(step, prefix, tool, toolCallId, parameters, hash, decision.Reason, ct);
+                await _gate.RequestAsync(step, prefix, tool, toolCallId, parameters, hash, decision.Reason, ct);
                 break;
             case ToolKind.Human:
                 var question = parameters.TryGetProperty("question", out var q) ? q.GetString() ?? "" : parameters.GetRawText();
@@ -186,7 +193,7 @@ public sealed class AgentLoop(
                     (decided, Actor.Agent),
                     (new HumanContacted(requestId, toolCallId, question, state.RequestedBy), Actor.Agent),
                     (new MessageQueued(MessageKeys.Question(requestId), "question", question, RequestId: requestId), Actor.System),
-                    Status(state, $"waiting for an answer: {question}"));
+                    StepEvents.Status(state, $"waiting for an answer: {question}"));
                 break;
             case ToolKind.Terminal:
                 var summary = parameters.TryGetProperty("summary", out var s) ? s.GetString() ?? "Done." : "Done.";
@@ -194,8 +201,8 @@ public sealed class AgentLoop(
                     (decided, Actor.Agent),
                     (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent),
                     (new ThreadCompleted(summary, parameters), Actor.Agent),
-                    Status(state, "completed"),
-                    Final(state, summary));
+                    StepEvents.Status(state, "completed"),
+                    StepEvents.Final(state, summary));
                 break;
             default:
                 throw new InvalidOperationException($"Unhandled tool kind {tool.Kind}");
@@ -216,219 +223,9 @@ public sealed class AgentLoop(
         return (tool, parameters, null);
     }
 
-    private async Task RequestApprovalAsync(StepWriter step, List<(ThreadEvent, Actor)> prefix, ToolDefinition tool, string toolCallId, JsonElement parameters, string hash, string? reason, CancellationToken ct)
-    {
-        var state = step.State;
-        var policy = tool.Approval ?? ApprovalPolicy.Default;
-        var approvalId = ids.NewId("ap");
-        var requestedAt = time.GetUtcNow();
-        var expiresAt = requestedAt + policy.EffectiveExpiry;
-        await step.AppendAsync(ct, [
-            .. prefix,
-            (new ApprovalRequested(approvalId, toolCallId, tool.Name, parameters, hash, reason, state.RequestedBy, policy, expiresAt), Actor.Agent),
-            (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"Approval needed: {tool.Name}", approvalId), Actor.System),
-            Status(state, $"waiting for approval of {tool.Name}")]);
-        foreach (var at in LadderTimes(policy, requestedAt, expiresAt))
-            await scheduler.ScheduleApprovalCheckAsync(state.Id, approvalId, at, ct);
-    }
-
-    private static IEnumerable<DateTimeOffset> LadderTimes(ApprovalPolicy policy, DateTimeOffset requestedAt, DateTimeOffset expiresAt)
-    {
-        if (policy.RemindAfter is { } remind && requestedAt + remind < expiresAt) yield return requestedAt + remind;
-        if (policy.EscalateAfter is { } escalate && requestedAt + escalate < expiresAt) yield return requestedAt + escalate;
-        yield return expiresAt;
-    }
-
-    private async Task RunApprovedAsync(StepWriter step, DecidedCall approved, CancellationToken ct)
-    {
-        var tool = catalog.FindTool(approved.Tool);
-        var approval = step.State.FindSettledApproval(approved.ApprovalId);
-        // The approval is bound to what people saw: run only what hashes the same as the approved call.
-        var rehash = ToolCallHash.Compute(approved.Tool, approved.Parameters);
-        if (tool is null || approval is null || approval.ParametersHash != approved.ParametersHash || rehash != approved.ParametersHash)
-        {
-            await AppendErrorAsync(step, ct, [], new ErrorOccurred("The approved call no longer matches what was approved; it was not run.", null, "system", approved.ToolCallId, approved.Tool));
-            return;
-        }
-        await step.AppendAsync(ct, (new ToolCalled(approved.ToolCallId, tool.Name, approved.Parameters, tool.Kind, approved.ParametersHash), Actor.Agent));
-        await ExecuteAsync(step, tool, approved.ToolCallId, approved.Parameters, ct);
-    }
-
-    private async Task RecoverInFlightAsync(StepWriter step, ToolCallState inFlight, CancellationToken ct)
-    {
-        var tool = catalog.FindTool(inFlight.Tool);
-        if (tool is { Idempotent: true })
-        {
-            log.LogWarning("Re-running idempotent tool {Tool} ({ToolCallId}) found without a result", inFlight.Tool, inFlight.ToolCallId);
-            await step.AppendAsync(ct, (new ToolCalled(inFlight.ToolCallId, inFlight.Tool, inFlight.Parameters, inFlight.Kind, inFlight.ParametersHash, inFlight.Attempt + 1), Actor.System));
-            await ExecuteAsync(step, tool, inFlight.ToolCallId, inFlight.Parameters, ct);
-            return;
-        }
-        await EscalateAsync(step, PauseReasons.OutcomeUnknown,
-            $"{inFlight.Tool} ({inFlight.ToolCallId}) started but its outcome was never recorded, and it is not safe to run twice. Check whether it took effect, then resume or abort.", ct);
-    }
-
-    private async Task ExecuteAsync(StepWriter step, ToolDefinition tool, string toolCallId, JsonElement parameters, CancellationToken ct)
-    {
-        var state = step.State;
-        ToolOutcome outcome;
-        if (!_runners.TryGetValue(tool.Runner.Type, out var runner))
-        {
-            outcome = ToolOutcome.Failure($"No runner of type '{tool.Runner.Type}' is available.");
-        }
-        else
-        {
-            try
-            {
-                outcome = await runner.RunAsync(new ToolInvocation(state, tool, toolCallId, parameters), ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                outcome = ToolOutcome.Failure($"{tool.Name} threw {ex.GetType().Name}", ex.Message);
-            }
-        }
-
-        if (!outcome.Succeeded)
-        {
-            log.LogWarning("Tool {Tool} failed: {Error}", tool.Name, outcome.Error);
-            await AppendErrorAsync(step, ct, [.. ApprovalCardUpdate(state, toolCallId, "did not succeed")],
-                new ErrorOccurred(outcome.Error ?? "The tool failed.", Compact(outcome.Detail), "tool", toolCallId, tool.Name));
-            return;
-        }
-        // Turn 4 (verify): a result counts only once its outcome is confirmed.
-        var events = new List<(ThreadEvent, Actor)>();
-        if (tool.Verify.Count > 0)
-        {
-            var checks = await Checks.RunAsync(ToolCheck.Verification, tool.Verify, state, tool, toolCallId, parameters, outcome.Result, ct);
-            events.AddRange(checks.Events.Select(e => (e, Actor.System)));
-            if (checks.Failure is { } failed)
-            {
-                log.LogWarning("Tool {Tool} ran but its verification failed: {Error}", tool.Name, failed.Message);
-                events.AddRange(ApprovalCardUpdate(state, toolCallId, "ran, but its verification failed"));
-                await AppendErrorAsync(step, ct, [.. events], new ErrorOccurred(
-                    $"{tool.Name} ran but its verification failed ({failed.Check}): {failed.Message}", Compact($"result: {outcome.Result.GetRawText()}; {failed.Detail}"), "verification", toolCallId, tool.Name));
-                return;
-            }
-        }
-        events.AddRange(
-        [
-            (new ToolReturned(toolCallId, tool.Name, outcome.Result), Actor.Agent),
-            Status(state, $"{tool.Name} ✓"),
-        ]);
-        events.AddRange(ApprovalCardUpdate(state, toolCallId, tool.Verify.Count > 0 ? "ran and verified" : "ran"));
-        if (tool.Name == BuiltinTools.PostMessage && parameters.TryGetProperty("text", out var text))
-            events.Add((new MessageQueued("post:" + toolCallId, "notice", text.GetString() ?? ""), Actor.Agent));
-        await step.AppendAsync(ct, [.. events]);
-    }
-
-    private async Task AppendErrorAsync(StepWriter step, CancellationToken ct, (ThreadEvent, Actor)[] before, ErrorOccurred error)
-    {
-        var events = new List<(ThreadEvent, Actor)>(before) { (error, Actor.System) };
-        var errorsAfter = step.State.ConsecutiveErrors + 1;
-        if (errorsAfter >= ErrorThreshold)
-        {
-            var detail = $"{ErrorThreshold} errors in a row; the last: {error.Message}";
-            events.Add((new ThreadPaused(PauseReasons.ConsecutiveErrors, detail, Escalated: true), Actor.System));
-            events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", "Stuck: " + detail), Actor.System));
-            events.Add(Status(step.State, "stuck: " + error.Message));
-        }
-        else
-        {
-            events.Add(Status(step.State, $"error: {error.Message}"));
-        }
-        await step.AppendAsync(ct, [.. events]);
-    }
-
-    private Task EscalateAsync(StepWriter step, string reason, string detail, CancellationToken ct) =>
-        step.AppendAsync(ct,
-            (new ThreadPaused(reason, detail, Escalated: true), Actor.System),
-            (new MessageQueued(MessageKeys.Stuck, "stuck", "Stuck: " + detail), Actor.System),
-            Status(step.State, "stuck: " + detail));
-
-    /// <summary>
-    /// After an approved call ran: its approval card is rendered again (from the state this append makes), so people
-    /// who approved it see whether it ran and what its verification found. Nothing for a call without an approval.
-    /// </summary>
-    private static IEnumerable<(ThreadEvent, Actor)> ApprovalCardUpdate(ThreadState state, string toolCallId, string what)
-    {
-        if (state.SettledApprovals.Find(a => a.ToolCallId == toolCallId) is { } approval)
-            yield return (new MessageQueued(MessageKeys.Approval(approval.Id), "approval", $"{approval.Tool} {what}", approval.Id), Actor.System);
-    }
-
-    private static (ThreadEvent, Actor) Status(ThreadState state, string line) =>
-        (new MessageQueued(MessageKeys.Status, "status", StatusText.Line(state, line)), Actor.System);
-
-    private static (ThreadEvent, Actor) Final(ThreadState state, string summary) =>
-        (new MessageQueued(MessageKeys.Final, "final", summary), Actor.System);
-
-    /// <summary>Error detail kept in the context: the first 500 characters (factor 9).</summary>
-    public static string? Compact(string? detail) =>
-        detail is null ? null : detail.Length <= 500 ? detail : detail[..500] + $"… ({detail.Length - 500} more characters)";
-
     private async Task<ThreadState> ReloadAsync(string threadId, CancellationToken ct) =>
         ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
 
-    /// <summary>Appends a step's events at the version it read and keeps the running state; drops the messages the agent does not post.</summary>
-    private sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages)
-    {
-        public ThreadState State { get; private set; } = state;
-
-        /// <remarks>
-        /// The outbox records delivery receipts (<c>message_posted</c>) while the thread runs; they change nothing the
-        /// step decided on, so the step's events are appended after them. Any other concurrent event is a conflict.
-        /// </remarks>
-        public async Task AppendAsync(CancellationToken ct, params (ThreadEvent Event, Actor Actor)[] events)
-        {
-            var now = time.GetUtcNow();
-            var failing = events.Any(e => e.Event is ThreadFailed);
-            var newEvents = events.Where(e => messages.Keeps(e.Event, failing)).Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
-            while (true)
-            {
-                var after = State;
-                var seq = State.Version;
-                foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
-                try
-                {
-                    await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
-                    State = after;
-                    QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
-                    return;
-                }
-                catch (ConcurrencyException)
-                {
-                    // Only delivery receipts landed in between: they change nothing this step decided, so append after them.
-                    if (!await CatchUpOnReceiptsAsync(ct)) throw;
-                }
-                catch (StoreUnavailableException) when (_unavailable < UnavailableRetries.Length)
-                {
-                    // The step's outcome (a tool's result above all) is known only here: keep it through a database
-                    // restart rather than leave the next run an "outcome unknown". If the failed append did commit,
-                    // the retry meets a ConcurrencyException and the run stops; the next one reads the events.
-                    await Task.Delay(UnavailableRetries[_unavailable++], time, ct);
-                }
-            }
-        }
-
-        /// <summary>Waits between appends while the store is unavailable: about half a minute in all.</summary>
-        private static readonly TimeSpan[] UnavailableRetries =
-            [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 8, 8 }.Select(TimeSpan.FromSeconds)];
-
-        private int _unavailable;
-
-        /// <summary>
-        /// The outbox records <c>message_posted</c> while a run is under way (a fast chat surface does so within milliseconds).
-        /// Those receipts are folded in and the append retried; anything else (a pause, an abort) still stops the run.
-        /// </summary>
-        private async Task<bool> CatchUpOnReceiptsAsync(CancellationToken ct)
-        {
-            var newer = await store.ReadAsync(State.Id, State.Version, ct);
-            if (newer.Count == 0 || newer.Any(e => e.Data is not MessagePosted)) return false;
-            foreach (var e in newer) State = ThreadReducer.Reduce(State, e);
-            return true;
-        }
-
-        public bool QueuedMessages { get; private set; }
-    }
 }
 
 /// <summary>The result of one step; <see cref="QueuedMessages"/> tells whether the outbox has new entries to deliver.</summary>

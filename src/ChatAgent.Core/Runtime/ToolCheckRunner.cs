@@ -27,7 +27,7 @@ internal sealed class ToolCheckRunner(IAgentCatalog catalog, IReadOnlyDictionary
                 events.Add(new CheckPassed(toolCallId, tool.Name, phase, check.Description, checkResult));
                 continue;
             }
-            var failed = new CheckFailed(toolCallId, tool.Name, phase, check.Description, message!, AgentLoop.Compact(detail));
+            var failed = new CheckFailed(toolCallId, tool.Name, phase, check.Description, message!, StepEvents.Compact(detail));
             events.Add(failed);
             return new Outcome(events, failed);
         }

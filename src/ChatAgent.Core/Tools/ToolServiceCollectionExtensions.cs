@@ -12,7 +12,7 @@ public static class ToolServiceCollectionExtensions
     /// <summary>
     /// Registers the agent catalog (loaded once, from <see cref="AgentsOptions.Path"/>; a bad folder throws
     /// <see cref="AgentConfigurationException"/> on first use — resolve <see cref="IAgentCatalog"/> at start-up to fail fast),
-    /// the validator, the registry and the builtin (needs an <see cref="Storage.IEventStore"/> registered by the host), http and shell runners. The host binds <see cref="AgentsOptions"/>
+    /// the validator, the registry and the builtin (needs the <see cref="Storage.IEventStore"/> and <see cref="Audit.IAuditStore"/> the host registers with its storage), http and shell runners. The host binds <see cref="AgentsOptions"/>
     /// and <see cref="ToolSecretsOptions"/> from configuration, or passes <paramref name="configure"/>.
     /// </summary>
     public static IServiceCollection AddChatAgentTools(this IServiceCollection services, Action<AgentsOptions>? configure = null)

@@ -3,7 +3,6 @@ using ChatAgent.Core.Storage;
 using ChatAgent.Core.Tools;
 using ChatAgent.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Moq;
 
 namespace ChatAgent.Core.Tests.Tools;
 
@@ -13,7 +12,9 @@ public sealed class ToolServiceCollectionExtensionsTests
     public void AddChatAgentTools_ResolvesCatalogValidatorAndOneRunnerPerType()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(Mock.Of<IEventStore>());
+        var store = new ChatAgent.Core.Storage.InMemory.InMemoryEventStore();
+        services.AddSingleton<IEventStore>(store);
+        services.AddSingleton<ChatAgent.Core.Audit.IAuditStore>(store); // the reliability engine reads its time index
         services.AddChatAgentTools(o => o.Path = RepositoryPaths.Agents);
         using var provider = services.BuildServiceProvider();
 

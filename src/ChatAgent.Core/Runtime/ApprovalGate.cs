@@ -1,0 +1,57 @@
+using System.Text.Json;
+using ChatAgent.Core.Agents;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Threads;
+using ChatAgent.Core.Tools;
+
+namespace ChatAgent.Core.Runtime;
+
+/// <summary>
+/// The approval gate (factor 7): a risky call becomes an <c>approval_requested</c> with its card and the ladder's
+/// checks scheduled, and runs later only as the very call that was approved (bound by its parameters hash).
+/// </summary>
+internal sealed class ApprovalGate(IAgentCatalog catalog, IIdGenerator ids, TimeProvider time, IThreadScheduler scheduler)
+{
+    public async Task RequestAsync(StepWriter step, List<(ThreadEvent, Actor)> prefix, ToolDefinition tool, string toolCallId, JsonElement parameters, string hash, string? reason, CancellationToken ct)
+    {
+        var state = step.State;
+        var policy = tool.Approval ?? ApprovalPolicy.Default;
+        var approvalId = ids.NewId("ap");
+        var requestedAt = time.GetUtcNow();
+        var expiresAt = requestedAt + policy.EffectiveExpiry;
+        await step.AppendAsync(ct, [
+            .. prefix,
+            (new ApprovalRequested(approvalId, toolCallId, tool.Name, parameters, hash, reason, state.RequestedBy, policy, expiresAt), Actor.Agent),
+            (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"Approval needed: {tool.Name}", approvalId), Actor.System),
+            StepEvents.Status(state, $"waiting for approval of {tool.Name}")]);
+        foreach (var at in LadderTimes(policy, requestedAt, expiresAt))
+            await scheduler.ScheduleApprovalCheckAsync(state.Id, approvalId, at, ct);
+    }
+
+    /// <summary>When the ladder's rungs fall due: the reminder and the escalation when they come before the expiry, then the expiry.</summary>
+    public static IEnumerable<DateTimeOffset> LadderTimes(ApprovalPolicy policy, DateTimeOffset requestedAt, DateTimeOffset expiresAt)
+    {
+        if (policy.RemindAfter is { } remind && requestedAt + remind < expiresAt) yield return requestedAt + remind;
+        if (policy.EscalateAfter is { } escalate && requestedAt + escalate < expiresAt) yield return requestedAt + escalate;
+        yield return expiresAt;
+    }
+
+    /// <summary>
+    /// Runs a call whose approval was granted, but only if it is still what people approved: the same parameters hash
+    /// as the approval, and a hash recomputed from the parameters that agrees. Anything else is an error, not a run.
+    /// </summary>
+    public async Task RunApprovedAsync(StepWriter step, DecidedCall approved, StepExecutor executor, CancellationToken ct)
+    {
+        var tool = catalog.FindTool(approved.Tool);
+        var approval = step.State.FindSettledApproval(approved.ApprovalId);
+        // The approval is bound to what people saw: run only what hashes the same as the approved call.
+        var rehash = ToolCallHash.Compute(approved.Tool, approved.Parameters);
+        if (tool is null || approval is null || approval.ParametersHash != approved.ParametersHash || rehash != approved.ParametersHash)
+        {
+            await step.AppendErrorAsync([], new ErrorOccurred("The approved call no longer matches what was approved; it was not run.", null, "system", approved.ToolCallId, approved.Tool), ct);
+            return;
+        }
+        await step.AppendAsync(ct, (new ToolCalled(approved.ToolCallId, tool.Name, approved.Parameters, tool.Kind, approved.ParametersHash), Actor.Agent));
+        await executor.ExecuteAsync(step, tool, approved.ToolCallId, approved.Parameters, ct);
+    }
+}

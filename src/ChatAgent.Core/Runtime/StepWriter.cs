@@ -1,0 +1,96 @@
+using ChatAgent.Core.Agents;
+using ChatAgent.Core.Events;
+using ChatAgent.Core.Storage;
+using ChatAgent.Core.Threads;
+
+namespace ChatAgent.Core.Runtime;
+
+/// <summary>Appends a step's events at the version it read and keeps the running state; drops the messages the agent does not post.</summary>
+internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages)
+{
+    public ThreadState State { get; private set; } = state;
+
+    /// <remarks>
+    /// The outbox records delivery receipts (<c>message_posted</c>) while the thread runs; they change nothing the
+    /// step decided on, so the step's events are appended after them. Any other concurrent event is a conflict.
+    /// </remarks>
+    public async Task AppendAsync(CancellationToken ct, params (ThreadEvent Event, Actor Actor)[] events)
+    {
+        var now = time.GetUtcNow();
+        var failing = events.Any(e => e.Event is ThreadFailed);
+        var newEvents = events.Where(e => messages.Keeps(e.Event, failing)).Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
+        while (true)
+        {
+            var after = State;
+            var seq = State.Version;
+            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
+            try
+            {
+                await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
+                State = after;
+                QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
+                return;
+            }
+            catch (ConcurrencyException)
+            {
+                // Only delivery receipts landed in between: they change nothing this step decided, so append after them.
+                if (!await CatchUpOnReceiptsAsync(ct)) throw;
+            }
+            catch (StoreUnavailableException) when (_unavailable < UnavailableRetries.Length)
+            {
+                // The step's outcome (a tool's result above all) is known only here: keep it through a database
+                // restart rather than leave the next run an "outcome unknown". If the failed append did commit,
+                // the retry meets a ConcurrencyException and the run stops; the next one reads the events.
+                await Task.Delay(UnavailableRetries[_unavailable++], time, ct);
+            }
+        }
+    }
+
+    /// <summary>Waits between appends while the store is unavailable: about half a minute in all.</summary>
+    private static readonly TimeSpan[] UnavailableRetries =
+        [.. new[] { 0.2, 0.5, 1, 2, 4, 8, 8, 8 }.Select(TimeSpan.FromSeconds)];
+
+    private int _unavailable;
+
+    /// <summary>
+    /// The outbox records <c>message_posted</c> while a run is under way (a fast chat surface does so within milliseconds).
+    /// Those receipts are folded in and the append retried; anything else (a pause, an abort) still stops the run.
+    /// </summary>
+    private async Task<bool> CatchUpOnReceiptsAsync(CancellationToken ct)
+    {
+        var newer = await store.ReadAsync(State.Id, State.Version, ct);
+        if (newer.Count == 0 || newer.Any(e => e.Data is not MessagePosted)) return false;
+        foreach (var e in newer) State = ThreadReducer.Reduce(State, e);
+        return true;
+    }
+
+    public bool QueuedMessages { get; private set; }
+
+    /// <summary>
+    /// Appends <paramref name="before"/> and the error; the <see cref="AgentLoop.ErrorThreshold"/>th error in a row
+    /// also pauses and escalates the thread (factor 9), with the stuck card.
+    /// </summary>
+    public Task AppendErrorAsync((ThreadEvent, Actor)[] before, ErrorOccurred error, CancellationToken ct)
+    {
+        var events = new List<(ThreadEvent, Actor)>(before) { (error, Actor.System) };
+        if (State.ConsecutiveErrors + 1 >= AgentLoop.ErrorThreshold)
+        {
+            var detail = $"{AgentLoop.ErrorThreshold} errors in a row; the last: {error.Message}";
+            events.Add((new ThreadPaused(PauseReasons.ConsecutiveErrors, detail, Escalated: true), Actor.System));
+            events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", "Stuck: " + detail), Actor.System));
+            events.Add(StepEvents.Status(State, "stuck: " + error.Message));
+        }
+        else
+        {
+            events.Add(StepEvents.Status(State, $"error: {error.Message}"));
+        }
+        return AppendAsync(ct, [.. events]);
+    }
+
+    /// <summary>Pauses the thread for a human (factor 9): the stuck card says why.</summary>
+    public Task EscalateAsync(string reason, string detail, CancellationToken ct) =>
+        AppendAsync(ct,
+            (new ThreadPaused(reason, detail, Escalated: true), Actor.System),
+            (new MessageQueued(MessageKeys.Stuck, "stuck", "Stuck: " + detail), Actor.System),
+            StepEvents.Status(State, "stuck: " + detail));
+}
