@@ -32,7 +32,7 @@ app.MapWebhooks();
 app.MapAuditApi();
 app.MapObservability();
 app.MapSlack();
-app.MapMeasuredReliabilityApi();
+app.MapReliabilityApi();
 app.MapTeams();
 app.Run();
 

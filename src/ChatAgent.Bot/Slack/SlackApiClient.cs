@@ -9,13 +9,12 @@ using Microsoft.Extensions.Options;
 namespace ChatAgent.Bot.Slack;
 
 /// <summary>
-/// The slice of Slack's Web API the bot uses. Bearer bot token; a 429 is waited out (its <c>Retry-After</c>) and
-/// retried; <c>ok: false</c> becomes a <see cref="SlackApiException"/>. New messages are paced per channel (Slack
+/// The slice of Slack's Web API the bot uses. Bearer bot token; 429s and 5xx answers are retried by the client's
+/// resilience handler (<see cref="SlackHttp"/>); <c>ok: false</c> becomes a <see cref="SlackApiException"/>. New messages are paced per channel (Slack
 /// allows about one a second), so a burst of posts queues instead of being rate-limited.
 /// </summary>
 public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackApiClient> log)
 {
-    private const int MaxAttempts = 5;
     private readonly ConcurrentDictionary<string, ChannelPace> _pace = new(StringComparer.Ordinal);
 
     /// <summary>Posts a message; returns its <c>ts</c>.</summary>
@@ -91,32 +90,23 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         return payload;
     }
 
+    /// <summary>One Web API call; Slack's transient answers were already retried by the client's handler (<see cref="SlackHttp"/>).</summary>
     private async Task<JsonObject> CallAsync(string method, JsonObject payload, CancellationToken ct, string? token = null)
     {
         var baseUrl = options.Value.ApiBaseUrl.EndsWith('/') ? options.Value.ApiBaseUrl : options.Value.ApiBaseUrl + "/";
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl), method)) { Content = JsonContent.Create(payload) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? options.Value.BotToken ?? "");
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl), method))
-            {
-                Content = JsonContent.Create(payload),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? options.Value.BotToken ?? "");
-            using var response = await http.SendAsync(request, ct);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxAttempts)
-            {
-                var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                if (retryAfter > options.Value.MaxRetryAfter) throw new SlackApiException(method, "ratelimited");
-                log.LogInformation("Slack {Method} rate-limited; retrying after {RetryAfter}", method, retryAfter);
-                await Task.Delay(retryAfter, time, ct);
-                continue;
-            }
-            if (response.StatusCode == HttpStatusCode.TooManyRequests) throw new SlackApiException(method, "ratelimited");
-            response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? throw new SlackApiException(method, "empty_response");
-            if (body["ok"]?.GetValue<bool>() != true)
-                throw new SlackApiException(method, body["error"]?.GetValue<string>() ?? "unknown_error");
-            return body;
+            log.LogWarning("Slack {Method} is rate-limited (Retry-After {RetryAfter}); left to a later delivery", method, response.Headers.RetryAfter?.Delta);
+            throw new SlackApiException(method, "ratelimited");
         }
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? throw new SlackApiException(method, "empty_response");
+        if (body["ok"]?.GetValue<bool>() != true)
+            throw new SlackApiException(method, body["error"]?.GetValue<string>() ?? "unknown_error");
+        return body;
     }
 
     private sealed class ChannelPace

@@ -53,6 +53,7 @@ public sealed record Attachment(string ContentType, object? Content);
 public static class ActivityTypes
 {
     public const string Message = "message";
+    public const string Typing = "typing";
     public const string ConversationUpdate = "conversationUpdate";
     public const string InstallationUpdate = "installationUpdate";
     public const string Invoke = "invoke";

@@ -14,7 +14,7 @@ namespace ChatAgent.Bot.Teams;
 /// Threads that did not start in Teams (a cron agent posting to <c>Teams__DefaultConversation</c>) have no service URL
 /// of their own: it comes from the conversation reference stored when the bot was installed there.
 /// </summary>
-public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, IConversationReferences references, ILogger<TeamsChatSurface> log) : IChatSurface
+public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, TeamsTargets targets, ILogger<TeamsChatSurface> log) : IChatSurface
 {
     public const string PlatformName = "teams";
     private const string RefusedPrefix = "refused:";
@@ -23,7 +23,7 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
 
     public async Task<string> PostAsync(ThreadState thread, ChatMessage message, CancellationToken cancellationToken)
     {
-        if (await TargetOrNullAsync(thread, cancellationToken) is not var (serviceUrl, conversation))
+        if (await targets.FindAsync(thread, cancellationToken) is not var (serviceUrl, conversation))
         {
             // Never installed there, or removed since: no way to post, and retrying would not make one.
             log.LogWarning("Thread {ThreadId} posts to Teams conversation {Conversation}, but the bot is not installed there (install it first); {Key} recorded as undelivered",
@@ -51,7 +51,7 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
         var activityId = separator < 0 ? messageRef : messageRef[..separator];
         if (activityId.StartsWith(RefusedPrefix, StringComparison.Ordinal))
             return; // never arrived (403, not installed): there is nothing to replace, and Teams would refuse again
-        if (await TargetOrNullAsync(thread, cancellationToken) is not { } target)
+        if (await targets.FindAsync(thread, cancellationToken) is not { } target)
         {
             log.LogWarning("The bot was removed from Teams conversation {Conversation}; {Key} of thread {ThreadId} is not updated there", thread.Origin.Conversation, message.Key, thread.Id);
             return;
@@ -84,15 +84,4 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
     };
 
     public static Activity Text(string text) => new() { Type = ActivityTypes.Message, Text = text, TextFormat = "plain" };
-
-    /// <summary>
-    /// Where to post: the conversation the thread came from, through the service URL its activity named (a person
-    /// talked to the bot there), else the stored reference (cron and proactive posts). Null when the bot is not installed there.
-    /// </summary>
-    private async Task<(string ServiceUrl, string Conversation)?> TargetOrNullAsync(ThreadState thread, CancellationToken ct)
-    {
-        var conversation = thread.Origin.Conversation ?? throw new InvalidOperationException($"Thread {thread.Id} has no Teams conversation.");
-        if (thread.Origin.ServiceUrl is { } serviceUrl) return (serviceUrl, conversation);
-        return await references.FindAsync(PlatformName, conversation, ct) is { ServiceUrl: { } stored } ? (stored, conversation) : null;
-    }
 }

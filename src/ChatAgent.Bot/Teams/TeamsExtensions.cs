@@ -33,8 +33,10 @@ public static class TeamsExtensions
         services.AddSingleton<ConversationPacer>();
         services.AddSingleton<BotFrameworkAuthenticator>();
         services.AddSingleton<TeamsCards>();
+        services.AddSingleton<TeamsTargets>();
         services.AddSingleton<TeamsChatSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<TeamsChatSurface>());
+        services.AddSingleton<IWorkingIndicator, TeamsTypingIndicator>();
         services.AddSingleton<TeamsReplies>();
         services.AddHostedService(sp => sp.GetRequiredService<TeamsReplies>());
         services.AddSingleton<TeamsMessages>();

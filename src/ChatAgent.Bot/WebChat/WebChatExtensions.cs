@@ -17,7 +17,6 @@ public static class WebChatExtensions
     {
         app.MapWebChatApi();
         app.MapAgentsApi();
-        app.MapReliabilityApi();
         return app;
     }
 }

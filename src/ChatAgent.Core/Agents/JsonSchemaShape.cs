@@ -1,66 +1,114 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NJsonSchema;
+using NJsonSchema.Validation;
 
 namespace ChatAgent.Core.Agents;
 
 /// <summary>
-/// The structural checks NJsonSchema's lenient reader skips: known <c>type</c> names, <c>properties</c> as a mapping,
-/// <c>required</c> and <c>enum</c> as lists, patterns that compile. Catches typos such as <c>type: strnig</c> at load.
+/// Checks that a tool's <c>parameters</c> is a JSON Schema at all, by validating it against the JSON Schema draft-07
+/// meta-schema with NJsonSchema (whose own reader is lenient: <c>type: strnig</c> would load). Patterns must also
+/// compile as .NET regular expressions, since that is what validates the calls.
 /// </summary>
 internal static class JsonSchemaShape
 {
-    private static readonly HashSet<string> Types = ["string", "number", "integer", "boolean", "object", "array", "null"];
-
-    public static string? FindProblem(JsonNode? schema, string path = "parameters")
+    private static readonly Lazy<JsonSchema> MetaSchema = new(() =>
     {
-        if (schema is not JsonObject obj) return $"{path} must be a mapping";
-        foreach (var (key, value) in obj)
+        using var stream = typeof(JsonSchemaShape).Assembly.GetManifestResourceStream("ChatAgent.Core.Agents.Schemas.draft-07.schema.json")
+            ?? throw new InvalidOperationException("The JSON Schema meta-schema is not embedded in ChatAgent.Core.");
+        using var reader = new StreamReader(stream);
+        return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+    });
+
+    /// <summary>The first problem, as <c>parameters.&lt;path&gt;: &lt;what is wrong&gt;</c>, or null when it is a valid schema.</summary>
+    public static string? FindProblem(JsonObject schema)
+    {
+        var errors = MetaSchema.Value.Validate(schema.ToJsonString());
+        if (errors.Count > 0) return Describe(Deepest(errors.First()), schema);
+        return Patterns(schema, "parameters").FirstOrDefault();
+    }
+
+    /// <summary>An "any of" error holds why each branch failed; the branch that failed deepest names the actual mistake.</summary>
+    private static ValidationError Deepest(ValidationError error) =>
+        error is ChildSchemaValidationError child && child.Errors.Values.SelectMany(e => e).Select(Deepest).MaxBy(e => e.Path?.Length ?? 0) is { } inner
+            && (inner.Path?.Length ?? 0) >= (error.Path?.Length ?? 0)
+            ? inner
+            : error;
+
+    private static string Describe(ValidationError error, JsonObject schema)
+    {
+        var path = (error.Path ?? "#").TrimStart('#').TrimStart('/').Replace('/', '.');
+        var where = path.Length == 0 ? "parameters" : "parameters." + path;
+        return At(schema, path) is { } value ? $"{where} is {Shown(value)}: {Words(error.Kind)}" : $"{where}: {Words(error.Kind)}";
+    }
+
+    /// <summary>The value at a dotted path (<c>properties.service.type</c>, <c>anyOf[1].type</c>), to show what was written.</summary>
+    private static JsonNode? At(JsonNode? node, string path)
+    {
+        if (path.Length == 0) return null;
+        foreach (var part in path.Split('.'))
         {
-            var problem = key switch
-            {
-                "type" => CheckType(value, path),
-                "properties" or "definitions" or "$defs" => value is JsonObject props
-                    ? props.Select(p => FindProblem(p.Value, $"{path}.{p.Key}")).FirstOrDefault(p => p is not null)
-                    : $"{path}.{key} must be a mapping",
-                "items" or "additionalProperties" or "not" => value is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False
-                    ? null
-                    : FindProblem(value, $"{path}.{key}"),
-                "anyOf" or "oneOf" or "allOf" => value is JsonArray all
-                    ? all.Select((s, i) => FindProblem(s, $"{path}.{key}[{i}]")).FirstOrDefault(p => p is not null)
-                    : $"{path}.{key} must be a list",
-                "required" => value is JsonArray req && req.All(r => r?.GetValueKind() == JsonValueKind.String)
-                    ? null
-                    : $"{path}.required must be a list of property names",
-                "enum" => value is JsonArray ? null : $"{path}.enum must be a list",
-                "pattern" => CheckPattern(value, path),
-                _ => null,
-            };
-            if (problem is not null) return problem;
+            var name = part;
+            var index = -1;
+            if (part.EndsWith(']') && part.IndexOf('[') is var open and > 0 && int.TryParse(part[(open + 1)..^1], out var i)) (name, index) = (part[..open], i);
+            node = node is JsonObject obj && obj.TryGetPropertyValue(name, out var child) ? child : null;
+            if (index >= 0) node = node is JsonArray list && index < list.Count ? list[index] : null;
+            if (node is null) return null;
         }
-        return null;
+        return node;
     }
 
-    private static string? CheckType(JsonNode? value, string path)
+    private static string Shown(JsonNode value)
     {
-        var names = value is JsonArray list ? list.Select(v => v?.ToString()) : [value?.ToString()];
-        var bad = names.FirstOrDefault(n => n is null || !Types.Contains(n));
-        return value is null || bad is not null || (value is JsonArray && !names.Any())
-            ? $"{path}.type '{bad ?? value?.ToJsonString()}' is not one of {string.Join(", ", Types)}"
-            : null;
+        var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? $"'{s}'" : value.ToJsonString();
+        return text.Length > 60 ? text[..60] + "…" : text;
     }
 
-    private static string? CheckPattern(JsonNode? value, string path)
+    private static string Words(ValidationErrorKind kind) => kind switch
     {
-        if (value?.GetValueKind() != JsonValueKind.String) return $"{path}.pattern must be a text";
+        ValidationErrorKind.NotInEnumeration => "not one of array, boolean, integer, null, number, object, string",
+        ValidationErrorKind.NotAnyOf => "not a type name or a list of type names",
+        ValidationErrorKind.ArrayExpected => "must be a list",
+        ValidationErrorKind.ObjectExpected => "must be a mapping",
+        ValidationErrorKind.StringExpected => "must be a text",
+        ValidationErrorKind.IntegerExpected => "must be a whole number",
+        ValidationErrorKind.NumberExpected => "must be a number",
+        ValidationErrorKind.BooleanExpected => "must be true or false",
+        ValidationErrorKind.NumberTooSmall => "must not be negative",
+        ValidationErrorKind.TooFewItems => "must not be empty",
+        ValidationErrorKind.ItemsNotUnique => "must not repeat an entry",
+        _ => kind.ToString(),
+    };
+
+    private static IEnumerable<string> Patterns(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key == "pattern" && value is JsonValue v && v.TryGetValue<string>(out var pattern) && Compiles(pattern) is { } problem)
+                        yield return $"{path}.pattern is not a valid regular expression: {problem}";
+                    foreach (var inner in Patterns(value, $"{path}.{key}")) yield return inner;
+                }
+                break;
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                    foreach (var inner in Patterns(list[i], $"{path}[{i}]")) yield return inner;
+                break;
+        }
+    }
+
+    private static string? Compiles(string pattern)
+    {
         try
         {
-            _ = new Regex(value.GetValue<string>());
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
             return null;
         }
         catch (ArgumentException ex)
         {
-            return $"{path}.pattern is not a valid regular expression: {ex.Message}";
+            return ex.Message;
         }
     }
 }

@@ -15,7 +15,6 @@ internal static class ToolCatalogLoader
     public const string FileName = "tools.yaml";
 
     private static readonly string[] ToolKeys = ["description", "kind", "idempotent", "parameters", "runner", "timeout", "retries", "approval", "preconditions", "verify"];
-    private static readonly string[] CheckKeys = ["description", "tool", "parameters", "expect", "result", "equals"];
     private static readonly string[] RunnerKeys = [RunnerSpec.Builtin, RunnerSpec.Http, RunnerSpec.Shell, "secret"];
     private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm"];
     private static readonly Dictionary<string, ToolKind> Kinds = new(StringComparer.Ordinal)
@@ -54,7 +53,7 @@ internal static class ToolCatalogLoader
             }
             if (LoadTool(name, map, agentsPath, problems) is { } tool) tools[name] = tool;
         }
-        CheckCheckTools(tools, toolsMap, problems);
+        ToolCheckLoader.CheckTargets(tools, toolsMap, problems);
         return tools;
     }
 
@@ -95,8 +94,8 @@ internal static class ToolCatalogLoader
             problems.Add(FileName, approvalNode, $"tool '{name}' has an approval policy but its kind is not requires_approval");
 
         var idempotent = YamlNodes.Bool(e, "idempotent", FileName, problems) ?? false;
-        var preconditions = LoadChecks(name, e, "preconditions", problems);
-        var verify = LoadChecks(name, e, "verify", problems);
+        var preconditions = ToolCheckLoader.Load(name, e, "preconditions", problems);
+        var verify = ToolCheckLoader.Load(name, e, "verify", problems);
         if ((preconditions.Count > 0 || verify.Count > 0) && kind is not (ToolKind.Immediate or ToolKind.RequiresApproval))
             problems.Add(FileName, map, $"tool '{name}': only immediate and requires_approval tools can have preconditions or verify");
         if (problems.Items.Count > count || runner is null || schema is null) return null;
@@ -108,82 +107,6 @@ internal static class ToolCatalogLoader
     /// <c>{tool, parameters, expect}</c> (run a tool; pass when it succeeds and its result matches <c>expect</c>) or
     /// <c>{result: path, equals: value}</c> (verify only: the call's own result has that value).
     /// </summary>
-    private static List<ToolCheck> LoadChecks(string tool, Dictionary<string, YamlNode> e, string key, ConfigProblems problems)
-    {
-        var checks = new List<ToolCheck>();
-        if (!e.TryGetValue(key, out var node)) return checks;
-        IEnumerable<YamlNode> items = node is YamlSequenceNode seq ? seq.Children : [node];
-        foreach (var item in items)
-        {
-            if (item is not YamlMappingNode map)
-            {
-                problems.Add(FileName, item, $"tool '{tool}': each of '{key}' must be a mapping such as {{tool: health_check, parameters: {{...}}, expect: {{healthy: true}}}} or {{result: deployed, equals: true}}");
-                continue;
-            }
-            var c = YamlNodes.Entries(map, FileName, $"a check of tool '{tool}'", CheckKeys, problems);
-            var checkTool = YamlNodes.String(c, "tool", FileName, problems);
-            var expect = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
-            if (c.TryGetValue("expect", out var expectNode))
-            {
-                if (YamlNodes.ToJson(expectNode) is JsonObject obj)
-                    foreach (var (path, value) in obj) expect[path] = System.Text.Json.JsonSerializer.SerializeToElement(value);
-                else problems.Add(FileName, expectNode, $"tool '{tool}': 'expect' must map result paths to values");
-            }
-            var resultPath = YamlNodes.String(c, "result", FileName, problems);
-            if (resultPath is not null)
-            {
-                if (checkTool is not null) problems.Add(FileName, map, $"tool '{tool}': a check either runs a tool or asserts on 'result', not both");
-                if (!c.TryGetValue("equals", out var equalsNode)) problems.Add(FileName, map, $"tool '{tool}': a 'result' assertion needs 'equals'");
-                else expect[resultPath] = System.Text.Json.JsonSerializer.SerializeToElement(YamlNodes.ToJson(equalsNode));
-                if (key == "preconditions") problems.Add(FileName, map, $"tool '{tool}': a precondition cannot assert on the result; the call has not run yet");
-            }
-            else if (checkTool is null)
-            {
-                problems.Add(FileName, map, $"tool '{tool}': a check needs 'tool' (run a check tool) or 'result' + 'equals' (assert on the result)");
-            }
-            var parameters = c.TryGetValue("parameters", out var p) ? YamlNodes.ToJson(p) : new JsonObject();
-            if (parameters is not JsonObject) problems.Add(FileName, p, $"tool '{tool}': check parameters must be a mapping");
-            foreach (var placeholder in Texts(parameters).SelectMany(TemplateRenderer.Placeholders))
-            {
-                var root = placeholder.Split('.')[0];
-                if (root is not ("params" or "result" or "thread" or "agent" or "args" or "input"))
-                    problems.Add(FileName, map, $"tool '{tool}': check placeholder '{{{{{placeholder}}}}}' must read params.*, result.*, args.*, input, thread.id or agent.name");
-                else if (root == "result" && key == "preconditions")
-                    problems.Add(FileName, map, $"tool '{tool}': a precondition cannot read '{{{{{placeholder}}}}}'; the call has not run yet");
-            }
-            var description = YamlNodes.String(c, "description", FileName, problems)
-                ?? (checkTool is not null ? checkTool : $"result.{resultPath} = {(expect.TryGetValue(resultPath ?? "", out var v) ? v.GetRawText() : "?")}");
-            checks.Add(new ToolCheck(description, checkTool, System.Text.Json.JsonSerializer.SerializeToElement(parameters ?? new JsonObject()), expect));
-        }
-        return checks;
-    }
-
-    /// <summary>A check tool must exist and be immediate: a check never asks people and never ends a thread.</summary>
-    private static void CheckCheckTools(Dictionary<string, ToolDefinition> tools, YamlMappingNode toolsMap, ConfigProblems problems)
-    {
-        foreach (var tool in tools.Values)
-        {
-            foreach (var check in tool.Preconditions.Concat(tool.Verify).Where(c => c.Tool is not null))
-            {
-                var node = toolsMap.Children.FirstOrDefault(kv => YamlNodes.Scalar(kv.Key) == tool.Name).Value;
-                if (!tools.TryGetValue(check.Tool!, out var target))
-                    problems.Add(FileName, node, $"tool '{tool.Name}': check tool '{check.Tool}' is not defined");
-                else if (target.Kind != ToolKind.Immediate)
-                    problems.Add(FileName, node, $"tool '{tool.Name}': check tool '{check.Tool}' must be immediate, not {target.Kind}");
-                else if (target.Preconditions.Count > 0 || target.Verify.Count > 0)
-                    problems.Add(FileName, node, $"tool '{tool.Name}': check tool '{check.Tool}' must not have checks of its own");
-            }
-        }
-    }
-
-    private static IEnumerable<string> Texts(JsonNode? node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => Texts(p.Value)),
-        JsonArray a => a.SelectMany(Texts),
-        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => [v.GetValue<string>()],
-        _ => [],
-    };
-
     private static string? LoadSchema(string tool, YamlNode node, ConfigProblems problems)
     {
         var json = YamlNodes.ToJson(node);

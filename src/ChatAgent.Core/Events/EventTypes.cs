@@ -11,10 +11,19 @@ public static class EventTypes
         .GetCustomAttributes<JsonDerivedTypeAttribute>()
         .ToFrozenDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
+    private static readonly FrozenDictionary<string, int> Versions = Names.ToFrozenDictionary(
+        p => p.Value, p => p.Key.GetCustomAttribute<EventVersionAttribute>()?.Version ?? 1);
+
     public static IReadOnlyCollection<Type> All => Names.Keys;
 
     public static IReadOnlyCollection<string> WireNames => Names.Values;
 
     public static string NameOf(Type type) =>
         Names.TryGetValue(type, out var name) ? name : throw new InvalidOperationException($"{type.Name} is not a registered thread event");
+
+    /// <summary>The version this build writes for the event type named <paramref name="wireName"/> (1 unless it says otherwise).</summary>
+    public static int VersionOf(string wireName) =>
+        Versions.TryGetValue(wireName, out var version) ? version : throw new System.Text.Json.JsonException($"'{wireName}' is not a known event type");
+
+    public static int VersionOf(Type type) => VersionOf(NameOf(type));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatAgent.Core.Agents;
+using ChatAgent.Core.Chat;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Observability;
 using ChatAgent.Core.Planning;
@@ -26,7 +27,8 @@ public sealed class AgentLoop(
     TimeProvider time,
     IIdGenerator ids,
     ILogger<AgentLoop> log,
-    WorkflowLoop? workflows = null)
+    WorkflowLoop? workflows = null,
+    IWorkingIndicator? working = null)
 {
     /// <summary>The third consecutive error pauses the thread and escalates to a human (factor 9).</summary>
     public const int ErrorThreshold = 3;
@@ -87,6 +89,8 @@ public sealed class AgentLoop(
         var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All);
         try
         {
+            // "Is typing…" while the model thinks or a tool runs; stopped before the step's messages go out.
+            await using var _ = working?.Begin(state);
             await StepCoreAsync(step, events, ct);
         }
         catch (ConcurrencyException)

@@ -8,8 +8,8 @@ namespace ChatAgent.Core.Tools;
 /// <c>{posted, text}</c>: the loop queues the chat message through the outbox. <c>ask_human</c>,
 /// <c>request_approval</c> and <c>done</c> are control flow the loop owns, so asking this runner to run one is a failure.
 /// </summary>
-/// <remarks><c>summarize_threads</c> includes a <c>reliability</c> section when a <see cref="Reliability.ReliabilityCalculator"/> is given.</remarks>
-public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Reliability.ReliabilityCalculator? reliability = null) : IToolRunner
+/// <remarks><c>summarize_threads</c> includes a <c>reliability</c> section when a <see cref="Reliability.ReliabilityEngine"/> is given.</remarks>
+public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Reliability.ReliabilityEngine? reliability = null) : IToolRunner
 {
     public string Type => RunnerSpec.Builtin;
 
@@ -58,19 +58,20 @@ public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Rel
         };
         if (reliability is not null)
         {
-            var report = await reliability.MeasureAsync(ct: cancellationToken);
+            var report = await reliability.MeasureAsync(ct: cancellationToken); // the engine's default window: the last 7 days
             var measured = report.Agents.Where(a => a.ObservedCompletion is not null).ToList();
             var reliabilityText = measured.Count == 0
                 ? "Reliability: no finished threads yet."
-                : "Reliability (observed completion vs. estimated end-to-end): "
-                  + string.Join(", ", measured.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.Agent} {a.ObservedCompletion * 100:0}% vs {a.EstimatedEndToEnd * 100:0}%"))) + ".";
+                : "Reliability over 7 days (observed completion vs. measured estimate vs. the chapter's 0.95^N): "
+                  + string.Join(", ", measured.Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                      $"{a.Agent} {a.ObservedCompletion * 100:0}% vs {a.Estimate * 100:0}% vs {a.ChapterEstimate * 100:0}%"))) + ".";
             result["reliability"] = new Dictionary<string, object>
             {
                 ["text"] = reliabilityText,
                 ["agents"] = measured.Select(a => new Dictionary<string, object?>
                 {
                     ["agent"] = a.Agent, ["kind"] = a.Kind, ["observed_completion"] = a.ObservedCompletion,
-                    ["estimated_end_to_end"] = a.EstimatedEndToEnd, ["step_success_rate"] = a.StepSuccessRate,
+                    ["estimate"] = a.Estimate, ["chapter_estimate"] = a.ChapterEstimate, ["step_success_rate"] = a.StepSuccessRate,
                 }).ToList(),
             };
             result["text"] = text + " " + reliabilityText;

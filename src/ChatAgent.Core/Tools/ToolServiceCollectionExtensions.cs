@@ -31,7 +31,7 @@ public static class ToolServiceCollectionExtensions
             return options.WorkflowsPath is { } workflows ? Workflows.WorkflowLoader.Load(catalog, workflows) : catalog;
         });
         services.TryAddSingleton<ToolValidator>();
-        services.TryAddSingleton<Reliability.ReliabilityCalculator>();
+        services.TryAddSingleton<Reliability.ReliabilityEngine>();
         services.TryAddSingleton<ToolRegistry>();
         services.AddSingleton<IToolRunner, BuiltinToolRunner>();
         services.AddSingleton<IToolRunner, ShellToolRunner>();

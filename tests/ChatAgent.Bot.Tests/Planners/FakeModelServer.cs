@@ -11,11 +11,17 @@ namespace ChatAgent.Bot.Tests.Planners;
 public sealed class FakeModelServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<int, (int Status, string Body)> _respond;
+    private readonly Func<int, Task<(int Status, string Body)>> _respond;
     private readonly List<(string Path, string Body)> _requests = [];
     private readonly Task _loop;
 
     public FakeModelServer(Func<int, (int Status, string Body)> respond)
+        : this(i => Task.FromResult(respond(i)))
+    {
+    }
+
+    /// <summary>A model that answers when <paramref name="respond"/> completes: a test can hold the model "thinking".</summary>
+    public FakeModelServer(Func<int, Task<(int Status, string Body)>> respond)
     {
         _respond = respond;
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -50,7 +56,7 @@ public sealed class FakeModelServer : IAsyncDisposable
                 _requests.Add((context.Request.Url!.AbsolutePath, body));
                 index = _requests.Count - 1;
             }
-            var (status, response) = _respond(index);
+            var (status, response) = await _respond(index);
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
             context.Response.Headers["Retry-After"] = "0";

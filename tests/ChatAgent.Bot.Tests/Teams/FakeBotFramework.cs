@@ -47,11 +47,15 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     public ConcurrentQueue<Call> Calls { get; } = new();
 
-    public IEnumerable<Call> ConnectorCalls => Calls.Where(c => c.Path.StartsWith("/connector/", StringComparison.Ordinal));
+    /// <summary>Connector calls that carry messages: sends, replies, updates, new conversations (not typing indicators).</summary>
+    public IEnumerable<Call> ConnectorCalls => Calls.Where(c => c.Path.StartsWith("/connector/", StringComparison.Ordinal) && !c.IsTyping);
+
+    /// <summary>The typing indicators the bot sent.</summary>
+    public IEnumerable<Call> TypingCalls => Calls.Where(c => c.Path.StartsWith("/connector/", StringComparison.Ordinal) && c.IsTyping);
 
     public IEnumerable<Call> TokenCalls => Calls.Where(c => c.Path == "/oauth2/token");
 
-    /// <summary>The next connector calls answer these statuses, in order.</summary>
+    /// <summary>The next message calls to the connector answer these statuses, in order (typing indicators pass).</summary>
     public void FailNext(params int[] statuses)
     {
         foreach (var s in statuses) _failures.Enqueue(s);
@@ -109,7 +113,7 @@ public sealed class FakeBotFramework : IAsyncDisposable
                 return (200, new JsonObject { ["token_type"] = "Bearer", ["expires_in"] = 3600, ["access_token"] = IssuedToken }.ToJsonString());
         }
         if (!call.Path.StartsWith("/connector/v3/conversations", StringComparison.Ordinal)) return (404, "{}");
-        if (_failures.TryDequeue(out var failure)) return (failure, """{"error":{"code":"scripted","message":"scripted failure"}}""");
+        if (!call.IsTyping && _failures.TryDequeue(out var failure)) return (failure, """{"error":{"code":"scripted","message":"scripted failure"}}""");
         var id = "act-" + Interlocked.Increment(ref _activityCounter);
         if (call.Method == "POST" && call.Path.TrimEnd('/') == "/connector/v3/conversations")
             return (201, $$"""{"id":"conv-new-{{id}}","activityId":"{{id}}"}""");
@@ -168,6 +172,8 @@ public sealed class FakeBotFramework : IAsyncDisposable
             Body.Length > 0 && Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("attachments", out var a)
                 ? [.. a.EnumerateArray().Where(x => x.GetProperty("contentType").GetString() == "application/vnd.microsoft.card.adaptive").Select(x => x.GetProperty("content"))]
                 : [];
+
+        public bool IsTyping => Body.StartsWith('{') && Json.TryGetProperty("type", out var type) && type.GetString() == "typing";
 
         public string? Text => Body.Length > 0 && Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("text", out var t) ? t.GetString() : null;
     }

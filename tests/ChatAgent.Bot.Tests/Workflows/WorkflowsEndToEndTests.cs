@@ -68,12 +68,12 @@ public sealed class WorkflowsEndToEndTests
         Assert.Equal(3, parentEvents!.Count(e => e.GetProperty("type").GetString() == "child_finished"));
 
         // Measured reliability after the run: every tool of the release succeeded, and the workflow completed once.
-        var report = await second.Client.GetFromJsonAsync<JsonElement>("/api/reliability/measured");
+        var report = await second.Client.GetFromJsonAsync<JsonElement>("/api/reliability");
         var deploy = Row(report, "tools", "tool", "deploy_to_production");
-        Assert.Equal((1, 1, 1.0), (deploy.GetProperty("executed").GetInt32(), deploy.GetProperty("succeeded").GetInt32(), deploy.GetProperty("successRate").GetDouble()));
+        Assert.Equal((1, 1, 1.0), (deploy.GetProperty("runs").GetInt32(), deploy.GetProperty("succeeded").GetInt32(), deploy.GetProperty("successRate").GetDouble()));
         var release = Row(report, "agents", "agent", "release");
         Assert.Equal(("workflow", 1, 1.0), (release.GetProperty("kind").GetString(), release.GetProperty("completed").GetInt32(), release.GetProperty("observedCompletion").GetDouble()));
-        Assert.Equal(3, release.GetProperty("steps").GetInt32());
+        Assert.Equal(3, release.GetProperty("steps").GetArrayLength());
         var deployAgent = Row(report, "agents", "agent", "deploy");
         Assert.Equal((2, 1.0), (deployAgent.GetProperty("completed").GetInt32(), deployAgent.GetProperty("stepSuccessRate").GetDouble()));
     }
@@ -93,9 +93,9 @@ public sealed class WorkflowsEndToEndTests
         Assert.All(children.EnumerateArray(), c => Assert.Equal("completed", c.GetProperty("status").GetString()));
         Assert.Equal("spring 5 5 4 1", Child(done, "report").GetProperty("input").GetString());
 
-        var report = await host.Client.GetFromJsonAsync<JsonElement>("/api/reliability/measured");
+        var report = await host.Client.GetFromJsonAsync<JsonElement>("/api/reliability");
         var campaign = Row(report, "agents", "agent", "email-campaign");
-        Assert.Equal((4, 1.0, 1.0), (campaign.GetProperty("steps").GetInt32(), campaign.GetProperty("observedCompletion").GetDouble(), campaign.GetProperty("estimatedEndToEnd").GetDouble()));
+        Assert.Equal((4, 1.0, 1.0), (campaign.GetProperty("steps").GetArrayLength(), campaign.GetProperty("observedCompletion").GetDouble(), campaign.GetProperty("estimate").GetDouble()));
         var send = Row(report, "tools", "tool", "send_batches");
         Assert.Equal((1, 0), (send.GetProperty("succeeded").GetInt32(), send.GetProperty("verificationFailures").GetInt32()));
     }

@@ -146,7 +146,41 @@ public sealed class AgentLoaderTests : IDisposable
     {
         WriteValid(tools: ValidTools.Replace("type: string, pattern", "type: strnig, pattern"));
 
-        AssertProblem("tools.yaml:7:", "tool 'check': parameters is not a valid JSON Schema: parameters.service.type 'strnig'");
+        AssertProblem("tools.yaml:7:", "tool 'check': parameters is not a valid JSON Schema: parameters.properties.service.type is 'strnig': not one of array, boolean, integer, null, number, object, string");
+    }
+
+    /// <summary>Checked against the JSON Schema draft-07 meta-schema (NJsonSchema); each message names the place and what is wrong.</summary>
+    [Theory]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: [string, strnig]}", "parameters.properties.service.type[1] is 'strnig': not one of array, boolean, integer, null, number, object, string")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: string, minLength: -1}", "parameters.properties.service.minLength is -1: must not be negative")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: string, maxLength: ten}", "parameters.properties.service.maxLength is 'ten': must be a whole number")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: string, enum: api}", "parameters.properties.service.enum is 'api': must be a list")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: string}\n      required: service", "parameters.required is 'service': must be a list")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: string}\n      required: [service, service]", "parameters.required is [\"service\",\"service\"]: must not repeat an entry")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {type: string, pattern: \"([a-z\"}", "parameters.properties.service.pattern is not a valid regular expression")]
+    [InlineData("service: {type: string, pattern: \"^[a-z]+$\"}", "service: {anyOf: {type: string}}", "parameters.properties.service.anyOf is {\"type\":\"string\"}: must be a list")]
+    public void SchemasThatAreNotJsonSchemas_AreReported_WithWhereAndWhat(string valid, string broken, string problem)
+    {
+        WriteValid(tools: ValidTools.Replace(valid, broken));
+
+        AssertProblem("tools.yaml:7:", $"tool 'check': parameters is not a valid JSON Schema: {problem}");
+    }
+
+    [Fact]
+    public void ARichValidSchema_Loads()
+    {
+        WriteValid(tools: ValidTools.Replace("service: {type: string, pattern: \"^[a-z]+$\"}", """
+            service: {type: string, pattern: "^[a-z]+$", minLength: 1, maxLength: 20, enum: [api, web]}
+                    replicas: {type: [integer, "null"], minimum: 0, maximum: 10}
+                    tags: {type: array, items: {type: string}, uniqueItems: true, minItems: 0}
+                    target: {anyOf: [{type: string}, {type: object, properties: {host: {type: string}}, additionalProperties: false}]}
+                  required: [service]
+                  additionalProperties: false
+            """));
+
+        var catalog = AgentCatalog.Load(_dir.Path);
+
+        Assert.Contains("\"additionalProperties\":false", catalog.FindTool("check")!.ParametersSchema);
     }
 
     [Fact]

@@ -94,31 +94,88 @@ public sealed class EventJsonTests
     }
 
     /// <summary>
-    /// Stored text of every event type (every field set, as <see cref="EventSamples"/> writes them today), read back by
-    /// today's code into the same values, field by field. A renamed property or wire name, or a changed shape, breaks
-    /// reading old threads and fails here: migrate, don't edit the file.
+    /// Stored text of every event type (every field set), as each schema version wrote it, read back by today's code into
+    /// the same values, field by field. A renamed property or wire name, or a changed shape without an upcast, breaks
+    /// reading old threads and fails here: add a version and an upcast, and a file for the new version; never edit these.
     /// </summary>
-    [Fact]
-    public void GoldenEveryEvent_HoldsEveryEventType_AndReadsBackFieldByField()
+    [Theory]
+    [InlineData("every-event.v1.jsonl")]
+    [InlineData("every-event.v2.jsonl")]
+    public void GoldenEveryEvent_OfEachVersion_HoldsEveryEventType_AndReadsBackFieldByField(string file)
     {
-        var events = ReadGolden("every-event.jsonl");
+        var events = ReadGolden(file);
 
         Assert.Equal(EventTypes.WireNames.Order(StringComparer.Ordinal), events.Select(e => e.Data.Type).Order(StringComparer.Ordinal));
         for (var i = 0; i < events.Count; i++)
         {
             var (wireName, sample) = EventSamples.All[i];
             Assert.Equal(("t-golden-every", i + 1L, new DateTimeOffset(2026, 1, 15, 9, 30, i, TimeSpan.Zero)), (events[i].ThreadId, events[i].Seq, events[i].At));
-            FieldByField.Equal(sample, events[i].Data, $"line {i + 1} ({wireName})");
+            FieldByField.Equal(sample, events[i].Data, $"{file} line {i + 1} ({wireName})");
         }
         Assert.Equal(new Actor("user", "slack:U1", "Alice"), events[0].Actor);
         Assert.Equal(new Actor("agent", "agent"), events[1].Actor);
         Assert.Equal(new Actor("system", "system"), events[2].Actor);
     }
 
+    /// <summary>The newest golden file is exactly what this build writes: every event carries its version after its type.</summary>
+    [Fact]
+    public void GoldenEveryEvent_OfTheCurrentVersion_IsWhatThisBuildWrites_LineByLine()
+    {
+        var lines = File.ReadLines(GoldenPath("every-event.v2.jsonl")).Where(l => l.Length > 0).ToList();
+        var envelopes = ReadGolden("every-event.v1.jsonl");
+
+        Assert.Equal(EventSamples.All.Count, lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+            Assert.Equal(lines[i], JsonSerializer.Serialize(envelopes[i] with { Data = EventSamples.All[i].Sample }, EventJson.Options));
+    }
+
+    [Fact]
+    public void ApprovalDecided_IsWrittenAtVersion2_WithTheDecisionInWords()
+    {
+        Assert.Equal("""{"type":"approval_decided","v":2,"approvalId":"a-1","decision":"deny","comment":"not today","parametersHash":"h"}""",
+            EventJson.Serialize(new ApprovalDecided("a-1", false, "not today", "h")));
+        Assert.Equal("""{"type":"user_input","v":1,"text":"hi"}""", EventJson.Serialize(new UserInput("hi")));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"approval_decided","approvalId":"a-1","granted":true,"parametersHash":"h"}""", true)]
+    [InlineData("""{"type":"approval_decided","approvalId":"a-1","granted":false,"comment":"no","parametersHash":"h"}""", false)]
+    [InlineData("""{"parametersHash":"h","granted":false,"v":1,"approvalId":"a-1","type":"approval_decided"}""", false)]
+    [InlineData("""{"type":"approval_decided","v":2,"approvalId":"a-1","decision":"approve","parametersHash":"h"}""", true)]
+    public void ApprovalDecided_ReadsEveryVersion(string json, bool granted)
+    {
+        var decided = Assert.IsType<ApprovalDecided>(EventJson.Deserialize(json));
+
+        Assert.Equal(("a-1", granted, "h"), (decided.ApprovalId, decided.Granted, decided.ParametersHash));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"approval_decided","approvalId":"a-1","granted":"yes","parametersHash":"h"}""", "boolean 'granted'")]
+    [InlineData("""{"type":"approval_decided","v":2,"approvalId":"a-1","decision":"maybe","parametersHash":"h"}""", "'approve' or 'deny'")]
+    [InlineData("""{"type":"user_input","v":2,"text":"from the future"}""", "written by a newer ChatAgent")]
+    [InlineData("""{"type":"user_input","v":0,"text":"x"}""", "positive whole number")]
+    [InlineData("""{"text":"x"}""", "needs a 'type'")]
+    public void Deserialize_RefusesWhatItCannotRead_AndSaysWhy(string json, string reason)
+    {
+        var error = Assert.ThrowsAny<JsonException>(() => EventJson.Deserialize(json));
+
+        Assert.Contains(reason, error.Message);
+    }
+
+    /// <summary>Every version below a type's current one has an upcast step, so no stored version is unreadable.</summary>
+    [Fact]
+    public void EveryOlderVersion_HasAnUpcastStep()
+    {
+        var needed = EventTypes.WireNames.SelectMany(t => Enumerable.Range(1, EventTypes.VersionOf(t) - 1).Select(v => (t, v))).Order().ToList();
+
+        Assert.Equal(needed, EventUpcaster.Defined.Order().ToList());
+        Assert.Equal([("approval_decided", 1)], needed);
+    }
+
     [Fact]
     public void GoldenEveryEvent_SpotChecks_ReadTheWireFieldsIntoTheRightProperties()
     {
-        var data = ReadGolden("every-event.jsonl").ToDictionary(e => e.Data.Type, e => e.Data);
+        var data = ReadGolden("every-event.v1.jsonl").ToDictionary(e => e.Data.Type, e => e.Data);
 
         var started = Assert.IsType<ThreadStarted>(data["thread_started"]);
         Assert.Equal(("deploy", "t-parent", 8, "C123"), (started.Agent, started.ParentThreadId, started.MaxSteps, started.Origin.Conversation));
@@ -133,13 +190,21 @@ public sealed class EventJsonTests
         Assert.Equal(2, Assert.IsType<ToolCalled>(data["tool_call"]).Attempt);
     }
 
+    /// <summary>
+    /// A thread stored at version 1 is written back as today's version: the same text with each event's version after
+    /// its type, and the decisions in words. Expected lines are derived here by hand, not by the code under test.
+    /// </summary>
     [Fact]
-    public void GoldenStream_RoundTripsLineByLine()
+    public void GoldenStream_OfVersion1_IsWrittenBackAsTheCurrentVersion()
     {
         foreach (var line in File.ReadLines(GoldenPath("deploy-thread.jsonl")).Where(l => l.Length > 0))
         {
             var e = JsonSerializer.Deserialize<StoredEvent>(line, EventJson.Options)!;
-            Assert.Equal(line, JsonSerializer.Serialize(e, EventJson.Options));
+            var type = e.Data.Type;
+            var expected = type == "approval_decided"
+                ? line.Replace("\"type\":\"approval_decided\"", "\"type\":\"approval_decided\",\"v\":2").Replace("\"granted\":true", "\"decision\":\"approve\"")
+                : line.Replace($"\"type\":\"{type}\"", $"\"type\":\"{type}\",\"v\":1");
+            Assert.Equal(expected, JsonSerializer.Serialize(e, EventJson.Options));
         }
     }
 

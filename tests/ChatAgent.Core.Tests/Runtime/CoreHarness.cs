@@ -1,4 +1,5 @@
 using ChatAgent.Core.Agents;
+using ChatAgent.Core.Chat;
 using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Planning;
@@ -26,7 +27,8 @@ internal sealed class CoreHarness : IDisposable
 
     private readonly TempDirectory _data = new();
 
-    public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null)
+    public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null,
+        IWorkingIndicator? working = null)
     {
         Store = store ?? new InMemoryEventStore();
         Catalog = catalog ?? ShippedAgents.Value;
@@ -35,7 +37,7 @@ internal sealed class CoreHarness : IDisposable
         Service = new ThreadService(Store, Catalog, Scheduler, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
             Time, Ids, NullLogger<ThreadService>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
-            Time, Ids, NullLogger<AgentLoop>.Instance);
+            Time, Ids, NullLogger<AgentLoop>.Instance, working: working);
     }
 
     public IEventStore Store { get; }

@@ -43,6 +43,8 @@ internal sealed class LoopHarness : IDisposable
 
     public IAgentCatalog Catalog => _provider.GetRequiredService<IAgentCatalog>();
 
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
     public static readonly Actor Alice = Actor.User("web:alice", "Alice");
     public static readonly Actor Bob = Actor.User("web:bob", "Bob");
 

@@ -183,16 +183,23 @@ public sealed class WebChatApiTests
 
         var report = await GetJsonAsync(host, "/api/reliability");
 
-        Assert.Equal(1, report.GetProperty("threadsScanned").GetInt32());
+        Assert.Equal(1, report.GetProperty("threads").GetInt32());
+        Assert.Equal(TimeSpan.FromDays(7), report.GetProperty("to").GetDateTimeOffset() - report.GetProperty("from").GetDateTimeOffset());
         var tools = report.GetProperty("tools").EnumerateArray().ToDictionary(t => t.GetProperty("tool").GetString()!);
         Assert.Equal(1, tools["run_tests"].GetProperty("runs").GetInt32());
-        Assert.Equal(1.0, tools["run_tests"].GetProperty("rate").GetDouble());
+        Assert.Equal(1.0, tools["run_tests"].GetProperty("successRate").GetDouble());
         Assert.False(tools.ContainsKey("deploy_to_production"), "a denied call never ran");
         var deploy = report.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("agent").GetString() == "deploy");
-        Assert.Equal(1.0, deploy.GetProperty("estimate").GetDouble());
+        // run_tests, deploy_to_staging and done measured at 100%; deploy_to_production never ran, counted at 95%.
+        Assert.Equal(0.95, deploy.GetProperty("estimate").GetDouble());
+        Assert.Equal(0.8145, deploy.GetProperty("chapterEstimate").GetDouble());
         Assert.Equal(1, deploy.GetProperty("unmeasuredSteps").GetInt32());
         Assert.Equal(1, deploy.GetProperty("completed").GetInt32());
-        Assert.Equal(1.0, deploy.GetProperty("completionRate").GetDouble());
+        Assert.Equal(1.0, deploy.GetProperty("observedCompletion").GetDouble());
+
+        var outOfRange = await host.Client.GetAsync("/api/reliability?days=0");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, outOfRange.StatusCode);
+        Assert.Equal("days.out_of_range", (await outOfRange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
     /// <summary>

@@ -47,6 +47,24 @@ public sealed class BotConnectorClient(HttpClient http, IBotTokenProvider tokens
     public Task<ResourceResponse> UpdateAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
         CallAsync(HttpMethod.Put, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity with { Id = activityId }, ct);
 
+    /// <summary>
+    /// Sends a typing indicator: once, without retries, and only when the conversation's pace allows it now (a late
+    /// "typing…" is worth nothing, and must not delay a message). False when it was skipped or refused.
+    /// </summary>
+    public async Task<bool> TypingAsync(string serviceUrl, string conversationId, string? replyToId, CancellationToken ct)
+    {
+        if (!pacer.TryTakeNow(conversationId)) return false;
+        var path = $"v3/conversations/{Escape(conversationId)}/activities" + (replyToId is null ? "" : "/" + Escape(replyToId));
+        var url = new Uri(new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/"), path);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = JsonContent.Create(new Activity { Type = ActivityTypes.Typing, ReplyToId = replyToId }, options: TeamsJson.Options),
+        };
+        if (await tokens.GetTokenAsync(ct) is { } bearer) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await http.SendAsync(request, ct);
+        return response.IsSuccessStatusCode;
+    }
+
     /// <summary>Starts a conversation, e.g. a new post in a channel (<c>channelData.channel.id</c>) for a cron agent.</summary>
     public Task<ResourceResponse> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken ct) =>
         CallAsync(HttpMethod.Post, serviceUrl, "v3/conversations", parameters.ChannelData?.Channel?.Id ?? "new", parameters, ct);

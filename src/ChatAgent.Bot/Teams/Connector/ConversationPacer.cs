@@ -18,23 +18,45 @@ public sealed class ConversationPacer(TimeProvider time)
         return delay > TimeSpan.Zero ? Task.Delay(delay, time, ct) : Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Takes a slot only when one is free now and no send is waiting for a later one: for sends worth nothing late
+    /// (a typing indicator), so they never push a message behind them.
+    /// </summary>
+    public bool TryTakeNow(string conversationId)
+    {
+        var sent = _sent.GetOrAdd(conversationId, _ => new Queue<DateTimeOffset>());
+        lock (sent)
+        {
+            var now = time.GetUtcNow();
+            if (Earliest(sent, now) > now || sent.Any(t => t > now)) return false;
+            sent.Enqueue(now);
+            return true;
+        }
+    }
+
     /// <summary>The earliest time a send fits both windows, recorded as taken.</summary>
     internal DateTimeOffset Reserve(string conversationId)
     {
         var sent = _sent.GetOrAdd(conversationId, _ => new Queue<DateTimeOffset>());
         lock (sent)
         {
-            var now = time.GetUtcNow();
-            while (sent.Count > 0 && sent.Peek() <= now - Limits[^1].Window) sent.Dequeue();
-            var slot = now;
-            foreach (var (count, window) in Limits)
-            {
-                var recent = sent.Where(t => t > slot - window).ToList();
-                if (recent.Count >= count) slot = Max(slot, recent[^count] + window);
-            }
+            var slot = Earliest(sent, time.GetUtcNow());
             sent.Enqueue(slot);
             return slot;
         }
+    }
+
+    /// <summary>Forgets sends older than the longest window; the first time at or after <paramref name="now"/> both windows allow.</summary>
+    private static DateTimeOffset Earliest(Queue<DateTimeOffset> sent, DateTimeOffset now)
+    {
+        while (sent.Count > 0 && sent.Peek() <= now - Limits[^1].Window) sent.Dequeue();
+        var slot = now;
+        foreach (var (count, window) in Limits)
+        {
+            var recent = sent.Where(t => t > slot - window).ToList();
+            if (recent.Count >= count) slot = Max(slot, recent[^count] + window);
+        }
+        return slot;
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

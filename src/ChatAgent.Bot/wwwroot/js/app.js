@@ -161,17 +161,19 @@ async function loadReliability() {
   const result = await api.reliability();
   if (!result.ok) { toast(result.message, true); return; }
   const r = result.body;
-  $('reliability-scope').textContent = `Measured over the ${r.threadsScanned} most recent threads. A run is a tool call; a success is a result not failed by a later verification.`;
+  const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86400000);
+  $('reliability-scope').textContent = `Measured over the last ${days} days: ${r.threads} threads started. A run is a tool call; a success is a result not failed by a later verification (a question: answered; a final step: the thread completed).`;
   $('agents-table').tBodies[0].replaceChildren(...r.agents.map((a) => h('tr', { 'data-agent': a.agent },
-    h('td', {}, h('strong', { text: a.agent })),
-    h('td', { text: a.steps.join(' → ') + (a.unmeasuredSteps ? ` (${a.unmeasuredSteps} not measured yet)` : '') }),
+    h('td', {}, h('strong', { text: a.agent }), a.kind === 'workflow' ? h('div.hint', { text: 'workflow' }) : null),
+    h('td', { text: a.steps.join(' → ') + (a.unmeasuredSteps ? ` (${a.unmeasuredSteps} not measured yet, counted at 95%)` : '') }),
     h('td', {}, percent(a.estimate), bar(a.estimate)),
-    h('td', {}, `${percent(a.completionRate)}`, h('div.hint', { text: `${a.completed} of ${a.ended} ended` })),
+    h('td', { text: percent(a.chapterEstimate) }),
+    h('td', {}, `${percent(a.observedCompletion)}`, h('div.hint', { text: `${a.completed} of ${a.ended} ended` })),
     h('td', { text: a.threads }))));
   $('tools-table').tBodies[0].replaceChildren(...r.tools.map((t) => h('tr', { 'data-tool': t.tool },
-    h('td', {}, h('code', { text: t.tool })), h('td', { text: t.runs }), h('td', { text: t.successes }),
-    h('td', {}, percent(t.rate), bar(t.rate)))));
-  if (!r.tools.length) $('tools-table').tBodies[0].append(h('tr', {}, h('td', { colspan: '4', class: 'empty', text: 'No tool has run yet.' })));
+    h('td', {}, h('code', { text: t.tool })), h('td', { text: t.runs }), h('td', { text: t.succeeded }), h('td', { text: t.failed }),
+    h('td', {}, percent(t.successRate), bar(t.successRate)))));
+  if (!r.tools.length) $('tools-table').tBodies[0].append(h('tr', {}, h('td', { colspan: '5', class: 'empty', text: 'No tool has run in this window.' })));
 }
 
 setupIdentity();

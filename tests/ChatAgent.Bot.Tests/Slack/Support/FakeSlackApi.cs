@@ -75,6 +75,10 @@ public sealed class FakeSlackApi : IAsyncDisposable
     public void RateLimitNext(string method, int retryAfterSeconds) =>
         _faults.GetOrAdd(method, _ => new()).Enqueue(RateLimited(retryAfterSeconds));
 
+    /// <summary>The next call of <paramref name="method"/> gets an HTTP 500 with no body.</summary>
+    public void ServerErrorNext(string method) =>
+        _faults.GetOrAdd(method, _ => new()).Enqueue(ServerError);
+
     /// <summary>
     /// From now until <paramref name="window"/> has passed, every Web API call (except Socket Mode's) is answered with
     /// HTTP 500 or 429 + <c>Retry-After: <see cref="OutageRetryAfterSeconds"/></c>, alternately. Returns when it ends.
