@@ -18,9 +18,9 @@ public static class ThreadsApi
         var api = app.MapGroup("/api/threads").AddEndpointFilter<ApiKeyFilter>().WithTags("Threads");
         api.MapPost("/", LaunchAsync).WithSummary("Launch a thread");
         api.MapGet("/", ListAsync).WithSummary("List threads, newest first");
-        api.MapGet("/{id}", GetAsync).WithSummary("A thread's current state");
+        api.MapGet("/{id}", GetAsync).WithSummary("A thread's view (docs/API.md, The thread view)");
         api.MapGet("/{id}/events", EventsAsync).WithSummary("A thread's events after a seq");
-        api.MapGet("/{id}/state", StateAtAsync).WithSummary("A thread's state right after event `at` (time travel)");
+        api.MapGet("/{id}/state", StateAtAsync).WithSummary("A thread's view right after event `at` (time travel)");
         api.MapPost("/{id}/pause", PauseAsync).WithSummary("Pause a thread");
         api.MapPost("/{id}/resume", ResumeAsync).WithSummary("Resume a paused thread, optionally with feedback");
         api.MapPost("/{id}/abort", AbortAsync).WithSummary("End a thread for good");
@@ -29,7 +29,7 @@ public static class ThreadsApi
         return app;
     }
 
-    private static async Task<Results<Accepted<ThreadState>, Ok<ThreadState>, ProblemHttpResult>> LaunchAsync(
+    private static async Task<Results<Accepted<ThreadView>, Ok<ThreadView>, ProblemHttpResult>> LaunchAsync(
         LaunchRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Agent)) return Problem(400, "agent is required.");
@@ -44,12 +44,12 @@ public static class ThreadsApi
         {
             // A repeat of an idempotent launch: the thread it started, as it is now.
             http.Response.Headers.Location = location;
-            return TypedResults.Ok(result.State);
+            return TypedResults.Ok(ThreadViews.View(result.State));
         }
-        return TypedResults.Accepted(location, result.State);
+        return TypedResults.Accepted(location, ThreadViews.View(result.State));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ThreadSummary>>, ProblemHttpResult>> ListAsync(
+    private static async Task<Results<Ok<IEnumerable<ThreadListItem>>, ProblemHttpResult>> ListAsync(
         string? status, string? agent, int? limit, ThreadService threads, CancellationToken ct)
     {
         ThreadStatus? parsed = null;
@@ -60,11 +60,11 @@ public static class ThreadsApi
             parsed = s;
         }
         var query = new ThreadQuery(parsed?.WireName(), string.IsNullOrWhiteSpace(agent) ? null : agent.Trim(), Math.Clamp(limit ?? 100, 1, 1000));
-        return TypedResults.Ok(await threads.ListAsync(query, ct));
+        return TypedResults.Ok((await threads.ListAsync(query, ct)).Select(ThreadViews.ListItem));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> GetAsync(string id, ThreadService threads, CancellationToken ct) =>
-        await threads.GetStateAsync(id, null, ct) is { } state ? TypedResults.Ok(state) : NotFound(id);
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> GetAsync(string id, ThreadService threads, CancellationToken ct) =>
+        await threads.GetStateAsync(id, null, ct) is { } state ? TypedResults.Ok(ThreadViews.View(state)) : NotFound(id);
 
     private static async Task<Results<Ok<IEnumerable<EventView>>, ProblemHttpResult>> EventsAsync(string id, long? after, ThreadService threads, CancellationToken ct)
     {
@@ -73,36 +73,36 @@ public static class ThreadsApi
         return TypedResults.Ok(events.Select(e => new EventView(e.Seq, e.Data.Type, e.At, e.Actor, e.Data)));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> StateAtAsync(string id, long? at, ThreadService threads, CancellationToken ct)
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> StateAtAsync(string id, long? at, ThreadService threads, CancellationToken ct)
     {
         if (at is null or < 1) return Problem(400, "at must be a seq of 1 or more.");
         if (await threads.GetStateAsync(id, null, ct) is not { } current) return NotFound(id);
         if (at > current.Version) return Problem(404, $"Thread {id} has {current.Version} events; there is no event {at}.");
-        return TypedResults.Ok((await threads.GetStateAsync(id, at, ct))!);
+        return TypedResults.Ok(ThreadViews.View((await threads.GetStateAsync(id, at, ct))!));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> PauseAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> PauseAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (InputLimits.Check(("reason", body?.Reason)) is { } tooLong) return Problem(400, tooLong);
         if (ActorOf(body?.User, http) is not { } actor) return NotGranted(body?.User, http);
         return Answer(await threads.PauseAsync(id, actor, ct));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> ResumeAsync(string id, ResumeRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> ResumeAsync(string id, ResumeRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (InputLimits.Check(("feedback", body?.Feedback)) is { } tooLong) return Problem(400, tooLong);
         if (ActorOf(body?.User, http) is not { } actor) return NotGranted(body?.User, http);
         return Answer(await threads.ResumeAsync(id, actor, body?.Feedback, ct));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AbortAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> AbortAsync(string id, ActorRequest? body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (InputLimits.Check(("reason", body?.Reason)) is { } tooLong) return Problem(400, tooLong);
         if (ActorOf(body?.User, http) is not { } actor) return NotGranted(body?.User, http);
         return Answer(await threads.AbortAsync(id, actor, body?.Reason, ct));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> AnswerAsync(string id, AnswerRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> AnswerAsync(string id, AnswerRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Text)) return Problem(400, "text is required.");
         if (InputLimits.Check(("text", body.Text)) is { } tooLong) return Problem(400, tooLong);
@@ -110,7 +110,7 @@ public static class ThreadsApi
         return Answer(await threads.AnswerAsync(id, actor, body.Text, null, ct));
     }
 
-    private static async Task<Results<Ok<ThreadState>, ProblemHttpResult>> DecideAsync(string id, string approvalId, DecisionRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
+    private static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> DecideAsync(string id, string approvalId, DecisionRequest body, HttpContext http, ThreadService threads, CancellationToken ct)
     {
         var approve = body.Decision?.Trim().ToLowerInvariant() switch
         {
@@ -134,8 +134,8 @@ public static class ThreadsApi
         title: "identity.not_granted", detail: ApiCaller.Of(http).Refusal(user), statusCode: 403,
         extensions: new Dictionary<string, object?> { ["code"] = "identity.not_granted" });
 
-    private static Results<Ok<ThreadState>, ProblemHttpResult> Answer(CommandResult result) =>
-        result.Accepted ? TypedResults.Ok(result.State!) : Rejection(result);
+    private static Results<Ok<ThreadView>, ProblemHttpResult> Answer(CommandResult result) =>
+        result.Accepted ? TypedResults.Ok(ThreadViews.View(result.State!)) : Rejection(result);
 
     private static ProblemHttpResult Rejection(CommandResult result) => TypedResults.Problem(
         title: result.Code,

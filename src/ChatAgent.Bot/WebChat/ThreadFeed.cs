@@ -10,7 +10,7 @@ namespace ChatAgent.Bot.WebChat;
 
 /// <summary>
 /// A thread's live feed as server-sent events. Each stored event is sent once as <c>event: thread-event</c> with
-/// <c>id: &lt;seq&gt;</c>, followed by <c>event: state</c> (the thread's state after the batch). A reconnect sends
+/// <c>id: &lt;seq&gt;</c>, followed by <c>event: state</c> (the thread's public view after the batch, <see cref="ThreadView"/>). A reconnect sends
 /// <c>Last-Event-ID</c> (the browser does so by itself) or <c>?after=N</c> and resumes after that seq, so nothing is
 /// lost or repeated. New events are found by reading the store every <see cref="PollInterval"/>: that works across
 /// processes sharing one PostgreSQL, and a read after a seq is one indexed query.
@@ -54,7 +54,7 @@ public static class ThreadFeed
                 if (fresh || first)
                 {
                     // The state after the batch; on connect also when nothing is new, so the page is current at once.
-                    await response.WriteAsync($"event: state\ndata: {JsonSerializer.Serialize(state, options)}\n\n", ct);
+                    await response.WriteAsync($"event: state\ndata: {JsonSerializer.Serialize(ThreadViews.View(state), options)}\n\n", ct);
                     lastWrite = DateTime.UtcNow;
                 }
                 else if (DateTime.UtcNow - lastWrite > Heartbeat)

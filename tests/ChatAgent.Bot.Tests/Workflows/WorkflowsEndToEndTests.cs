@@ -30,7 +30,7 @@ public sealed class WorkflowsEndToEndTests
             Assert.Equal("deploy_to_production", approval.GetProperty("tool").GetString());
             childId = approval.GetProperty("childThreadId").GetString()!;
             approvalId = approval.GetProperty("approvalId").GetString()!;
-            Assert.Equal(childId, waiting.GetProperty("children").GetProperty("production").GetProperty("threadId").GetString());
+            Assert.Equal(childId, Child(waiting, "production").GetProperty("threadId").GetString());
             var child = await GetAsync(first, childId);
             Assert.Equal(("awaiting_human", parentId), (child.GetProperty("status").GetString(), child.GetProperty("parentThreadId").GetString()));
             // The card can show the precondition that held before the approval was asked.
@@ -90,9 +90,9 @@ public sealed class WorkflowsEndToEndTests
 
         Assert.Equal("Campaign spring: audience 5, sent 5, delivered 4, bounced 1.", done.GetProperty("summary").GetString());
         var children = done.GetProperty("children");
-        Assert.Equal(["audience", "content", "delivery", "report"], children.EnumerateObject().Select(p => p.Name));
-        Assert.All(children.EnumerateObject(), c => Assert.Equal("completed", c.Value.GetProperty("status").GetString()));
-        Assert.Equal("spring 5 5 4 1", children.GetProperty("report").GetProperty("input").GetString());
+        Assert.Equal(["audience", "content", "delivery", "report"], children.EnumerateArray().Select(c => c.GetProperty("stepId").GetString()));
+        Assert.All(children.EnumerateArray(), c => Assert.Equal("completed", c.GetProperty("status").GetString()));
+        Assert.Equal("spring 5 5 4 1", Child(done, "report").GetProperty("input").GetString());
 
         var report = await host.Client.GetFromJsonAsync<JsonElement>("/api/reliability");
         var campaign = Row(report, "agents", "agent", "email-campaign");
@@ -113,4 +113,8 @@ public sealed class WorkflowsEndToEndTests
 
     private static async Task<JsonElement> GetAsync(BotHost host, string id) =>
         await host.Client.GetFromJsonAsync<JsonElement>($"/api/threads/{id}");
+
+    /// <summary>The workflow's child started by <paramref name="stepId"/>.</summary>
+    private static JsonElement Child(JsonElement workflow, string stepId) =>
+        workflow.GetProperty("children").EnumerateArray().Single(c => c.GetProperty("stepId").GetString() == stepId);
 }

@@ -89,7 +89,7 @@ public sealed class WebChatApiTests
     {
         await using var host = await WebChatHost.StartAsync();
         var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
-        var waiting = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "awaiting_human" && Delivered(s));
+        var waiting = await WaitDeliveredAsync(host, id, "awaiting_human");
         var version = waiting.GetProperty("version").GetInt64();
 
         var all = await ReadFeedUntilStateAsync(host, id, lastEventId: null, version);
@@ -105,7 +105,7 @@ public sealed class WebChatApiTests
     {
         await using var host = await WebChatHost.StartAsync();
         var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
-        var waiting = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "awaiting_human" && Delivered(s));
+        var waiting = await WaitDeliveredAsync(host, id, "awaiting_human");
         var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/webchat/threads/{id}/stream");
@@ -203,8 +203,30 @@ public sealed class WebChatApiTests
         Assert.Equal("days.out_of_range", (await outOfRange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
-    private static bool Delivered(JsonElement state) =>
-        state.GetProperty("messages").EnumerateObject().All(m => m.Value.GetProperty("isDelivered").GetBoolean());
+    /// <summary>
+    /// The thread in <paramref name="status"/> with every queued message posted (a <c>message_posted</c> after each
+    /// <c>message_queued</c> of its key), so no event is appended any more until someone acts.
+    /// </summary>
+    private static async Task<JsonElement> WaitDeliveredAsync(WebChatHost host, string id, string status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Thread {id} did not settle in {status} with its messages posted.");
+            var state = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == status);
+            var events = await GetJsonAsync(host, $"/api/threads/{id}/events");
+            var pending = new HashSet<string>();
+            foreach (var e in events.EnumerateArray())
+            {
+                var key = e.GetProperty("data").TryGetProperty("messageKey", out var k) ? k.GetString()! : null;
+                if (e.GetProperty("type").GetString() == "message_queued") pending.Add(key!);
+                if (e.GetProperty("type").GetString() == "message_posted") pending.Remove(key!);
+            }
+            // The view read before the events: delivered then means nothing was appended after the version it names.
+            if (pending.Count == 0 && events.GetArrayLength() == state.GetProperty("version").GetInt64()) return state;
+            await Task.Delay(50);
+        }
+    }
 
     private static async Task<(List<long> Ids, JsonElement State)> ReadFeedUntilStateAsync(WebChatHost host, string id, long? lastEventId, long version)
     {

@@ -107,8 +107,7 @@ export class ThreadView {
     $('thread-title').textContent = `${s.agent} ${s.input ? `— ${s.input}` : ''}`;
     $('thread-meta').textContent = `${s.id} · started by ${(s.requestedBy || '').replace(/^web:/, '')} from ${s.origin.platform} at ${time(s.startedAt)} · step ${s.step} of ${s.maxSteps}`;
     setBadge($('thread-status'), s.status);
-    const status = s.messages && s.messages.status;
-    $('status-line').textContent = status ? status.text : '';
+    $('status-line').textContent = s.statusLine || '';
     renderEntries($('timeline'), buildEntries(this.events, s, this.ui()), this.cache);
     this.renderTravel();
   }
