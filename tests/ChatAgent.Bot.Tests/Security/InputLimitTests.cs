@@ -72,4 +72,44 @@ public sealed class InputLimitTests
         request.Headers.TransferEncodingChunked = true;
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await host.Client.SendAsync(request)).StatusCode);
     }
+
+    /// <summary>
+    /// The first bytes arrive alone and are not JSON; the rest takes the body over the limit. An endpoint that parsed as
+    /// it read would say 400 here and 413 when the bytes came faster: the answer is 413 either way.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/threads/th_x/approvals/ap_x")]
+    [InlineData("/webchat/commands")]
+    [InlineData("/api/threads")]
+    public async Task AStreamedBodyThatStartsMalformed_AndGoesOverTheLimit_Is413_NotA400(string path)
+    {
+        await using var host = await BotHost.StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new SlowBody() };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    /// <summary>"text=" first, flushed on its own, then a pause, then more than a mebibyte.</summary>
+    private sealed class SlowBody : HttpContent
+    {
+        public SlowBody() => Headers.ContentType = new("application/json");
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("text="));
+            await stream.FlushAsync();
+            await Task.Delay(200);
+            var block = Encoding.UTF8.GetBytes(new string('x', 64 * 1024));
+            for (var i = 0; i < 17; i++) await stream.WriteAsync(block);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }
