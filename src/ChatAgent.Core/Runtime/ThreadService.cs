@@ -21,7 +21,7 @@ public sealed class ThreadService(
     IIdGenerator ids,
     ILogger<ThreadService> log)
 {
-    private const int MaxConflictRetries = 25;
+    private readonly CommandWriter _writer = new(store, time);
 
     public async Task<CommandResult> LaunchAsync(LaunchCommand command, CancellationToken ct = default)
     {
@@ -65,12 +65,12 @@ public sealed class ThreadService(
     }
 
     public Task<CommandResult> PauseAsync(string threadId, Actor actor, CancellationToken ct = default) =>
-        ExecuteAsync(threadId, ct, state =>
+        _writer.ExecuteAsync(threadId, ct, state =>
         {
             if (MaySteer(state, actor) is { } refused) return refused;
-            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
-            if (state.Status == ThreadStatus.Paused) return Rejected(RejectionCodes.ThreadAlreadyPaused, $"Thread {threadId} is already paused.");
-            return Accepted(
+            if (state.IsEnded) return CommandDecision.Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (state.Status == ThreadStatus.Paused) return CommandDecision.Rejected(RejectionCodes.ThreadAlreadyPaused, $"Thread {threadId} is already paused.");
+            return CommandDecision.Accepted(
                 (new ThreadPaused(PauseReasons.Manual, $"Paused by {actor.Display}", Escalated: false), actor),
                 (StatusMessage(state, $"Paused by {actor.Display}"), Actor.System));
         }, afterAppend: async s =>
@@ -84,11 +84,11 @@ public sealed class ThreadService(
         child.ParentThreadId is { } parent ? scheduler.ScheduleRunAsync(parent, ct) : Task.CompletedTask;
 
     public Task<CommandResult> ResumeAsync(string threadId, Actor actor, string? feedback, CancellationToken ct = default) =>
-        ExecuteAsync(threadId, ct, state =>
+        _writer.ExecuteAsync(threadId, ct, state =>
         {
             if (MaySteer(state, actor) is { } refused) return refused;
-            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
-            if (state.Status != ThreadStatus.Paused) return Rejected(RejectionCodes.ThreadNotPaused, $"Thread {threadId} is not paused (it is {state.Status.WireName()}).");
+            if (state.IsEnded) return CommandDecision.Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (state.Status != ThreadStatus.Paused) return CommandDecision.Rejected(RejectionCodes.ThreadNotPaused, $"Thread {threadId} is not paused (it is {state.Status.WireName()}).");
             var events = new List<(ThreadEvent, Actor)>
             {
                 (new ThreadResumed(string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()), actor),
@@ -96,7 +96,7 @@ public sealed class ThreadService(
             };
             if (state.Messages.ContainsKey(MessageKeys.Stuck))
                 events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", $"Resumed by {actor.Display}" + (string.IsNullOrWhiteSpace(feedback) ? "" : $" with: {feedback}")), Actor.System));
-            return Accepted([.. events]);
+            return CommandDecision.Accepted([.. events]);
         }, afterAppend: async s =>
         {
             await scheduler.ScheduleRunAsync(s.Id, ct);
@@ -105,14 +105,14 @@ public sealed class ThreadService(
 
     /// <summary>Ends a thread for good (the "Abort" button on a stuck card).</summary>
     public Task<CommandResult> AbortAsync(string threadId, Actor actor, string? reason, CancellationToken ct = default) =>
-        ExecuteAsync(threadId, ct, state =>
+        _writer.ExecuteAsync(threadId, ct, state =>
         {
             if (MaySteer(state, actor) is { } refused) return refused;
-            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (state.IsEnded) return CommandDecision.Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
             var text = $"Aborted by {actor.Display}" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}");
             var events = new List<(ThreadEvent, Actor)> { (new ThreadFailed("aborted", text), actor), (StatusMessage(state, text), Actor.System) };
             if (state.Messages.ContainsKey(MessageKeys.Stuck)) events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", text), Actor.System));
-            return Accepted([.. events]);
+            return CommandDecision.Accepted([.. events]);
         }, afterAppend: async s =>
         {
             await scheduler.ScheduleDeliveryAsync(s.Id, ct);
@@ -127,32 +127,32 @@ public sealed class ThreadService(
     public Task<CommandResult> DecideApprovalAsync(string threadId, string approvalId, bool approve, Actor actor, string? comment, CancellationToken ct = default)
     {
         var expired = false;
-        return ExecuteAsync(threadId, ct, state =>
+        return _writer.ExecuteAsync(threadId, ct, state =>
         {
             if (state.FindPendingApproval(approvalId) is not { } pending)
             {
                 if (state.FindSettledApproval(approvalId) is { } settled)
-                    return Rejected(settled.Outcome == ApprovalOutcome.Expired ? RejectionCodes.ApprovalExpired : RejectionCodes.ApprovalNotPending, DescribeSettled(settled));
-                return Rejected(RejectionCodes.ApprovalNotFound, $"There is no approval {approvalId} on thread {threadId}.");
+                    return CommandDecision.Rejected(settled.Outcome == ApprovalOutcome.Expired ? RejectionCodes.ApprovalExpired : RejectionCodes.ApprovalNotPending, DescribeSettled(settled));
+                return CommandDecision.Rejected(RejectionCodes.ApprovalNotFound, $"There is no approval {approvalId} on thread {threadId}.");
             }
-            if (state.IsEnded) return Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
+            if (state.IsEnded) return CommandDecision.Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
             if (approvers.CheckMayDecide(pending, actor.Id) is { } refusal)
             {
                 log.LogWarning("Refused approval decision on {ThreadId}/{ApprovalId} by {User}: {Reason}", threadId, approvalId, actor.Id, refusal.Code);
-                return Rejected(refusal.Code, refusal.Message);
+                return CommandDecision.Rejected(refusal.Code, refusal.Message);
             }
             if (time.GetUtcNow() >= pending.ExpiresAt)
             {
                 expired = true;
-                return Accepted(
+                return CommandDecision.Accepted(
                     (new ApprovalExpired(approvalId), Actor.System),
                     (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"Expired: {pending.Tool}", approvalId), Actor.System));
             }
             // Quorum counts people: one person voting from Slack and again from Teams is one vote.
             if (pending.Votes.Any(v => approvers.People.SamePerson(v.By, actor.Id)))
-                return Rejected(RejectionCodes.ApprovalAlreadyVoted, $"You already voted on this approval; it needs {pending.Policy.Quorum} approvers.");
+                return CommandDecision.Rejected(RejectionCodes.ApprovalAlreadyVoted, $"You already voted on this approval; it needs {pending.Policy.Quorum} approvers.");
             var verb = approve ? "Approved" : "Denied";
-            return Accepted(
+            return CommandDecision.Accepted(
                 (new ApprovalDecided(approvalId, approve, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), pending.ParametersHash), actor),
                 (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"{verb} by {actor.Display}: {pending.Tool}", approvalId), Actor.System));
         }, afterAppend: async s =>
@@ -170,24 +170,24 @@ public sealed class ThreadService(
     /// call, each updating the card. Nothing is appended when no rung is due or the approval is settled.
     /// </summary>
     public Task<CommandResult> AdvanceApprovalLadderAsync(string threadId, string approvalId, CancellationToken ct = default) =>
-        ExecuteAsync(threadId, ct, state =>
+        _writer.ExecuteAsync(threadId, ct, state =>
         {
             if (state.FindPendingApproval(approvalId) is not { } a || state.IsEnded)
-                return Rejected(RejectionCodes.ApprovalNotPending, "Nothing to do: the approval is settled.");
+                return CommandDecision.Rejected(RejectionCodes.ApprovalNotPending, "Nothing to do: the approval is settled.");
             var now = time.GetUtcNow();
             var key = MessageKeys.Approval(approvalId);
             if (now >= a.ExpiresAt)
-                return Accepted((new ApprovalExpired(approvalId), Actor.System), (new MessageQueued(key, "approval", $"Expired: {a.Tool}", approvalId), Actor.System));
+                return CommandDecision.Accepted((new ApprovalExpired(approvalId), Actor.System), (new MessageQueued(key, "approval", $"Expired: {a.Tool}", approvalId), Actor.System));
             // Each rung updates the card in place and posts a nudge: an edited card notifies no one, a new message does.
             if (a.Policy.EscalateAfter is { } esc && now >= a.RequestedAt + esc && a.EscalatedTo is null && a.Policy.EscalateTo is { Count: > 0 } to)
-                return Accepted((new ApprovalEscalated(approvalId, to), Actor.System),
+                return CommandDecision.Accepted((new ApprovalEscalated(approvalId, to), Actor.System),
                     (new MessageQueued(key, "approval", $"Escalated to {string.Join(", ", to)}: {a.Tool}", approvalId), Actor.System),
                     (new MessageQueued(MessageKeys.Nudge(approvalId, "escalate"), "nudge", $"Escalated to {string.Join(", ", to)}: {a.Tool} on thread {threadId} needs a decision.", approvalId), Actor.System));
             if (a.Policy.RemindAfter is { } remind && now >= a.RequestedAt + remind && !a.Reminded)
-                return Accepted((new ApprovalReminded(approvalId), Actor.System),
+                return CommandDecision.Accepted((new ApprovalReminded(approvalId), Actor.System),
                     (new MessageQueued(key, "approval", $"Reminder: {a.Tool} still needs approval", approvalId), Actor.System),
                     (new MessageQueued(MessageKeys.Nudge(approvalId, "remind"), "nudge", $"Reminder: {a.Tool} on thread {threadId} still needs a decision.", approvalId), Actor.System));
-            return Rejected("approval.not_due", "No rung of the ladder is due yet.");
+            return CommandDecision.Rejected("approval.not_due", "No rung of the ladder is due yet.");
         }, afterAppend: async s =>
         {
             await scheduler.ScheduleDeliveryAsync(s.Id, ct);
@@ -196,12 +196,12 @@ public sealed class ThreadService(
 
     /// <summary>Answers the thread's pending <c>ask_human</c> question.</summary>
     public Task<CommandResult> AnswerAsync(string threadId, Actor actor, string text, string? requestId = null, CancellationToken ct = default) =>
-        ExecuteAsync(threadId, ct, state =>
+        _writer.ExecuteAsync(threadId, ct, state =>
         {
             if (MaySteer(state, actor) is { } refused) return refused;
             if (state.PendingQuestion is not { } question || (requestId is not null && question.Id != requestId))
-                return Rejected(RejectionCodes.QuestionNotPending, $"Thread {threadId} is not waiting for an answer.");
-            return Accepted(
+                return CommandDecision.Rejected(RejectionCodes.QuestionNotPending, $"Thread {threadId} is not waiting for an answer.");
+            return CommandDecision.Accepted(
                 (new HumanResponded(question.Id, text.Trim()), actor),
                 (new MessageQueued(MessageKeys.Question(question.Id), "question", $"{question.Question}\nAnswered by {actor.Display}: {text.Trim()}", RequestId: question.Id), Actor.System));
         }, afterAppend: async s =>
@@ -229,11 +229,11 @@ public sealed class ThreadService(
     }
 
     /// <summary>Null when <paramref name="actor"/> may steer the thread; otherwise the refusal (logged with who tried).</summary>
-    private Decision? MaySteer(ThreadState state, Actor actor)
+    private CommandDecision? MaySteer(ThreadState state, Actor actor)
     {
         if (approvers.CheckMaySteer(state, actor) is not { } refusal) return null;
         log.LogWarning("Refused steering of {ThreadId} by {User}: {Reason}", state.Id, actor.Id, refusal.Code);
-        return Rejected(refusal.Code, refusal.Message);
+        return CommandDecision.Rejected(refusal.Code, refusal.Message);
     }
 
     private static string DescribeSettled(ApprovalOutcome settled)
@@ -246,45 +246,4 @@ public sealed class ThreadService(
 
     private MessageQueued StatusMessage(ThreadState state, string line) =>
         new(MessageKeys.Status, "status", StatusText.Line(state, line));
-
-    private static Decision Rejected(string code, string message) => new(null, code, message);
-
-    private static Decision Accepted(params (ThreadEvent Event, Actor Actor)[] events) => new(events, null, null);
-
-    private sealed record Decision((ThreadEvent Event, Actor Actor)[]? Events, string? Code, string? Message);
-
-    private async Task<CommandResult> ExecuteAsync(
-        string threadId,
-        CancellationToken ct,
-        Func<ThreadState, Decision> decide,
-        Func<ThreadState, Task>? afterAppend = null,
-        Func<CommandResult, ThreadState, CommandResult>? map = null)
-    {
-        for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
-        {
-            var events = await store.ReadAsync(threadId, 0, ct);
-            if (events.Count == 0) return CommandResult.Reject(RejectionCodes.ThreadNotFound, $"There is no thread {threadId}.");
-            var state = ThreadReducer.Replay(events);
-            var decision = decide(state);
-            if (decision.Events is null) return CommandResult.Reject(decision.Code!, decision.Message!, state);
-
-            var now = time.GetUtcNow();
-            var newEvents = decision.Events.Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
-            var after = state;
-            var seq = state.Version;
-            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(threadId, ++seq, e.At, e.Actor, e.Data));
-            try
-            {
-                await store.AppendAsync(threadId, state.Version, newEvents, ThreadSummary.From(after), null, ct);
-            }
-            catch (ConcurrencyException)
-            {
-                continue; // someone else appended first: reload and decide again
-            }
-            if (afterAppend is not null) await afterAppend(after);
-            var result = CommandResult.Ok(after);
-            return map is null ? result : map(result, after);
-        }
-        return CommandResult.Reject(RejectionCodes.Busy, $"Thread {threadId} is changing too fast; try again.");
-    }
 }
