@@ -15,7 +15,7 @@ fi
 
 results="$(mktemp -d "${TMPDIR:-/tmp}/chatagent-tests-XXXXXX")"
 trap 'rm -rf "$results"' EXIT
-# Hosts started in-process by the tests append their warnings and errors here (see BotHost/HostLogFile).
+# Hosts started in-process by the tests append their warnings and errors here (see tests/ChatAgent.TestHost: BotHost, HostLogFile).
 export CHATAGENT_TEST_HOST_LOG="$results/host.log"
 
 # Default trx names are unique per run (the logger adds a counter when a name is taken).

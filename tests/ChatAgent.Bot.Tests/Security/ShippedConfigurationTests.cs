@@ -30,7 +30,7 @@ public sealed class ShippedConfigurationTests
         settings["Urls"] = "http://+:5000"; // the Dockerfile's
         Assert.True(BotMode.From(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).Exposed);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => Support.BotHost.StartAsync(settings));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => BotHost.StartAsync(settings));
         Assert.Contains("approver group 'deployers' has no members", Appended.Messages(error));
     }
 }

@@ -14,7 +14,7 @@ public sealed class WebChatBrowserTests
     [InlineData(true)]
     public async Task Deploy_WaitsForBobsApproval_ThenCompletesLiveOnAlicesPage(bool postgres)
     {
-        await using var host = await WebChatHost.StartAsync(postgres);
+        await using var host = await BotHost.StartAsync(postgres: postgres);
         var r = await BrowserScenario.RunAsync("deploy-approve.mjs", host.BaseAddress);
 
         Assert.Equal("completed", r.GetProperty("aliceStatus").GetString());
@@ -34,7 +34,7 @@ public sealed class WebChatBrowserTests
     [Fact]
     public async Task CommandBox_TakesChatLines_AndDeployIsTheAgentANewPersonSeesFirst()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var r = await BrowserScenario.RunAsync("command-box.mjs", host.BaseAddress);
 
         Assert.Equal("deploy", r.GetProperty("selectedFirst").GetString());
@@ -53,7 +53,7 @@ public sealed class WebChatBrowserTests
     [Fact]
     public async Task Deny_WithComment_EndsTheThreadSayingWhoDeniedAndWhy()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var r = await BrowserScenario.RunAsync("deny-with-comment.mjs", host.BaseAddress);
 
         Assert.Equal("Denied by bob: “Change freeze until Monday”", r.GetProperty("outcome").GetString());
@@ -64,7 +64,7 @@ public sealed class WebChatBrowserTests
     [Fact]
     public async Task TimeTravel_ShowsAwaitingHumanAtTheApprovalRequest_AndCompletedAtTheEnd()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var r = await BrowserScenario.RunAsync("time-travel.mjs", host.BaseAddress);
 
         Assert.Equal("awaiting human", r.GetProperty("atApproval").GetString());
@@ -78,7 +78,7 @@ public sealed class WebChatBrowserTests
     [Fact]
     public async Task Reload_WhileWaitingForApproval_LosesNothing_AndTheThreadStillCompletes()
     {
-        await using var host = await WebChatHost.StartAsync(postgres: true);
+        await using var host = await BotHost.StartAsync(postgres: true);
         var r = await BrowserScenario.RunAsync("reload-midway.mjs", host.BaseAddress);
 
         var before = r.GetProperty("before");

@@ -12,7 +12,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Launch_FromTheWebChat_IsRequestedByTheWebUser_FromTheirSession()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var id = await LaunchAsync(host, "deploy", "api to staging", "alice", "s-test-1");
 
         var state = await GetJsonAsync(host, $"/api/threads/{id}");
@@ -25,7 +25,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Launch_WithTheAgentNameTyped_UsesThatAgent()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var id = await LaunchAsync(host, "", "deploy api to production", "alice", null);
 
         var state = await GetJsonAsync(host, $"/api/threads/{id}");
@@ -36,7 +36,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task ALineNamingAnAgent_LaunchesThatAgent_NotTheOnePickedInTheList()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var id = await LaunchAsync(host, "campaign-audience", "deploy web to staging", "alice", "s");
 
         var state = await GetJsonAsync(host, $"/api/threads/{id}");
@@ -47,7 +47,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task HelpListStatusAndRefusals_AnswerInWords_AndStartNothing()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
 
         var help = await CommandAsync(host, "help");
         Assert.Equal(HttpStatusCode.OK, help.Status);
@@ -75,7 +75,7 @@ public sealed class WebChatApiTests
     [InlineData("alice", "deploy", "   ")]
     public async Task Launch_IsRefusedWith400_AndStartsNothing_WhenNameOrLineIsMissing(string user, string agent, string input)
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var response = await host.Client.PostAsJsonAsync("/webchat/commands", new { line = input, agent, user, session = "s" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -87,7 +87,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Stream_SendsEveryEventOnceInOrder_AndResumesAfterLastEventId()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
         var waiting = await WaitDeliveredAsync(host, id, "awaiting_human");
         var version = waiting.GetProperty("version").GetInt64();
@@ -103,7 +103,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Stream_PushesEventsAppendedAfterTheBrowserConnected()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
         var waiting = await WaitDeliveredAsync(host, id, "awaiting_human");
         var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
@@ -132,7 +132,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Stream_IsRefused_ForRequestsFromOtherMachines_WhenNoApiKeyIsSet()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var id = await LaunchAsync(host, "deploy", "api to staging", "alice", "s");
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/webchat/threads/{id}/stream");
         request.Headers.Add("X-Forwarded-For", "203.0.113.9");
@@ -145,7 +145,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Stream_Answers404_ForAnUnknownThread()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var response = await host.Client.GetAsync("/webchat/threads/th_nope/stream");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -153,7 +153,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Agents_ListDeployFirst_SoANewPersonFindsItSelected()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var names = (await GetJsonAsync(host, "/api/agents")).EnumerateArray().Select(a => a.GetProperty("name").GetString()).ToList();
 
         Assert.Equal("deploy", names[0]);
@@ -163,7 +163,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Agents_ListsEachAgentWithItsUsageAndPlan()
     {
-        await using var host = await WebChatHost.StartAsync();
+        await using var host = await BotHost.StartAsync();
         var agents = await GetJsonAsync(host, "/api/agents");
 
         var deploy = agents.EnumerateArray().Single(a => a.GetProperty("name").GetString() == "deploy");
@@ -175,7 +175,7 @@ public sealed class WebChatApiTests
     [Fact]
     public async Task Reliability_CountsRunsAndSuccesses_AndMultipliesTheAgentsStepRates()
     {
-        await using var host = await WebChatHost.StartAsync(postgres: true);
+        await using var host = await BotHost.StartAsync(postgres: true);
         var id = await LaunchAsync(host, "deploy", "api to production", "alice", "s");
         var waiting = await PollAsync(() => GetJsonAsync(host, $"/api/threads/{id}"), s => s.GetProperty("status").GetString() == "awaiting_human");
         var approvalId = waiting.GetProperty("pendingApprovals")[0].GetProperty("id").GetString();
@@ -207,7 +207,7 @@ public sealed class WebChatApiTests
     /// The thread in <paramref name="status"/> with every queued message posted (a <c>message_posted</c> after each
     /// <c>message_queued</c> of its key), so no event is appended any more until someone acts.
     /// </summary>
-    private static async Task<JsonElement> WaitDeliveredAsync(WebChatHost host, string id, string status)
+    private static async Task<JsonElement> WaitDeliveredAsync(BotHost host, string id, string status)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -228,7 +228,7 @@ public sealed class WebChatApiTests
         }
     }
 
-    private static async Task<(List<long> Ids, JsonElement State)> ReadFeedUntilStateAsync(WebChatHost host, string id, long? lastEventId, long version)
+    private static async Task<(List<long> Ids, JsonElement State)> ReadFeedUntilStateAsync(BotHost host, string id, long? lastEventId, long version)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/webchat/threads/{id}/stream");
         if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString());
@@ -252,7 +252,7 @@ public sealed class WebChatApiTests
         }
     }
 
-    private static async Task<string> LaunchAsync(WebChatHost host, string agent, string input, string user, string? session)
+    private static async Task<string> LaunchAsync(BotHost host, string agent, string input, string user, string? session)
     {
         // The agent picked in the list is the default for a line that names none.
         var response = await host.Client.PostAsJsonAsync("/webchat/commands", new { line = input, agent, user, session });
@@ -264,13 +264,13 @@ public sealed class WebChatApiTests
         return id;
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> CommandAsync(WebChatHost host, string line)
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> CommandAsync(BotHost host, string line)
     {
         var response = await host.Client.PostAsJsonAsync("/webchat/commands", new { line, user = "alice", session = "s" });
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
-    private static async Task<JsonElement> GetJsonAsync(WebChatHost host, string path) =>
+    private static async Task<JsonElement> GetJsonAsync(BotHost host, string path) =>
         await host.Client.GetFromJsonAsync<JsonElement>(path);
 
     private static Task<JsonElement> PollAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done) =>

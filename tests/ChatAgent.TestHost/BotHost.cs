@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ChatAgent.Bot.Tests.Support;
+namespace ChatAgent.TestHost;
 
 /// <summary>
 /// The real bot host (Program.cs) on real Kestrel, on a free loopback port, with configuration overrides.

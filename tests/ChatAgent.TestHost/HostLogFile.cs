@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ChatAgent.Bot.Tests.Support;
+namespace ChatAgent.TestHost;
 
 /// <summary>
 /// When <c>CHATAGENT_TEST_HOST_LOG</c> names a file, every host started by the tests appends its warnings and errors
