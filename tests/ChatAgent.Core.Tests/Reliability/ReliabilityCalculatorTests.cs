@@ -39,7 +39,28 @@ public sealed class ReliabilityCalculatorTests
 
         Assert.True(outcome.Succeeded);
         var reliability = outcome.Result.GetProperty("reliability");
-        Assert.Contains("deploy 100% vs", reliability.GetProperty("text").GetString());
-        Assert.Contains("Reliability", outcome.Result.GetProperty("text").GetString());
+        // run_tests 1/1, deploy_to_staging 1/1, deploy_to_production never ran (assumed 95 %).
+        const string line = "Reliability (observed completion vs. estimated end-to-end): deploy 100% vs 95%.";
+        Assert.Equal(line, reliability.GetProperty("text").GetString());
+        Assert.Equal("1 agent thread(s) in the last 24 h: 1 completed. By agent: deploy 1. " + line, outcome.Result.GetProperty("text").GetString());
+        var agent = Assert.Single(reliability.GetProperty("agents").EnumerateArray());
+        Assert.Equal(("deploy", 1.0, 0.95, 1.0),
+            (agent.GetProperty("agent").GetString(), agent.GetProperty("observed_completion").GetDouble(),
+             agent.GetProperty("estimated_end_to_end").GetDouble(), agent.GetProperty("step_success_rate").GetDouble()));
+        Assert.Equal("agent", agent.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task DailySummary_WithNoFinishedThread_SaysSoInItsReliabilitySection()
+    {
+        using var h = new LoopHarness();
+        var runner = new BuiltinToolRunner(h.Store, TimeProvider.System, new ReliabilityCalculator(h.Store, h.Catalog));
+
+        var outcome = await runner.RunAsync(new ToolInvocation(ChatAgent.Core.Threads.ThreadState.Empty, BuiltinTools.All[BuiltinTools.SummarizeThreads], "tc-1",
+            System.Text.Json.JsonDocument.Parse("{}").RootElement), CancellationToken.None);
+
+        Assert.Equal("Reliability: no finished threads yet.", outcome.Result.GetProperty("reliability").GetProperty("text").GetString());
+        Assert.Empty(outcome.Result.GetProperty("reliability").GetProperty("agents").EnumerateArray());
+        Assert.Equal("No agent threads in the last 24 h. Reliability: no finished threads yet.", outcome.Result.GetProperty("text").GetString());
     }
 }
