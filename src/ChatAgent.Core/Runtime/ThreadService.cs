@@ -89,13 +89,14 @@ public sealed class ThreadService(
             if (MaySteer(state, actor) is { } refused) return refused;
             if (state.IsEnded) return CommandDecision.Rejected(RejectionCodes.ThreadEnded, $"Thread {threadId} has already {state.Status.WireName()}.");
             if (state.Status != ThreadStatus.Paused) return CommandDecision.Rejected(RejectionCodes.ThreadNotPaused, $"Thread {threadId} is not paused (it is {state.Status.WireName()}).");
+            var trimmed = string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim();
             var events = new List<(ThreadEvent, Actor)>
             {
-                (new ThreadResumed(string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()), actor),
+                (new ThreadResumed(trimmed), actor),
                 (StatusMessage(state, $"Resumed by {actor.Display}"), Actor.System),
             };
             if (state.Messages.ContainsKey(MessageKeys.Stuck))
-                events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", $"Resumed by {actor.Display}" + (string.IsNullOrWhiteSpace(feedback) ? "" : $" with: {feedback}")), Actor.System));
+                events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", $"Resumed by {actor.Display}" + (trimmed is null ? "" : $" with: {trimmed}")), Actor.System));
             return CommandDecision.Accepted([.. events]);
         }, afterAppend: async s =>
         {

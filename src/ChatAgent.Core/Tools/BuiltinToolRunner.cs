@@ -22,7 +22,7 @@ public sealed class BuiltinToolRunner(IEventStore events, TimeProvider time, Rel
                 var text = p.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
                 return ToolOutcome.Success(JsonSerializer.SerializeToElement(new { posted = true, text }));
             case BuiltinTools.SummarizeThreads:
-                var hours = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("since_hours", out var h) && h.TryGetInt32(out var n) ? n : 24;
+                var hours = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("since_hours", out var h) && h.ValueKind == JsonValueKind.Number && h.TryGetInt32(out var n) ? n : 24;
                 return ToolOutcome.Success(await SummarizeAsync(hours, invocation.Thread.Agent, cancellationToken));
             case BuiltinTools.AskHuman or BuiltinTools.RequestApproval or BuiltinTools.Done:
                 return ToolOutcome.Failure($"'{invocation.Tool.Name}' is handled by the agent loop, not run as a tool");

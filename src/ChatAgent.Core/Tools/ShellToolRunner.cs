@@ -87,7 +87,7 @@ public sealed class ShellToolRunner(IOptions<AgentsOptions> options) : IToolRunn
         if (invocation.Parameters.ValueKind == JsonValueKind.Object)
         {
             foreach (var p in invocation.Parameters.EnumerateObject())
-                psi.Environment["PARAM_" + EnvName(p.Name)] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText();
+                psi.Environment["PARAM_" + EnvName(p.Name)] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : JsonSerializer.Serialize(p.Value);
         }
         return psi;
     }

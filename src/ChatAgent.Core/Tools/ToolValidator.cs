@@ -35,7 +35,9 @@ public sealed class ToolValidator(IAgentCatalog catalog)
 
     private static string Describe(ValidationError error)
     {
-        var where = string.IsNullOrEmpty(error.Path) || error.Path == "#" ? "parameters" : $"'{error.Path.TrimStart('#', '/').Replace('/', '.')}'";
+        // NJsonSchema names the root "#/" (or "#", or nothing): that is the parameters object itself.
+        var path = (error.Path ?? "").TrimStart('#', '/').Replace('/', '.');
+        var where = path.Length == 0 ? "parameters" : $"'{path}'";
         var schema = error.Schema;
         return error.Kind switch
         {

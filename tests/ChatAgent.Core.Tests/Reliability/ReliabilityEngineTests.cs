@@ -126,10 +126,28 @@ public sealed class ReliabilityEngineTests
 
         Assert.True(outcome.Succeeded);
         var reliability = outcome.Result.GetProperty("reliability");
-        // run_tests 1/1, deploy_to_staging 1/1, deploy_to_production unmeasured (95%), done 1/1; 0.95^4 = 81%.
-        Assert.Contains("deploy 100% vs 95% vs 81%", reliability.GetProperty("text").GetString());
-        var deploy = reliability.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("agent").GetString() == "deploy");
-        Assert.Equal((0.95, 0.8145), (deploy.GetProperty("estimate").GetDouble(), deploy.GetProperty("chapter_estimate").GetDouble()));
+        // run_tests 1/1, deploy_to_staging 1/1, deploy_to_production never ran (counted at 95%), done 1/1; 0.95^4 = 81%.
+        const string line = "Reliability over 7 days (observed completion vs. measured estimate vs. the chapter's 0.95^N): deploy 100% vs 95% vs 81%.";
+        Assert.Equal(line, reliability.GetProperty("text").GetString());
+        Assert.Equal("1 agent thread(s) in the last 24 h: 1 completed. By agent: deploy 1. " + line, outcome.Result.GetProperty("text").GetString());
+        var agent = Assert.Single(reliability.GetProperty("agents").EnumerateArray());
+        Assert.Equal(("deploy", "agent", 1.0, 0.95, 0.8145, 1.0),
+            (agent.GetProperty("agent").GetString(), agent.GetProperty("kind").GetString(), agent.GetProperty("observed_completion").GetDouble(),
+             agent.GetProperty("estimate").GetDouble(), agent.GetProperty("chapter_estimate").GetDouble(), agent.GetProperty("step_success_rate").GetDouble()));
+    }
+
+    [Fact]
+    public async Task DailySummary_WithNoFinishedThread_SaysSoInItsReliabilitySection()
+    {
+        using var h = new LoopHarness();
+        var runner = new BuiltinToolRunner(h.Store, TimeProvider.System, h.Get<ReliabilityEngine>());
+
+        var outcome = await runner.RunAsync(new ToolInvocation(ThreadState.Empty, BuiltinTools.All[BuiltinTools.SummarizeThreads], "tc-1",
+            JsonDocument.Parse("{}").RootElement), CancellationToken.None);
+
+        Assert.Equal("Reliability: no finished threads yet.", outcome.Result.GetProperty("reliability").GetProperty("text").GetString());
+        Assert.Empty(outcome.Result.GetProperty("reliability").GetProperty("agents").EnumerateArray());
+        Assert.Equal("No agent threads in the last 24 h. Reliability: no finished threads yet.", outcome.Result.GetProperty("text").GetString());
     }
 
     private static (int Runs, int Succeeded, double? Rate) Figures(ReliabilityReport report, string tool) =>

@@ -34,6 +34,34 @@ public sealed class WorkflowLoopTests
     }
 
     [Fact]
+    public async Task Release_StatusLine_TellsEachStepAsItHappens()
+    {
+        using var h = new LoopHarness();
+        var id = await h.LaunchAsync("release", "api");
+        await h.DrainAsync();
+        var approval = Assert.Single((await h.StateAsync(id)).ChildApprovals);
+        await h.Threads.DecideApprovalAsync(approval.ChildThreadId, approval.ApprovalId, true, LoopHarness.Bob, null);
+        await h.DrainAsync();
+
+        var state = await h.StateAsync(id);
+        var children = state.Children.ToDictionary(c => c.Key, c => c.Value.ThreadId);
+        var messages = (await h.EventsAsync(id)).Select(e => e.Data).OfType<MessageQueued>().ToList();
+        Assert.Equal(
+        [
+            "release: started by Alice — \"api\"",
+            $"release (workflow) · staging: deploy started ({children["staging"]})",
+            "release (workflow) · staging: completed — Deployed api 1.4.2 to staging.",
+            $"release (workflow) · test: release-test started ({children["test"]})",
+            "release (workflow) · test: completed — Tests of api 1.4.2: passed=true, failed=0.",
+            $"release (workflow) · production: deploy started ({children["production"]})",
+            "release (workflow) · production: waiting for approval of deploy_to_production",
+            "release (workflow) · production: completed — Deployed api 1.4.2 to production.",
+            "release (workflow) · completed",
+        ], messages.Where(m => m.MessageKey == "status").Select(m => m.Text));
+        Assert.Equal("Released api 1.4.2 to production.", messages.Single(m => m.MessageKey == "final").Text);
+    }
+
+    [Fact]
     public async Task Release_TestsFail_TheNotifyAgentReports_AndNothingReachesProduction()
     {
         using var h = new LoopHarness();
@@ -46,6 +74,9 @@ public sealed class WorkflowLoopTests
         Assert.Equal("Release of api stopped: the tests failed; the team was told.", state.Summary);
         Assert.Equal(["notify", "staging", "test"], state.Children.Keys);
         Assert.Contains("Release of api 1.4.2 stopped", File.ReadAllText(Path.Combine(h.DataDir, "notifications.log")));
+        var messages = (await h.EventsAsync(id)).Select(e => e.Data).OfType<MessageQueued>().ToList();
+        Assert.Equal("release (workflow) · failed: Release of api stopped: the tests failed; the team was told.", messages.Last(m => m.MessageKey == "status").Text);
+        Assert.Equal("Failed: Release of api stopped: the tests failed; the team was told.", messages.Single(m => m.MessageKey == "final").Text);
         Assert.DoesNotContain(h.ReleaseLog(), l => l.Contains("tool=deploy_to_production"));
     }
 

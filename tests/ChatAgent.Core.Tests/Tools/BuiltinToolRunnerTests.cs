@@ -74,6 +74,67 @@ public sealed class BuiltinToolRunnerTests
         Assert.Contains("handled by the agent loop", outcome.Error);
     }
 
+    [Fact]
+    public async Task PostMessage_WithoutText_PostsNothingButSaysPosted()
+    {
+        var outcome = await RunAsync(BuiltinTools.PostMessage, """{"channel":"C1"}""", []);
+
+        Assert.Equal("""{"posted":true,"text":""}""", outcome.Result.GetRawText());
+    }
+
+    [Fact]
+    public async Task SummarizeThreads_CountsFromExactlySinceHoursAgo_AndDefaultsTo24()
+    {
+        ThreadSummary[] threads =
+        [
+            Summary("t1", "deploy", "completed", Now.AddHours(-2)),
+            Summary("t2", "deploy", "failed", Now.AddHours(-2).AddSeconds(-1)),
+            Summary("t3", "incident", "failed", Now.AddHours(-24)),
+        ];
+
+        var two = await RunAsync(BuiltinTools.SummarizeThreads, """{"since_hours":2}""", threads);
+        var byDefault = await RunAsync(BuiltinTools.SummarizeThreads, """{"since_hours":"two"}""", threads);
+
+        Assert.Equal("1 agent thread(s) in the last 2 h: 1 completed. By agent: deploy 1.", two.Result.GetProperty("text").GetString());
+        Assert.Equal(2, two.Result.GetProperty("since_hours").GetInt32());
+        Assert.Equal(3, byDefault.Result.GetProperty("total").GetInt32());
+        Assert.Equal(24, byDefault.Result.GetProperty("since_hours").GetInt32());
+    }
+
+    [Fact]
+    public async Task SummarizeThreads_AsksTheStoreForUpTo1000Threads()
+    {
+        var store = new Mock<IEventStore>();
+        store.Setup(s => s.ListAsync(It.IsAny<ThreadQuery>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        var runner = new BuiltinToolRunner(store.Object, new FixedTimeProvider(Now));
+
+        await runner.RunAsync(new ToolInvocation(ThreadState.Empty, BuiltinTools.All[BuiltinTools.SummarizeThreads], "call-1", JsonDocument.Parse("{}").RootElement.Clone()), CancellationToken.None);
+
+        store.Verify(s => s.ListAsync(new ThreadQuery(null, null, 1000), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task LoopOwnedTools_AreRefused_WithTheToolsName()
+    {
+        var outcome = await RunAsync(BuiltinTools.Done, "{}", []);
+
+        Assert.Equal("'done' is handled by the agent loop, not run as a tool", outcome.Error);
+    }
+
+    [Fact]
+    public async Task AnUnknownBuiltin_IsAFailure_NotAnException()
+    {
+        var store = new Mock<IEventStore>();
+        var runner = new BuiltinToolRunner(store.Object, new FixedTimeProvider(Now));
+        var tool = new ToolDefinition("launch_rockets", "no such built-in", ToolKind.Immediate, "{}", RunnerSpec.ForBuiltin("launch_rockets"));
+
+        var outcome = await runner.RunAsync(new ToolInvocation(ThreadState.Empty, tool, "call-1", JsonDocument.Parse("{}").RootElement.Clone()), CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("'launch_rockets' is not a built-in tool", outcome.Error);
+        Assert.Equal(RunnerSpec.Builtin, runner.Type);
+    }
+
     private static async Task<ToolOutcome> RunAsync(string tool, string parameters, ThreadSummary[] threads, string callingAgent = "summarizer")
     {
         var store = new Mock<IEventStore>();

@@ -115,6 +115,93 @@ public sealed class HttpToolRunnerTests
         Assert.Empty(server.Requests);
     }
 
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(408, true)]
+    [InlineData(429, true)]
+    [InlineData(499, false)]
+    [InlineData(404, false)]
+    public async Task ServerErrors_RequestTimeout_AndTooManyRequests_AreTransient_OtherClientErrorsAreNot(int status, bool transient)
+    {
+        await using var server = new RecordingHttpServer(new Reply(status, "nope", "text/plain"));
+
+        var outcome = await RunAsync(Tool(server.Url), "{}");
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal((transient, $"notify answered HTTP {status}", "nope"), (outcome.Transient, outcome.Error, outcome.Detail));
+    }
+
+    [Fact]
+    public async Task ALongErrorBody_IsCutAt4096Characters()
+    {
+        await using var server = new RecordingHttpServer(new Reply(400, new string('x', 4096) + "tail", "text/plain"), new Reply(400, new string('y', 4096), "text/plain"));
+
+        var cut = await RunAsync(Tool(server.Url), "{}");
+        var whole = await RunAsync(Tool(server.Url), "{}");
+
+        Assert.Equal(new string('x', 4096) + "…", cut.Detail);
+        Assert.Equal(new string('y', 4096), whole.Detail);
+    }
+
+    [Fact]
+    public async Task ALongBodyThatIsNotJson_IsCutInTheResultToo()
+    {
+        await using var server = new RecordingHttpServer(new Reply(200, new string('z', 5000), "text/plain"));
+
+        var outcome = await RunAsync(Tool(server.Url), "{}");
+
+        Assert.Equal(new string('z', 4096) + "…", outcome.Result.GetProperty("body").GetString());
+        Assert.Equal(200, outcome.Result.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task AServerThatCannotBeReached_IsATransientFailure_RetriedWhenIdempotent()
+    {
+        string url;
+        await using (var gone = new RecordingHttpServer()) url = gone.Url;
+
+        var outcome = await RunAsync(Tool(url, idempotent: true, retries: 1), "{}");
+
+        Assert.False(outcome.Succeeded);
+        Assert.True(outcome.Transient);
+        Assert.Equal("notify could not be reached", outcome.Error);
+        Assert.False(string.IsNullOrEmpty(outcome.Detail));
+    }
+
+    [Fact]
+    public async Task ATimeout_SaysAfterHowLong()
+    {
+        await using var server = new RecordingHttpServer(Reply.Never);
+
+        var outcome = await RunAsync(Tool(server.Url, timeout: TimeSpan.FromMilliseconds(300)), "{}");
+
+        Assert.Equal("notify timed out after 0.3s", outcome.Error);
+    }
+
+    [Fact]
+    public async Task NegativeRetries_MeanOneAttempt()
+    {
+        await using var server = new RecordingHttpServer(new Reply(503), new Reply(200, "{}"));
+
+        var outcome = await RunAsync(Tool(server.Url, idempotent: true, retries: -2), "{}");
+
+        Assert.False(outcome.Succeeded);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task AnEmptySecret_CountsAsNoSecret()
+    {
+        await using var server = new RecordingHttpServer(new Reply(200, "{}"));
+        using var http = new HttpClient();
+        var runner = new HttpToolRunner(http, Options.Create(new ToolSecretsOptions { Secrets = { ["notify"] = "" } }), new FixedTimeProvider(Now));
+
+        var outcome = await runner.RunAsync(new ToolInvocation(ThreadState.Empty, Tool(server.Url), "call-1", JsonDocument.Parse("{}").RootElement.Clone()), CancellationToken.None);
+
+        Assert.Equal("no secret configured for http tool 'notify' (Tools:Secrets:notify)", outcome.Error);
+        Assert.Empty(server.Requests);
+    }
+
     private static async Task<ToolOutcome> RunAsync(ToolDefinition tool, string parameters)
     {
         using var http = new HttpClient();

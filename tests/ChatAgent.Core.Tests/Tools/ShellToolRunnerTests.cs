@@ -171,6 +171,89 @@ public sealed class ShellToolRunnerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_data, "releases.log")));
     }
 
+    [Fact]
+    public async Task TheScript_SeesOnlyItsOwnEnvironment_InItsScriptsFolder_NothingInherited()
+    {
+        Environment.SetEnvironmentVariable("CHATAGENT_SHELL_TEST_SECRET", "do-not-leak");
+        Script("env.sh", """printf '%s|%s|%s|%s|%s' "$PATH" "$LANG" "$HOME" "$CHATAGENT_SHELL_TEST_SECRET" "$(pwd)" """);
+
+        var outcome = await RunAsync("env.sh", "{}");
+
+        Assert.Equal($"/usr/local/bin:/usr/bin:/bin|C.UTF-8|||{Path.Combine(_agents, "scripts")}", outcome.Result.GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task ParametersThatAreNotStrings_ArriveAsCompactJson()
+    {
+        Script("typed.sh", """printf '%s|%s|%s|%s' "$PARAM_COUNT" "$PARAM_TAGS" "$PARAM_DRY_RUN" "$PARAM_NAME" """);
+
+        var outcome = await RunAsync("typed.sh", """{"count": 3, "tags": [ "a", "b" ], "dry.run": true, "name": "x y"}""");
+
+        Assert.Equal("""3|["a","b"]|true|x y""", outcome.Result.GetProperty("output").GetString());
+    }
+
+    [Theory]
+    [InlineData("[1]")]
+    [InlineData("\"api\"")]
+    public async Task ParametersThatAreNotAnObject_AreRefused_WithoutRunning(string parameters)
+    {
+        var marker = Path.Combine(_dir.Path, "ran");
+        Script("mark.sh", $"touch {marker}");
+
+        var outcome = await RunAsync("mark.sh", parameters);
+
+        Assert.Equal((false, "the parameters of 'probe' must be a JSON object"), (outcome.Succeeded, outcome.Error));
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task AScriptThatCannotStart_IsAFailure_NotAnException()
+    {
+        var path = _dir.Write("agents/scripts/broken.sh", "#!/nonexistent/interpreter\necho hi\n");
+        File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+
+        var outcome = await RunAsync("broken.sh", "{}");
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("probe could not be started", outcome.Error);
+        Assert.False(string.IsNullOrEmpty(outcome.Detail));
+    }
+
+    [Fact]
+    public async Task OutputOfExactly4KB_IsKeptWhole_OneMoreCharacterIsCut()
+    {
+        Script("exact.sh", "head -c 4096 /dev/zero | tr '\\0' a ; head -c 4097 /dev/zero | tr '\\0' b >&2 ; exit 1");
+
+        var outcome = await RunAsync("exact.sh", "{}");
+
+        Assert.Equal(new string('b', 4096) + "…[truncated]", outcome.Detail);
+
+        Script("exact-out.sh", "head -c 4096 /dev/zero | tr '\\0' a");
+        var kept = await RunAsync("exact-out.sh", "{}");
+        Assert.Equal(new string('a', 4096), kept.Result.GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task ATimeout_SaysAfterHowLong_AndThatTheScriptWasKilled()
+    {
+        Script("slow.sh", "echo 'started' >&2; sleep 30");
+
+        var outcome = await RunAsync("slow.sh", "{}", timeout: TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal("probe timed out after 0.5s and was killed", outcome.Error);
+    }
+
+    [Fact]
+    public async Task Cancellation_KillsTheScript_AndIsThrown()
+    {
+        Script("slow.sh", "sleep 30");
+        var runner = new ShellToolRunner(Options.Create(new AgentsOptions { Path = _agents, DataDir = _data }));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(Invocation(Tool("slow.sh")), cancel.Token));
+        Assert.Equal(RunnerSpec.Shell, runner.Type);
+    }
+
     private void Script(string name, string body, bool executable = true)
     {
         var path = _dir.Write($"agents/scripts/{name}", "#!/bin/sh\n" + body + "\n");
