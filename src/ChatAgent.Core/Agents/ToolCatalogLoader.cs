@@ -116,7 +116,7 @@ internal static class ToolCatalogLoader
             return null;
         }
         var text = obj.ToJsonString();
-        if (JsonSchemaShape.FindProblem(obj) is { } shapeProblem)
+        if (SchemaMetaValidator.FindProblem(obj) is { } shapeProblem)
         {
             problems.Add(FileName, node, $"tool '{tool}': parameters is not a valid JSON Schema: {shapeProblem}");
             return null;

@@ -10,11 +10,11 @@ namespace ChatAgent.Core.Agents;
 /// meta-schema with NJsonSchema (whose own reader is lenient: <c>type: strnig</c> would load). Patterns must also
 /// compile as .NET regular expressions, since that is what validates the calls.
 /// </summary>
-internal static class JsonSchemaShape
+internal static class SchemaMetaValidator
 {
     private static readonly Lazy<JsonSchema> MetaSchema = new(() =>
     {
-        using var stream = typeof(JsonSchemaShape).Assembly.GetManifestResourceStream("ChatAgent.Core.Agents.Schemas.draft-07.schema.json")
+        using var stream = typeof(SchemaMetaValidator).Assembly.GetManifestResourceStream("ChatAgent.Core.Agents.Schemas.draft-07.schema.json")
             ?? throw new InvalidOperationException("The JSON Schema meta-schema is not embedded in ChatAgent.Core.");
         using var reader = new StreamReader(stream);
         return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
