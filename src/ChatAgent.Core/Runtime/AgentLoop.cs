@@ -37,9 +37,10 @@ public sealed class AgentLoop(
 
     private readonly Dictionary<string, IToolRunner> _runners = runners.ToDictionary(r => r.Type, StringComparer.OrdinalIgnoreCase);
     private readonly ApprovalGate _gate = new(catalog, ids, time, scheduler);
+    private ToolCheckRunner? _checks;
     private StepExecutor? _executor;
 
-    private ToolCheckRunner Checks => new(catalog, _runners);
+    private ToolCheckRunner Checks => _checks ??= new(catalog, _runners);
 
     private StepExecutor Executor => _executor ??= new StepExecutor(catalog, _runners, Checks, log);
 

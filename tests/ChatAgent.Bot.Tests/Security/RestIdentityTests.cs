@@ -101,4 +101,32 @@ public sealed class RestIdentityTests
         var web = await host.Client.SendAsync(Json(HttpMethod.Post, "/api/threads", new { agent = "deploy", input = "api to staging", user = "web:alice" }));
         Assert.Equal(HttpStatusCode.Accepted, web.StatusCode);
     }
+
+    /// <summary>The read routes (a thread's view, its time travel, reliability) refuse a caller without a key or with a wrong one and tell nothing; in local mode they refuse a foreign Host.</summary>
+    [Fact]
+    public async Task ReadRoutes_WithoutAKey_WithAWrongKey_OrAForeignHost_AreRefused_AndShowNothing()
+    {
+        await using var host = await StartAsync();
+        var (id, _) = await WaitingDeployAsync(host, Ci);
+        var before = await EventCountAsync(host, id);
+
+        foreach (var path in new[] { $"/api/threads/{id}", $"/api/threads/{id}/state?at=2", "/api/reliability" })
+        {
+            var none = await host.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+            var wrong = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new("Bearer", "not-a-key") } });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            foreach (var refused in new[] { none, wrong })
+                Assert.DoesNotContain(id, await refused.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(before, await EventCountAsync(host, id));
+
+        // Local mode (no keys): the routes answer loopback hosts only, so a page on another name cannot read them.
+        await using var local = await BotHost.StartAsync();
+        foreach (var path in new[] { "/api/threads/th_x", "/api/threads/th_x/state?at=1", "/api/reliability" })
+        {
+            var foreign = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Host = "evil.example" } };
+            Assert.Equal(HttpStatusCode.BadRequest, (await local.Client.SendAsync(foreign)).StatusCode);
+        }
+    }
 }
