@@ -3,8 +3,8 @@ namespace ChatAgent.LoadDriver;
 /// <summary>
 /// The agents the driver's bots load: the shipped <c>agents/</c> folder plus <c>load-steps</c>, three
 /// <c>post_message</c> steps and <c>done</c> with the offline planner. The loop figures use it because every
-/// shipped agent's steps do more than the loop: shell tools, or <c>summarize_threads</c>, whose reliability section
-/// reads the event streams of up to 1,000 threads on every call.
+/// shipped agent's steps do more than the loop: shell tools, or <c>summarize_threads</c>, which reads the thread list
+/// and a day's outcome events for its reliability section.
 /// </summary>
 public static class LoadAgent
 {

@@ -38,29 +38,41 @@ public sealed partial class Run
         var loop = provider.GetRequiredService<AgentLoop>();
 
         int[] lengths = [10, 1_000];
+        var first = lengths.ToDictionary(l => l, _ => new List<double>());
         var steps = lengths.ToDictionary(l => l, _ => new List<double>());
         for (var j = -3; j < options.StepCostThreads; j++)
         {
             foreach (var length in lengths)
             {
                 var id = await SeedThreadAsync(store, length);
-                for (var s = 0; s < 2; s++)
+                // Step 0 is a run's first: it reads the whole stream (a resume in this process or another). Steps 1
+                // and 2 are what a running thread's steps cost: the loop's cache reads only the events since.
+                for (var s = 0; s < 3; s++)
                 {
                     var t = Machine.Now();
                     var outcome = await loop.StepAsync(id);
                     var ms = Machine.MsSince(t);
-                    if (!outcome.Continue && s == 0) throw new InvalidOperationException($"The step on {id} stopped the thread: {outcome.State.Status}");
-                    if (j >= 0) steps[length].Add(ms); // the first rounds warm up JIT, pools and caches
+                    if (!outcome.Continue) throw new InvalidOperationException($"Step {s} on {id} stopped the thread: {outcome.State.Status}");
+                    if (j >= 0) (s == 0 ? first : steps)[length].Add(ms); // the first rounds warm up JIT, pools and caches
                 }
             }
         }
         var short10 = new Stats(steps[10]);
         var long1000 = new Stats(steps[1_000]);
+        var first10 = new Stats(first[10]);
+        var first1000 = new Stats(first[1_000]);
         report.Add(new Row("step", "step duration p50 at 10 events (one process, no Hangfire)", short10.P50, "ms"));
         report.Add(new Row("step", "per-step overhead p99 at 10 events", short10.P99, "ms", "<= 25 ms", short10.P99 <= 25));
-        report.Add(new Row("step", "step at 1,000 events vs at 10 (p50)", long1000.P50, "ms", "<= 2× (ratio)", long1000.P50 <= 2 * short10.P50,
+        report.Add(new Row("step", "step at 1,000 events vs at 10 (p50)", long1000.P50, "ms", "<= 1.5× (ratio)", long1000.P50 <= 1.5 * short10.P50,
             "the same step at 10 events", short10.P50));
-        report.Details["step_cost"] = new { threads_per_length = options.StepCostThreads, steps_each = 2, at_10_events_ms = short10.Summary(), at_1000_events_ms = long1000.Summary() };
+        report.Add(new Row("step", "a run's first step at 1,000 events vs at 10 (p50; reads the whole stream)", first1000.P50, "ms", null, null,
+            "the first step at 10 events", first10.P50));
+        report.Details["step_cost"] = new
+        {
+            threads_per_length = options.StepCostThreads, steps_each = 3,
+            at_10_events_ms = short10.Summary(), at_1000_events_ms = long1000.Summary(),
+            first_step_at_10_events_ms = first10.Summary(), first_step_at_1000_events_ms = first1000.Summary(),
+        };
     }
 
     /// <summary>A load-steps thread with <paramref name="length"/> events of earlier history, ready for its next step.</summary>

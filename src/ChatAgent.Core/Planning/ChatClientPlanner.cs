@@ -18,7 +18,9 @@ public sealed class ChatClientPlanner(IChatClient client, string name) : IPlanne
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, PromptRenderer.Render(context.Agent.Prompt, context.Agent, context.Tools, context.State)),
-            new(ChatRole.User, ContextBuilder.Render(context.Agent, context.State, context.Events, context.Tools)),
+            new(ChatRole.User, context.History is { } history
+                ? ContextBuilder.Render(context.Agent, context.State, history, context.Tools)
+                : ContextBuilder.Render(context.Agent, context.State, context.Events, context.Tools)),
         };
         var options = new ChatOptions
         {

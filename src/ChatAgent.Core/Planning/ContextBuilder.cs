@@ -25,7 +25,11 @@ public static class ContextBuilder
 {
     private const string Indent = "  ";
 
-    public static string Render(AgentDefinition agent, ThreadState state, IReadOnlyList<StoredEvent> events, IReadOnlyList<ToolDefinition> tools, ContextOptions? options = null)
+    public static string Render(AgentDefinition agent, ThreadState state, IReadOnlyList<StoredEvent> events, IReadOnlyList<ToolDefinition> tools, ContextOptions? options = null) =>
+        Render(agent, state, ContextHistory.Render(events, options ?? ContextOptions.Default), tools, options);
+
+    /// <summary>The same document from history lines already rendered (<see cref="ContextHistory"/>, with the same options).</summary>
+    public static string Render(AgentDefinition agent, ThreadState state, IEnumerable<string> history, IReadOnlyList<ToolDefinition> tools, ContextOptions? options = null)
     {
         var o = options ?? ContextOptions.Default;
         var sb = new StringBuilder();
@@ -34,7 +38,7 @@ public static class ContextBuilder
         Line(sb, 1, "<input>" + Escape(state.Input) + "</input>");
         Section(sb, "arguments", state.Arguments.Select(a => Tag("arg", [("name", a.Key)], a.Value)));
         Section(sb, "tools", tools.Select(Tool));
-        Section(sb, "history", ContextHistory.Render(events, o));
+        Section(sb, "history", history);
         Section(sb, "pending", Pending(state, o));
         Line(sb, 1, Tag("next", [("step", Int(state.Step + 1)), ("steps_left", Int(Math.Max(0, state.MaxSteps - state.Step))),
             ("consecutive_errors", Int(state.ConsecutiveErrors))]));

@@ -23,7 +23,8 @@ internal static class ContextHistory
         }
     }
 
-    private static string? Line(StoredEvent e, ThreadState before, ThreadState after, ContextOptions o)
+    /// <summary>The history line of <paramref name="e"/>, given the state just before and after it; null when it is left out.</summary>
+    internal static string? Line(StoredEvent e, ThreadState before, ThreadState after, ContextOptions o)
     {
         (string, string?) seq = ("seq", Int(e.Seq)), at = ("at", Time(e.At)), by = ("by", e.Actor.Id);
         return e.Data switch

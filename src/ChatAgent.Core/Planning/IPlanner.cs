@@ -18,12 +18,17 @@ public interface IPlanner
     Task<PlannerDecision> DecideAsync(PlanningContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>What a planner sees: the agent, the state, the full history and the tools the agent may use.</summary>
+/// <summary>
+/// What a planner sees: the agent, the state, the full history and the tools the agent may use. <see cref="History"/>,
+/// when set, is the history section already rendered with <see cref="ContextOptions.Default"/> (the loop keeps it
+/// between steps, so a step renders only the events it adds).
+/// </summary>
 public sealed record PlanningContext(
     AgentDefinition Agent,
     ThreadState State,
     IReadOnlyList<StoredEvent> Events,
-    IReadOnlyList<ToolDefinition> Tools);
+    IReadOnlyList<ToolDefinition> Tools,
+    IReadOnlyList<string>? History = null);
 
 /// <summary>
 /// A planner's answer. <see cref="RawOutput"/> is kept verbatim on the <c>model_decision</c> event.

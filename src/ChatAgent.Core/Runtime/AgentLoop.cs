@@ -30,13 +30,15 @@ public sealed class AgentLoop(
     IIdGenerator ids,
     ILogger<AgentLoop> log,
     WorkflowLoop? workflows = null,
-    IWorkingIndicator? working = null)
+    IWorkingIndicator? working = null,
+    ThreadCache? cache = null)
 {
     /// <summary>The third consecutive error pauses the thread and escalates to a human (factor 9).</summary>
     public const int ErrorThreshold = 3;
 
     private readonly Dictionary<string, IToolRunner> _runners = runners.ToDictionary(r => r.Type, StringComparer.OrdinalIgnoreCase);
     private readonly ApprovalGate _gate = new(catalog, ids, time, scheduler);
+    private readonly ThreadCache _cache = cache ?? new ThreadCache(store);
     private ToolCheckRunner? _checks;
     private StepExecutor? _executor;
 
@@ -50,6 +52,19 @@ public sealed class AgentLoop(
     /// <see cref="DeliveryInterval"/>: scheduling a job per step would cost more than the step.
     /// </remarks>
     public async Task<ThreadState> RunAsync(string threadId, CancellationToken ct = default)
+    {
+        try
+        {
+            return await RunStepsAsync(threadId, ct);
+        }
+        finally
+        {
+            // Between runs the thread waits for people, a child or a retry: the next run reads it afresh.
+            _cache.Forget(threadId);
+        }
+    }
+
+    private async Task<ThreadState> RunStepsAsync(string threadId, CancellationToken ct)
     {
         var lastScheduled = time.GetUtcNow();
         var pending = false;
@@ -77,12 +92,15 @@ public sealed class AgentLoop(
     /// <summary>How often a long run flushes its progress messages to chat.</summary>
     public static readonly TimeSpan DeliveryInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>Runs one step. <see cref="StepOutcome.Continue"/> is false when the thread waits, pauses or ends.</summary>
+    /// <summary>
+    /// Runs one step. <see cref="StepOutcome.Continue"/> is false when the thread waits, pauses or ends. The thread is
+    /// read through the <see cref="ThreadCache"/>: a step reads and folds only the events since the last one.
+    /// </summary>
     public async Task<StepOutcome> StepAsync(string threadId, CancellationToken ct = default)
     {
-        var events = await store.ReadAsync(threadId, 0, ct);
-        if (events.Count == 0) throw new InvalidOperationException($"Thread {threadId} does not exist");
-        var state = ThreadReducer.Replay(events);
+        var snapshot = await _cache.LoadAsync(threadId, ct);
+        if (snapshot.Seq == 0) throw new InvalidOperationException($"Thread {threadId} does not exist");
+        var state = snapshot.State;
         if (workflows is not null && catalog.FindAgent(state.Agent)?.Workflow is { } workflow)
         {
             // A workflow "waits" while a child waits, yet must still see its children move on.
@@ -99,20 +117,20 @@ public sealed class AgentLoop(
         {
             // "Is typing…" while the model thinks or a tool runs; stopped before the step's messages go out.
             await using var _ = working?.Begin(state);
-            await StepCoreAsync(step, events, ct);
+            await StepCoreAsync(step, snapshot, ct);
         }
         catch (ConcurrencyException)
         {
             // Another runner moved the thread on; it owns the next step.
             log.LogInformation("Thread {ThreadId} changed under this step; stopping this run", threadId);
             StepTelemetry.Finish(activity, state, null);
-            return new StepOutcome(await ReloadAsync(threadId, ct), false, step.QueuedMessages);
+            return new StepOutcome((await _cache.LoadAsync(threadId, ct)).State, false, step.QueuedMessages);
         }
         StepTelemetry.Finish(activity, state, step.State);
         return new StepOutcome(step.State, step.State.Status == ThreadStatus.Running, step.QueuedMessages);
     }
 
-    private async Task StepCoreAsync(StepWriter step, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    private async Task StepCoreAsync(StepWriter step, ThreadSnapshot snapshot, CancellationToken ct)
     {
         var state = step.State;
         var agent = catalog.FindAgent(state.Agent);
@@ -137,17 +155,17 @@ public sealed class AgentLoop(
             await step.EscalateAsync(PauseReasons.StepBudget, $"The agent used all {state.MaxSteps} steps without finishing.", ct);
             return;
         }
-        await DecideAndRunAsync(step, agent, events, ct);
+        await DecideAndRunAsync(step, agent, snapshot, ct);
     }
 
-    private async Task DecideAndRunAsync(StepWriter step, AgentDefinition agent, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    private async Task DecideAndRunAsync(StepWriter step, AgentDefinition agent, ThreadSnapshot snapshot, CancellationToken ct)
     {
         var state = step.State;
         var tools = agent.Tools.Select(catalog.FindTool).OfType<ToolDefinition>().ToList();
         PlannerDecision decision;
         try
         {
-            decision = await planner.DecideAsync(new PlanningContext(agent, state, events, tools), ct);
+            decision = await planner.DecideAsync(new PlanningContext(agent, state, snapshot.Events, tools, snapshot.History), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -223,9 +241,6 @@ public sealed class AgentLoop(
             return (tool, parameters, ($"Parameters for '{tool.Name}' do not match its schema.", string.Join("; ", problems), "validation"));
         return (tool, parameters, null);
     }
-
-    private async Task<ThreadState> ReloadAsync(string threadId, CancellationToken ct) =>
-        ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
 
 }
 

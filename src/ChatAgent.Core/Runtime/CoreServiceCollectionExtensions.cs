@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Chat.ChatCommandParser>();
         services.TryAddSingleton<Chat.ChatCommandRunner>();
         services.TryAddSingleton<WorkflowLoop>();
+        services.TryAddSingleton<ThreadCache>();
         services.TryAddSingleton<AgentLoop>();
         services.TryAddSingleton<Audit.AuditTrail>();
         services.TryAddSingleton<Audit.AuditVerification>();

@@ -28,7 +28,7 @@ internal sealed class CoreHarness : IDisposable
     private readonly TempDirectory _data = new();
 
     public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null,
-        IWorkingIndicator? working = null)
+        IWorkingIndicator? working = null, ThreadCache? cache = null)
     {
         Store = store ?? new InMemoryEventStore();
         Catalog = catalog ?? ShippedAgents.Value;
@@ -37,7 +37,7 @@ internal sealed class CoreHarness : IDisposable
         Service = new ThreadService(Store, Catalog, Scheduler, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
             Time, Ids, NullLogger<ThreadService>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
-            Time, Ids, NullLogger<AgentLoop>.Instance, working: working);
+            Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache);
     }
 
     public IEventStore Store { get; }
