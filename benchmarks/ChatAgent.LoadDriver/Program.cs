@@ -32,6 +32,7 @@ await using (run)
     if (options.Runs("appends")) await Section("appends", run.AppendsAsync);
     if (options.Runs("stepcost")) await Section("stepcost", run.StepCostAsync);
     if (options.Runs("slash")) await Section("slash", run.SlashCommandsAsync);
+    if (options.Runs("burst")) await Section("burst", run.BurstAsync);
     if (options.Runs("clicks")) await Section("clicks", run.ClicksAsync);
     if (options.Runs("loop")) await Section("loop", run.LoopAsync);
     if (options.Runs("memory")) await Section("memory", run.MemoryAsync);
