@@ -129,6 +129,29 @@ public sealed class LoopCardsTests
         Assert.Equal("Thread th_never does not exist", missing.Message);
     }
 
+    [Fact]
+    public async Task Errors_ShowOnTheStatusLine_AndTheThirdInARowRaisesTheStuckCard()
+    {
+        var model = new ScriptedChatClient().Repeat(3, m => m.ThenCall("drop_database", new { name = "prod" }));
+        using var h = new CoreHarness(planner: new ChatClientPlanner(model, "openai:test"));
+        var id = await h.LaunchAsync("deploy", "api to staging");
+        var before = (await h.EventsAsync(id)).Count;
+
+        var stuck = await h.Loop.RunAsync(id);
+
+        Assert.Equal(ThreadStatus.Paused, stuck.Status);
+        const string Unknown = "Unknown tool 'drop_database'. Available tools: run_tests, deploy_to_staging, deploy_to_production, post_message, ask_human, done.";
+        string[] expected =
+        [
+            "model_decision", "error", $"status | status | deploy · step 0/8 · error: {Unknown} |  | ",
+            "model_decision", "error", $"status | status | deploy · step 1/8 · error: {Unknown} |  | ",
+            "model_decision", "error", "thread_paused",
+            $"stuck | stuck | Stuck: 3 errors in a row; the last: {Unknown} |  | ",
+            $"status | status | deploy · step 2/8 · stuck: {Unknown} |  | ",
+        ];
+        Assert.Equal(expected, Story((await h.EventsAsync(id)).Skip(before)));
+    }
+
     private sealed class ThrowingPlanner(Exception exception) : IPlanner
     {
         public string Name => "throwing";
