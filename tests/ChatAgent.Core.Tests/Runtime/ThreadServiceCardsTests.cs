@@ -96,6 +96,9 @@ public sealed class ThreadServiceCardsTests : IDisposable
         Assert.True(carol.Accepted, carol.Message);
         Assert.Equal([(MessageKeys.Approval(approvalId), "approval", "Denied by carol: deploy_to_production", approvalId)], await QueuedSinceAsync(id, before));
         Assert.Null((await _h.EventsAsync(id)).Select(e => e.Data).OfType<ApprovalDecided>().Last().Comment);
+        // The thread list, written with each command's append, is at the stream's last seq and shows the denial.
+        var listed = (await _h.Store.ListAsync(new ChatAgent.Core.Storage.ThreadQuery())).Single(t => t.Id == id);
+        Assert.Equal((await CountAsync(id), "running", 0), (listed.Version, listed.Status, listed.PendingApprovals));
     }
 
     [Fact]

@@ -59,6 +59,15 @@ public sealed class WorkflowLoopTests
             "release (workflow) · completed",
         ], messages.Where(m => m.MessageKey == "status").Select(m => m.Text));
         Assert.Equal("Released api 1.4.2 to production.", messages.Single(m => m.MessageKey == "final").Text);
+        Assert.All(messages.Where(m => m.MessageKey == "status"), m => Assert.Equal("status", m.Kind));
+        Assert.Equal("final", messages.Single(m => m.MessageKey == "final").Kind);
+        // The thread list (a projection written with each append) is at the stream's last seq, for the workflow and its children.
+        var listed = await h.Store.ListAsync(new ChatAgent.Core.Storage.ThreadQuery(Limit: 100));
+        foreach (var thread in (string[])[id, .. children.Values])
+        {
+            var summary = listed.Single(t => t.Id == thread);
+            Assert.Equal(((await h.EventsAsync(thread)).Count, "completed"), (summary.Version, summary.Status));
+        }
     }
 
     [Fact]
