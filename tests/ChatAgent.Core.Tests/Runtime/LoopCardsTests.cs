@@ -152,6 +152,40 @@ public sealed class LoopCardsTests
         Assert.Equal(expected, Story((await h.EventsAsync(id)).Skip(before)));
     }
 
+    [Fact]
+    public async Task ALongRun_FlushesItsMessagesEveryTwoSeconds_AndOnceWhenItStops()
+    {
+        var planner = new SlowPlanner(posts: 5);
+        using var h = new CoreHarness(planner: planner);
+        planner.Clock = h.Time;
+        var id = await h.LaunchAsync("deploy", "api to staging");
+
+        var done = await h.Loop.RunAsync(id);
+
+        Assert.Equal(ThreadStatus.Completed, done.Status);
+        // Steps end 1, 2, … 6 s into the run (each decision takes a second): flushed after the 2nd and the 4th, and at the end.
+        Assert.Equal([id, id, id], h.Scheduler.Deliveries);
+    }
+
+    /// <summary>A planner that takes one (fake) second per decision: <c>posts</c> notices, then <c>done</c>.</summary>
+    private sealed class SlowPlanner(int posts) : IPlanner
+    {
+        private int _decisions;
+
+        public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; set; }
+
+        public string Name => "slow";
+
+        public Task<PlannerDecision> DecideAsync(PlanningContext context, CancellationToken cancellationToken)
+        {
+            Clock!.Advance(TimeSpan.FromSeconds(1));
+            var n = ++_decisions;
+            return Task.FromResult(n <= posts
+                ? PlannerDecision.Call("{}", "post_message", System.Text.Json.JsonSerializer.SerializeToElement(new { text = $"Note {n}." }))
+                : PlannerDecision.Call("{}", "done", System.Text.Json.JsonSerializer.SerializeToElement(new { summary = "Done." })));
+        }
+    }
+
     private sealed class ThrowingPlanner(Exception exception) : IPlanner
     {
         public string Name => "throwing";

@@ -45,6 +45,19 @@ public sealed class StepPartsTests
     }
 
     [Fact]
+    public async Task Writer_StopsWhenAPauseLandedMeanwhile_EvenBesideADeliveryReceipt()
+    {
+        var state = await StartAsync();
+        var writer = new StepWriter(_store, _time, state, AgentMessages.All);
+        await AppendAsync(state, new MessagePosted("status", "web", "ref-1", 1));
+        await _store.AppendAsync(state.Id, 2, [new NewEvent(new ThreadPaused(PauseReasons.Manual, "Paused by bob", false), Actor.User("web:bob"), At)], ThreadSummary.From(state), null);
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => writer.AppendAsync(CancellationToken.None, (new UserInput("more"), Actor.User("web:alice"))));
+
+        Assert.Equal(["thread_started", "message_posted", "thread_paused"], (await _store.ReadAsync("th_parts")).Select(e => e.Data.Type));
+    }
+
+    [Fact]
     public async Task Writer_AppendsAfterDeliveryReceipts_ThatLandedMeanwhile()
     {
         var state = await StartAsync();
