@@ -51,6 +51,25 @@ public sealed class LoopCardsTests
     }
 
     [Fact]
+    public async Task AnApprovedDeployWhoseVerificationFails_SaysSoOnTheApprovalCard_AndInTheError()
+    {
+        using var h = new CoreHarness();
+        var id = await h.LaunchAsync("deploy", "api to production");
+        var ap = (await h.Loop.RunAsync(id)).PendingApprovals.Single().Id;
+        File.WriteAllText(Path.Combine(h.DataDir, "unhealthy-api-production"), "");
+        Assert.True((await h.Service.DecideApprovalAsync(id, ap, true, CoreHarness.User("bob"), null)).Accepted);
+        var before = (await h.EventsAsync(id)).Count;
+
+        await h.Loop.StepAsync(id);
+
+        var events = (await h.EventsAsync(id)).Skip(before).ToList();
+        Assert.Contains($"approval:{ap} | approval | deploy_to_production ran, but its verification failed | {ap} | ", Story(events));
+        var error = events.Select(e => e.Data).OfType<ErrorOccurred>().Single();
+        Assert.Equal("deploy_to_production ran but its verification failed (production answers with the deployed version): expected healthy = true, got false", error.Message);
+        Assert.Equal(("verification", "deploy_to_production"), (error.Source, error.Tool));
+    }
+
+    [Fact]
     public async Task ANotice_AndAQuestion_ReachTheirCards_AndTheStatusLineSaysWhatTheThreadWaitsFor()
     {
         var model = new ScriptedChatClient()
