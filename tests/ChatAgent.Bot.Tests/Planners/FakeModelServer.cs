@@ -1,3 +1,4 @@
+using ChatAgent.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -11,6 +12,7 @@ namespace ChatAgent.Bot.Tests.Planners;
 public sealed class FakeModelServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Func<int, Task<(int Status, string Body)>> _respond;
     private readonly List<(string Path, string Body)> _requests = [];
     private readonly Task _loop;
@@ -52,11 +54,8 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        while (await _listener.NextAsync(_stopping.Token) is { } context)
         {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             int index;
@@ -77,6 +76,7 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _listener.Stop();
         _listener.Close();
         try { await _loop; } catch (Exception) { /* stopping */ }

@@ -1,3 +1,4 @@
+using ChatAgent.TestSupport;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -13,6 +14,7 @@ namespace ChatAgent.Bot.Tests.Support;
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly (string Tool, object Arguments)[] _calls;
     private readonly Task _loop;
     private int _answered;
@@ -40,11 +42,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        while (_listener.IsListening)
+        while (await _listener.NextAsync(_stopping.Token) is { } context)
         {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { return; }
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             Requests.Enqueue((context.Request.Headers["Authorization"] ?? "", await reader.ReadToEndAsync()));
             if (_hold is { } hold) await hold.Task;
@@ -88,6 +87,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Release();
+        await _stopping.CancelAsync();
         _listener.Abort();
         try { await _loop; }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { }

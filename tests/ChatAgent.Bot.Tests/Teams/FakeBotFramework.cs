@@ -1,3 +1,4 @@
+using ChatAgent.TestSupport;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -17,6 +18,7 @@ namespace ChatAgent.Bot.Tests.Teams;
 public sealed class FakeBotFramework : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private readonly ConcurrentQueue<int> _failures = new();
     private int _activityCounter;
@@ -63,6 +65,7 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _listener.Abort();
         try { await _loop; }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { }
@@ -70,13 +73,7 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { return; }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
+        while (await _listener.NextAsync(_stopping.Token) is { } context) _ = Task.Run(() => AnswerAsync(context));
     }
 
     private async Task AnswerAsync(HttpListenerContext context)

@@ -1,3 +1,4 @@
+using ChatAgent.TestSupport;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -12,6 +13,7 @@ namespace ChatAgent.Core.Tests.Tools;
 internal sealed class RecordingHttpServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Queue<Reply> _replies;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
@@ -30,6 +32,7 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopped.TrySetResult();
+        await _stopping.CancelAsync();
         // Abort only: on Linux, Stop() followed by Close() re-binds the port to remove the prefix a second time.
         _listener.Abort();
         try { await _loop; }
@@ -38,13 +41,7 @@ internal sealed class RecordingHttpServer : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { return; }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
+        while (await _listener.NextAsync(_stopping.Token) is { } context) _ = Task.Run(() => AnswerAsync(context));
     }
 
     private async Task AnswerAsync(HttpListenerContext context)

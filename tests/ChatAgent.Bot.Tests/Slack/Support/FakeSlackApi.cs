@@ -1,3 +1,4 @@
+using ChatAgent.TestSupport;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
@@ -20,6 +21,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
     // HttpListener rather than a WebApplication: WebApplicationFactory captures whichever host is built in the
     // process while it starts, so a second ASP.NET Core host built by a parallel test could be taken for the bot.
     private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private readonly ConcurrentQueue<SlackCall> _calls = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpListenerResponse, Task>>> _faults = new();
@@ -122,13 +124,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-            _ = Task.Run(() => HandleAsync(context));
-        }
+        while (await _listener.NextAsync(_stopping.Token) is { } context) _ = Task.Run(() => HandleAsync(context));
     }
 
     private async Task HandleAsync(HttpListenerContext context)
@@ -210,6 +206,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         foreach (var s in Sockets) s.Abort();
         _listener.Abort();
         try { await _loop; }
