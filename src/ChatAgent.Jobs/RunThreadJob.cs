@@ -89,7 +89,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
             foreach (var e in events) after = ThreadReducer.Reduce(after, new StoredEvent(threadId, ++seq, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(threadId, state.Version, events, ThreadSummary.From(after), null, ct);
+                await store.AppendAsync(threadId, state.Version, events, ThreadSummary.From(after), cancellationToken: ct);
                 await scheduler.ScheduleDeliveryAsync(threadId, ct);
                 return;
             }
