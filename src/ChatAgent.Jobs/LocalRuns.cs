@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ChatAgent.Core.Observability;
 using ChatAgent.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,7 +12,8 @@ namespace ChatAgent.Jobs;
 /// moment a wake-up arrives (no job queue between a click and the next step). A thread woken again while it runs here
 /// is run once more when the current run ends, instead of a second run waiting for the lock. A run that fails is
 /// handed to Hangfire (<see cref="RunThreadJob"/>), whose retries back off; a run cut short by the host stopping
-/// leaves a wake-up behind for the next process.
+/// leaves a wake-up behind for the next process. A run is the span <c>chatagent.thread.run</c>, a child of the request
+/// whose wake-up started it (whichever process that request reached).
 /// </summary>
 public sealed class LocalRuns(
     IServiceScopeFactory scopes,
@@ -27,6 +30,15 @@ public sealed class LocalRuns(
 
     private readonly HashSet<Task> _running = [];
 
+    /// <summary>Runs in progress in this process.</summary>
+    public int Active
+    {
+        get
+        {
+            lock (_gate) return _active.Count;
+        }
+    }
+
     /// <summary>How many more runs this process would start now.</summary>
     public int Free
     {
@@ -36,9 +48,10 @@ public sealed class LocalRuns(
         }
     }
 
-    /// <summary>Starts a run of <paramref name="threadId"/> (or marks the one in progress to go again); never waits for it.</summary>
-    public void Start(string threadId, CancellationToken stopping)
+    /// <summary>Starts a run of the woken thread (or marks the one in progress to go again); never waits for it.</summary>
+    public void Start(ThreadWakeup wakeup, CancellationToken stopping)
     {
+        var threadId = wakeup.ThreadId;
         lock (_gate)
         {
             if (_active.ContainsKey(threadId))
@@ -48,7 +61,7 @@ public sealed class LocalRuns(
             }
             _active[threadId] = false;
         }
-        var run = Task.Run(() => RunAsync(threadId, stopping), CancellationToken.None);
+        var run = Task.Run(() => RunAsync(threadId, wakeup.TraceParent, stopping), CancellationToken.None);
         lock (_gate)
         {
             if (!run.IsCompleted) _running.Add(run);
@@ -62,8 +75,11 @@ public sealed class LocalRuns(
         lock (_gate) return Task.WhenAll([.. _running]);
     }
 
-    private async Task RunAsync(string threadId, CancellationToken stopping)
+    private async Task RunAsync(string threadId, string? traceParent, CancellationToken stopping)
     {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        using var activity = ChatAgentTelemetry.Source.StartActivity("chatagent.thread.run", ActivityKind.Consumer, parent);
+        activity?.SetTag(ChatAgentTelemetry.Tags.ThreadId, threadId);
         try
         {
             do
@@ -79,6 +95,7 @@ public sealed class LocalRuns(
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             log.LogWarning(ex, "Run of thread {ThreadId} failed; Hangfire retries it", threadId);
             await HandOnAsync(threadId, "the run failed", () => jobs.ScheduleRunAsync(threadId, CancellationToken.None));
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ChatAgent.Core.Observability;
 using ChatAgent.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,7 +19,13 @@ public sealed class ThreadDispatcher(
     IWakeupQueue wakeups, LocalRuns runs, HangfireThreadScheduler jobs, IOptions<JobsOptions> options, ILogger<ThreadDispatcher> log) : BackgroundService
 {
     /// <summary>Test seam: called with the claimed threads before they are handed on (a throw there is a crash at that point).</summary>
-    public Func<WakeupKind, IReadOnlyList<string>, Task>? BeforeHandOn { get; set; }
+    public Func<WakeupKind, IReadOnlyList<ThreadWakeup>, Task>? BeforeHandOn { get; set; }
+
+    /// <summary>
+    /// Run wake-ups left in the table at the end of the last look because every run worker here was busy (any process's,
+    /// counted then); 0 when the look had a free worker left, since it claimed all it saw.
+    /// </summary>
+    public long WaitingRuns { get; private set; }
 
     /// <summary>One look: hands on every wake-up it can now; returns how many it removed.</summary>
     public async Task<int> DispatchAsync(CancellationToken stopping)
@@ -28,16 +36,26 @@ public sealed class ThreadDispatcher(
         while ((free = runs.Free) > 0 && (claimed = await wakeups.DispatchAsync(WakeupKind.Run, Math.Min(free, batch), async (threads, ct) =>
                {
                    if (BeforeHandOn is { } seam) await seam(WakeupKind.Run, threads);
-                   foreach (var thread in threads) runs.Start(thread, stopping);
+                   foreach (var wakeup in threads) runs.Start(wakeup, stopping);
                }, stopping)) > 0)
             handed += claimed;
+        WaitingRuns = runs.Free > 0 ? 0 : await wakeups.CountAsync(WakeupKind.Run, stopping);
         while ((claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, batch, async (threads, ct) =>
                {
                    if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
-                   foreach (var thread in threads) await jobs.ScheduleDeliveryAsync(thread, ct);
+                   foreach (var wakeup in threads) await EnqueueDeliveryAsync(wakeup, ct);
                }, stopping)) > 0)
             handed += claimed;
         return handed;
+    }
+
+    /// <summary>The delivery job is created under a span in the asker's trace, which Hangfire's client filter passes on to the job.</summary>
+    private async Task EnqueueDeliveryAsync(ThreadWakeup wakeup, CancellationToken ct)
+    {
+        ActivityContext.TryParse(wakeup.TraceParent, null, out var parent);
+        using var activity = ChatAgentTelemetry.Source.StartActivity("chatagent.wakeup.deliver", ActivityKind.Producer, parent);
+        activity?.SetTag(ChatAgentTelemetry.Tags.ThreadId, wakeup.ThreadId);
+        await jobs.ScheduleDeliveryAsync(wakeup.ThreadId, ct);
     }
 
     /// <summary>Stops looking, then waits for this process's runs: they were cancelled and leave wake-ups behind.</summary>

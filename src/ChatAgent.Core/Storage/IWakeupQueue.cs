@@ -12,10 +12,10 @@ public interface IWakeupQueue
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> wake-ups of <paramref name="kind"/>, oldest first and skipping those another
-    /// dispatcher holds, passes their distinct thread ids to <paramref name="dispatch"/>, and removes them once it has
-    /// returned. When it throws, they stay for the next call. Returns how many were removed.
+    /// dispatcher holds, passes them to <paramref name="dispatch"/> (one per thread), and removes them once it
+    /// has returned. When it throws, they stay for the next call. Returns how many were removed.
     /// </summary>
-    Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<string>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default);
+    Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<ThreadWakeup>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Returns when a wake-up may have been stored since the last return (in this process, or in another one through the

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ChatAgent.Core.Storage;
 
 /// <summary>What a thread needs done after a commit: run its steps, or deliver its outbox.</summary>
@@ -10,12 +12,16 @@ public enum WakeupKind
 /// <summary>
 /// Work a committed change asked for, stored with the change itself (<see cref="IEventStore.AppendAsync"/>) or on its
 /// own (<see cref="IWakeupQueue.AddAsync"/>), and handed on by a dispatcher after the answer has gone out.
+/// <see cref="TraceParent"/> is the W3C trace context of whoever asked (a click's request), so the work it released
+/// is in that trace, in whichever process it runs.
 /// </summary>
-public sealed record ThreadWakeup(string ThreadId, WakeupKind Kind)
+public sealed record ThreadWakeup(string ThreadId, WakeupKind Kind, string? TraceParent = null)
 {
-    public static ThreadWakeup Run(string threadId) => new(threadId, WakeupKind.Run);
+    public static ThreadWakeup Run(string threadId) => new(threadId, WakeupKind.Run, CurrentTrace());
 
-    public static ThreadWakeup Deliver(string threadId) => new(threadId, WakeupKind.Deliver);
+    public static ThreadWakeup Deliver(string threadId) => new(threadId, WakeupKind.Deliver, CurrentTrace());
+
+    private static string? CurrentTrace() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
 
     internal string WireKind => WireName(Kind);
 

@@ -80,7 +80,7 @@ internal sealed class LoopHarness : IDisposable
     /// <summary>What the dispatcher would do: the commands' run wake-ups become scheduled runs.</summary>
     public Task TakeWakeupsAsync() => Get<IWakeupQueue>().DispatchAsync(WakeupKind.Run, 1000, (threads, _) =>
     {
-        lock (Scheduler.Runs) Scheduler.Runs.AddRange(threads);
+        lock (Scheduler.Runs) Scheduler.Runs.AddRange(threads.Select(w => w.ThreadId));
         return Task.CompletedTask;
     });
 

@@ -30,7 +30,7 @@ public sealed class DispatchCrashTests
             var claimed = new List<string>();
             dying.BeforeHandOn = (kind, threads) =>
             {
-                claimed.AddRange(threads);
+                claimed.AddRange(threads.Select(w => w.ThreadId));
                 throw new ProcessDied();
             };
             await Assert.ThrowsAsync<ProcessDied>(() => dying.DispatchAsync(CancellationToken.None));

@@ -88,7 +88,7 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, WakeSignal? si
     }
 
     /// <summary>Claimed wake-ups leave the list while dispatched and go back to its front when dispatching throws.</summary>
-    public async Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<string>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default)
+    public async Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<ThreadWakeup>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default)
     {
         var claimed = new List<ThreadWakeup>();
         lock (_gate)
@@ -107,7 +107,7 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, WakeSignal? si
         if (claimed.Count == 0) return 0;
         try
         {
-            await dispatch([.. claimed.Select(w => w.ThreadId).Distinct(StringComparer.Ordinal)], cancellationToken);
+            await dispatch([.. claimed.DistinctBy(w => w.ThreadId, StringComparer.Ordinal)], cancellationToken);
         }
         catch
         {

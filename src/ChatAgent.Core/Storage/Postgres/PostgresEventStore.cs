@@ -38,8 +38,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             INSERT INTO deliveries (key, thread_id, at)
             SELECT $7, $1, $6[1] WHERE $7 IS NOT NULL AND EXISTS (SELECT 1 FROM appended)
         ), woken AS (
-            INSERT INTO wakeups (thread_id, kind)
-            SELECT w.thread_id, w.kind FROM unnest($23::text[], $24::text[]) AS w(thread_id, kind)
+            INSERT INTO wakeups (thread_id, kind, traceparent)
+            SELECT w.thread_id, w.kind, w.traceparent FROM unnest($23::text[], $24::text[], $25::text[]) AS w(thread_id, kind, traceparent)
             WHERE EXISTS (SELECT 1 FROM appended)
             RETURNING pg_notify('chatagent_wakeups', '')
         ), projected AS (
@@ -118,6 +118,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         var hashes = AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
 
         long appended;
         try
@@ -172,7 +173,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     /// <summary>
     /// $1..$7 for the events and delivery key, the summary's row $8..$20, then each event's predecessor hash ($21)
-    /// and seal ($22). Returns the seals. The wake-ups ($23 thread ids, $24 kinds) follow.
+    /// and seal ($22). Returns the seals. The wake-ups ($23 thread ids, $24 kinds, $25 trace parents) follow.
     /// </summary>
     private static string[] AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,

@@ -24,35 +24,37 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
         if (wakeups.Count == 0) return;
         await using var command = dataSource.CreateCommand($"""
             WITH added AS (
-                INSERT INTO wakeups (thread_id, kind) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING 1
+                INSERT INTO wakeups (thread_id, kind, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING 1
             )
             SELECT pg_notify('{Channel}', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
         await command.ExecuteNonQueryAsync(cancellationToken);
         signal.Set();
     }
 
-    public async Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<string>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default)
+    public async Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<ThreadWakeup>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var threads = new List<string>();
+        var claimed = new List<ThreadWakeup>();
         await using (var claim = new NpgsqlCommand("""
             DELETE FROM wakeups WHERE id IN (
                 SELECT id FROM wakeups WHERE kind = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING thread_id
+            RETURNING thread_id, traceparent
             """, connection, tx))
         {
             claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ThreadWakeup.WireName(kind) });
             claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) threads.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellationToken))
+                claimed.Add(new ThreadWakeup(reader.GetString(0), kind, reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
-        if (threads.Count > 0) await dispatch([.. threads.Distinct(StringComparer.Ordinal)], cancellationToken);
+        if (claimed.Count > 0) await dispatch([.. claimed.DistinctBy(w => w.ThreadId, StringComparer.Ordinal)], cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        return threads.Count;
+        return claimed.Count;
     }
 
     public async Task<long> CountAsync(WakeupKind kind, CancellationToken cancellationToken = default)

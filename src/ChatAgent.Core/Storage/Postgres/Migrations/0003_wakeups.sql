@@ -5,6 +5,8 @@ CREATE TABLE wakeups (
     id        bigserial   PRIMARY KEY,
     thread_id text        NOT NULL,
     kind      text        NOT NULL,
+    -- The W3C trace context of the request that asked, so the work is in its trace.
+    traceparent text      NULL,
     at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX wakeups_kind_id_idx ON wakeups (kind, id);
