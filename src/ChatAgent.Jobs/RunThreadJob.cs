@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace ChatAgent.Jobs;
 
 /// <summary>
-/// Runs a thread's steps until it waits or ends: one job per launch or resume, not per step. Takes ids only;
-/// the state is always rebuilt from events, so a retried job simply continues where the events say.
+/// Runs a thread's steps until it waits or ends: one run per launch or resume, not per step, started by
+/// <see cref="LocalRuns"/> from a wake-up, or by Hangfire as a retry after a failed run. Takes ids only;
+/// the state is always rebuilt from events, so a retried run simply continues where the events say.
 /// At most one run of a thread at a time, across processes (<see cref="IThreadLock"/>).
 /// </summary>
 /// <remarks>
