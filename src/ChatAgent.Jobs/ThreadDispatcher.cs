@@ -82,7 +82,14 @@ public sealed class ThreadDispatcher(
             {
                 // The database may be away: the wake-ups stay where they are; look again after the poll interval.
                 log.LogWarning(ex, "Dispatching wake-ups failed");
-                await Task.Delay(options.Value.DispatchPollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                try
+                {
+                    await Task.Delay(options.Value.DispatchPollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
