@@ -107,11 +107,11 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
 
     /// <summary>
     /// Waits (at most <paramref name="within"/>) until no thread of the bot's database is running and Hangfire's queue
-    /// is empty, so the next measurement starts from a quiet bot; returns what was left (queued jobs + running threads).
+    /// is empty, so the next measurement starts from a quiet bot; returns what was left (queued jobs and wake-ups + running threads).
     /// </summary>
     private async Task<long> DrainAsync(string connectionString, TimeSpan within)
     {
-        const string Sql = "SELECT (SELECT count(*) FROM hangfire.jobqueue) + (SELECT count(*) FROM threads WHERE status = 'running')";
+        const string Sql = "SELECT (SELECT count(*) FROM hangfire.jobqueue) + (SELECT count(*) FROM wakeups) + (SELECT count(*) FROM threads WHERE status = 'running')";
         try
         {
             return await PollAsync(() => ScalarAsync(connectionString, Sql), n => n == 0, within, "the bot's backlog to drain");
@@ -119,7 +119,7 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
         catch (TimeoutException)
         {
             var left = await ScalarAsync(connectionString, Sql);
-            Console.WriteLine($"  (backlog not drained after {within.TotalSeconds:F0} s: {left} queued jobs + running threads; going on)");
+            Console.WriteLine($"  (backlog not drained after {within.TotalSeconds:F0} s: {left} queued jobs and wake-ups + running threads; going on)");
             return left;
         }
     }

@@ -79,7 +79,7 @@ public sealed class DeliverMessagesJob(
             var after = ThreadReducer.Reduce(state, new StoredEvent(threadId, state.Version + 1, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(threadId, state.Version, [e], ThreadSummary.From(after), null, ct);
+                await store.AppendAsync(threadId, state.Version, [e], ThreadSummary.From(after), cancellationToken: ct);
                 return;
             }
             catch (ConcurrencyException) when (attempt < 50)

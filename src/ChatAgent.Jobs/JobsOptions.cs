@@ -2,13 +2,34 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ChatAgent.Jobs;
 
-/// <summary>Hangfire's server in this process (<c>Jobs:*</c>).</summary>
+/// <summary>The work this process does besides answering requests: thread runs and Hangfire's server (<c>Jobs:*</c>).</summary>
 public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
     /// <summary>
-    /// Hangfire workers in this process. A run is I/O-bound (model calls, tools, the database), so the count does not
+    /// Thread runs this process does at once (<see cref="LocalRuns"/>); a run woken while all are busy waits in the
+    /// database for a free one here or in another process. 0: this process runs no threads (it only answers). A run is
+    /// I/O-bound (model calls, tools, the database), so the count does not follow the CPU; each running one holds up to
+    /// two pooled connections (its thread lock and its appends): keep <c>RunWorkers</c> + <c>WorkerCount</c> well under
+    /// <c>Postgres:MaxPoolSize</c> / 2.
+    /// </summary>
+    [Range(0, 200)]
+    public int RunWorkers { get; set; } = 8;
+
+    /// <summary>
+    /// The longest the dispatcher waits between looks at the wake-up table when no notification arrives: it bounds how
+    /// late a wake-up is handed on after a lost notification or a crashed process's last commit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan DispatchPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most wake-ups one claim takes (one transaction), so a backlog is handed on in batches.</summary>
+    [Range(1, 10_000)]
+    public int DispatchBatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// Hangfire workers in this process: deliveries, cron launches, approval ladders and retries of failed runs. A run is I/O-bound (model calls, tools, the database), so the count does not
     /// follow the CPU; each running worker holds up to two pooled connections (its thread lock and its appends), so
     /// keep it well under <c>Postgres:MaxPoolSize</c> / 2. Scale out with more processes.
     /// </summary>

@@ -14,7 +14,8 @@ public static class JobsServiceCollectionExtensions
 {
     /// <summary>
     /// Hangfire on PostgreSQL when <paramref name="postgresConnectionString"/> is set, else Hangfire.InMemory (the
-    /// embedded default). PostgreSQL is tuned for latency: LISTEN/NOTIFY long polling so a click does not wait for a
+    /// embedded default), and the dispatcher that turns committed wake-ups into this process's runs
+    /// (<see cref="ThreadDispatcher"/>, <see cref="LocalRuns"/>). PostgreSQL is tuned for latency: LISTEN/NOTIFY long polling so a click does not wait for a
     /// queue poll, and a sliding invisibility timeout so a long run is not picked up twice. Sizes come from
     /// <see cref="JobsOptions"/> (<c>Jobs:*</c>).
     /// </summary>
@@ -71,7 +72,11 @@ public static class JobsServiceCollectionExtensions
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
 
-        services.AddSingleton<IThreadScheduler, HangfireThreadScheduler>();
+        services.AddSingleton<HangfireThreadScheduler>();
+        services.AddSingleton<IThreadScheduler, WakeupThreadScheduler>();
+        services.AddSingleton<LocalRuns>();
+        services.AddSingleton<ThreadDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThreadDispatcher>());
         if (postgresConnectionString is null)
             services.AddSingleton<IThreadLock, InMemoryThreadLock>();
         else
@@ -85,7 +90,7 @@ public static class JobsServiceCollectionExtensions
         services.AddTransient<CronLaunchJob>();
         services.AddHostedService<CronRegistrar>();
         services.AddOptions<ThreadSweeperOptions>();
-        services.AddSingleton<IRunQueue, HangfireRunQueue>();
+        services.AddSingleton<IRunQueue>(sp => new HangfireRunQueue(sp.GetRequiredService<JobStorage>(), sp.GetService<Core.Storage.IWakeupQueue>()));
         services.AddSingleton<ThreadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ThreadSweeper>());
         return services;

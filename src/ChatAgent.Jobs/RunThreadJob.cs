@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace ChatAgent.Jobs;
 
 /// <summary>
-/// Runs a thread's steps until it waits or ends: one job per launch or resume, not per step. Takes ids only;
-/// the state is always rebuilt from events, so a retried job simply continues where the events say.
+/// Runs a thread's steps until it waits or ends: one run per launch or resume, not per step, started by
+/// <see cref="LocalRuns"/> from a wake-up, or by Hangfire as a retry after a failed run. Takes ids only;
+/// the state is always rebuilt from events, so a retried run simply continues where the events say.
 /// At most one run of a thread at a time, across processes (<see cref="IThreadLock"/>).
 /// </summary>
 /// <remarks>
@@ -89,7 +90,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
             foreach (var e in events) after = ThreadReducer.Reduce(after, new StoredEvent(threadId, ++seq, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(threadId, state.Version, events, ThreadSummary.From(after), null, ct);
+                await store.AppendAsync(threadId, state.Version, events, ThreadSummary.From(after), cancellationToken: ct);
                 await scheduler.ScheduleDeliveryAsync(threadId, ct);
                 return;
             }

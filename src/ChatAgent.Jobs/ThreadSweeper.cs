@@ -16,7 +16,7 @@ namespace ChatAgent.Jobs;
 /// The same goes for outboxes: a thread (in any status) with messages not yet posted to its platform is delivered by
 /// the sweep itself, once per sweep and without retries of its own, so a long chat outage costs one attempt per
 /// thread per interval rather than a pile of retrying jobs.
-/// While run jobs are waiting in the threads queue, a "running" thread that has not moved may simply be one of them:
+/// While runs are waiting (wake-ups not yet claimed, or jobs in the threads queue), a "running" thread that has not moved may simply be one of them:
 /// the sweep then schedules no runs (it would only multiply a backlog: at 1,000 queued threads, five jobs per thread)
 /// and picks up truly stranded threads once the queue has drained.
 /// </summary>
@@ -37,7 +37,7 @@ public sealed class ThreadSweeper(
     {
         var o = options.Value;
         var cutoff = time.GetUtcNow() - o.StaleAfter;
-        var waiting = runQueue?.WaitingRuns() ?? 0;
+        var waiting = runQueue is null ? 0 : await runQueue.WaitingRunsAsync(cancellationToken);
         IReadOnlyList<ThreadSummary> stale = [];
         if (waiting > 0)
             log.LogDebug("{Waiting} runs are waiting in the queue; not re-scheduling runs this sweep", waiting);
@@ -90,14 +90,21 @@ public sealed class ThreadSweeper(
     }
 }
 
-/// <summary>How many thread runs are enqueued and not yet picked up by a worker (any process).</summary>
+/// <summary>How many thread runs are asked for and not yet picked up by a worker (any process).</summary>
 public interface IRunQueue
 {
-    long WaitingRuns();
+    Task<long> WaitingRunsAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>The threads queue's length from Hangfire's storage (one count query).</summary>
-public sealed class HangfireRunQueue(Hangfire.JobStorage storage) : IRunQueue
+/// <summary>Run wake-ups not yet claimed plus the threads queue's length in Hangfire's storage (retries of failed runs).</summary>
+public sealed class HangfireRunQueue(Hangfire.JobStorage storage, IWakeupQueue? wakeups = null) : IRunQueue
 {
-    public long WaitingRuns() => storage.GetMonitoringApi().EnqueuedCount(JobQueues.Threads);
+    public async Task<long> WaitingRunsAsync(CancellationToken cancellationToken)
+    {
+        var woken = wakeups is null ? 0 : await wakeups.CountAsync(WakeupKind.Run, cancellationToken);
+        // Hangfire's monitoring API is synchronous I/O: keep it off the thread pool the requests share.
+        var queued = await Task.Factory.StartNew(() => storage.GetMonitoringApi().EnqueuedCount(JobQueues.Threads),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return woken + queued;
+    }
 }

@@ -153,10 +153,10 @@ internal sealed class SeamedEventStore(IEventStore inner, RunSeam seam) : IEvent
         return events;
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, IReadOnlyList<ThreadWakeup>? wakeups = null, CancellationToken cancellationToken = default)
     {
         await seam.AtAsync("before append");
-        var stored = await inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+        var stored = await inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups, cancellationToken);
         await seam.AtAsync("after append");
         return stored;
     }

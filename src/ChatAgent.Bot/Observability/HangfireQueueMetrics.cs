@@ -4,15 +4,21 @@ using Hangfire;
 
 namespace ChatAgent.Bot.Observability;
 
-/// <summary><c>chatagent.jobs.queue.depth</c>: enqueued jobs per Hangfire queue, read from Hangfire's monitoring API at each collection.</summary>
+/// <summary>
+/// <c>chatagent.jobs.queue.depth</c>: enqueued jobs per Hangfire queue, read from Hangfire's monitoring API at each
+/// collection; <c>chatagent.runs.active</c> and <c>chatagent.runs.waiting</c>: this process's thread runs, and the runs
+/// woken that waited for a free run worker at the dispatcher's last look.
+/// </summary>
 public sealed class HangfireQueueMetrics : IDisposable
 {
     public const string MeterName = "ChatAgent.Jobs";
 
     private readonly Meter _meter = new(MeterName);
 
-    public HangfireQueueMetrics(JobStorage storage, ILogger<HangfireQueueMetrics> log)
+    public HangfireQueueMetrics(JobStorage storage, LocalRuns runs, ThreadDispatcher dispatcher, ILogger<HangfireQueueMetrics> log)
     {
+        _meter.CreateObservableGauge("chatagent.runs.active", () => runs.Active, "{run}", "Thread runs in progress in this process");
+        _meter.CreateObservableGauge("chatagent.runs.waiting", () => dispatcher.WaitingRuns, "{run}", "Woken thread runs waiting for a free run worker");
         _meter.CreateObservableGauge("chatagent.jobs.queue.depth", () => Read(storage, log), "{job}", "Jobs waiting in each Hangfire queue");
         _meter.CreateObservableGauge("chatagent.jobs.failed", () => storage.GetMonitoringApi().FailedCount(), "{job}", "Jobs in Hangfire's failed state");
     }

@@ -38,12 +38,12 @@ public sealed class InstrumentedEventStore : IEventStore, IDisposable
         _inner.ListAsync(query, cancellationToken);
 
     public async Task<IReadOnlyList<StoredEvent>> AppendAsync(
-        string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, CancellationToken cancellationToken = default)
+        string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, IReadOnlyList<ThreadWakeup>? wakeups = null, CancellationToken cancellationToken = default)
     {
         using var activity = Source.StartActivity("chatagent.events.append");
         activity?.SetTag(Tags.ThreadId, threadId);
         activity?.SetTag("chatagent.events", string.Join(",", events.Select(e => e.Data.Type)));
-        var stored = await _inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+        var stored = await _inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups, cancellationToken);
         foreach (var e in stored) await RecordAsync(e, summary, cancellationToken);
         return stored;
     }

@@ -14,7 +14,9 @@ internal sealed record CommandDecision((ThreadEvent Event, Actor Actor)[]? Event
 
 /// <summary>
 /// The commands' writer: read the thread, decide against its state, append at the version read; on a conflict reload
-/// and decide again (up to <see cref="MaxConflictRetries"/> times), so concurrent clicks decide once.
+/// and decide again (up to <see cref="MaxConflictRetries"/> times), so concurrent clicks decide once. The work the
+/// accepted command asks for (<c>wake</c>, from the state after it) is stored in the same commit as its
+/// events, and nothing else happens before the caller answers: the dispatcher hands it on afterwards.
 /// </summary>
 internal sealed class CommandWriter(IEventStore store, TimeProvider time)
 {
@@ -24,7 +26,7 @@ internal sealed class CommandWriter(IEventStore store, TimeProvider time)
         string threadId,
         CancellationToken ct,
         Func<ThreadState, CommandDecision> decide,
-        Func<ThreadState, Task>? afterAppend = null,
+        Func<ThreadState, IReadOnlyList<ThreadWakeup>>? wake = null,
         Func<CommandResult, ThreadState, CommandResult>? map = null)
     {
         for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
@@ -42,13 +44,12 @@ internal sealed class CommandWriter(IEventStore store, TimeProvider time)
             foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(threadId, ++seq, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(threadId, state.Version, newEvents, ThreadSummary.From(after), null, ct);
+                await store.AppendAsync(threadId, state.Version, newEvents, ThreadSummary.From(after), null, wake?.Invoke(after), ct);
             }
             catch (ConcurrencyException)
             {
                 continue; // someone else appended first: reload and decide again
             }
-            if (afterAppend is not null) await afterAppend(after);
             var result = CommandResult.Ok(after);
             return map is null ? result : map(result, after);
         }

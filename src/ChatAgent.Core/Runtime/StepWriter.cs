@@ -26,7 +26,7 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
             foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), null, ct);
+                await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), cancellationToken: ct);
                 State = after;
                 QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
                 return;

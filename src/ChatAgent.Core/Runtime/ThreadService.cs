@@ -10,12 +10,12 @@ namespace ChatAgent.Core.Runtime;
 /// <summary>
 /// Launch, pause, resume, decide, answer (factor 6). Each command reads the thread, decides against its
 /// state, and appends at the version it read; on a conflict it reloads and decides again, so concurrent
-/// clicks decide once. Every accepted command is durable before this returns.
+/// clicks decide once. Every accepted command is durable before this returns, in one commit: its events and the
+/// wake-ups for the work it asks for (a run, a delivery), which a dispatcher hands on after the answer has gone out.
 /// </summary>
 public sealed class ThreadService(
     IEventStore store,
     IAgentCatalog catalog,
-    IThreadScheduler scheduler,
     ApproverDirectory approvers,
     TimeProvider time,
     IIdGenerator ids,
@@ -49,7 +49,8 @@ public sealed class ThreadService(
         var state = ThreadReducer.Replay(events.Select((e, i) => new StoredEvent(threadId, i + 1, e.At, e.Actor, e.Data)));
         try
         {
-            await store.AppendAsync(threadId, 0, events, ThreadSummary.From(state), command.DeliveryKey, ct);
+            // One run per launch: it delivers the queued "started" message when it first stops.
+            await store.AppendAsync(threadId, 0, events, ThreadSummary.From(state), command.DeliveryKey, [ThreadWakeup.Run(threadId)], ct);
         }
         catch (DuplicateDeliveryException dup)
         {
@@ -59,8 +60,6 @@ public sealed class ThreadService(
                 : CommandResult.Ok(existing, $"Already started as {existing.Id}.")) with { Duplicate = true };
         }
         log.LogInformation("Launched thread {ThreadId} of agent {Agent} for {User} from {Platform}", threadId, agent.Name, command.Actor.Id, command.Origin.Platform);
-        // One job per launch: the run delivers the queued "started" message when it first stops.
-        await scheduler.ScheduleRunAsync(threadId, ct);
         return CommandResult.Ok(state);
     }
 
@@ -73,15 +72,15 @@ public sealed class ThreadService(
             return CommandDecision.Accepted(
                 (new ThreadPaused(PauseReasons.Manual, $"Paused by {actor.Display}", Escalated: false), actor),
                 (StatusMessage(state, $"Paused by {actor.Display}"), Actor.System));
-        }, afterAppend: async s =>
-        {
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
-            await NotifyParentAsync(s, ct);
-        });
+        }, wake: DeliverAndWakeParent);
 
     /// <summary>A workflow's child that stops, waits or ends wakes its workflow, which decides what that means.</summary>
-    private Task NotifyParentAsync(ThreadState child, CancellationToken ct) =>
-        child.ParentThreadId is { } parent ? scheduler.ScheduleRunAsync(parent, ct) : Task.CompletedTask;
+    private static ThreadWakeup[] DeliverAndWakeParent(ThreadState child) =>
+        child.ParentThreadId is { } parent ? [ThreadWakeup.Deliver(child.Id), ThreadWakeup.Run(parent)] : [ThreadWakeup.Deliver(child.Id)];
+
+    /// <summary>The run first when there is one: the next step is what the person waits for; the card update follows.</summary>
+    private static ThreadWakeup[] RunIfRunningAndDeliver(ThreadState s) =>
+        s.Status == ThreadStatus.Running ? [ThreadWakeup.Run(s.Id), ThreadWakeup.Deliver(s.Id)] : [ThreadWakeup.Deliver(s.Id)];
 
     public Task<CommandResult> ResumeAsync(string threadId, Actor actor, string? feedback, CancellationToken ct = default) =>
         _writer.ExecuteAsync(threadId, ct, state =>
@@ -98,11 +97,7 @@ public sealed class ThreadService(
             if (state.Messages.ContainsKey(MessageKeys.Stuck))
                 events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", $"Resumed by {actor.Display}" + (trimmed is null ? "" : $" with: {trimmed}")), Actor.System));
             return CommandDecision.Accepted([.. events]);
-        }, afterAppend: async s =>
-        {
-            await scheduler.ScheduleRunAsync(s.Id, ct);
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
-        });
+        }, wake: s => [ThreadWakeup.Run(s.Id), ThreadWakeup.Deliver(s.Id)]);
 
     /// <summary>Ends a thread for good (the "Abort" button on a stuck card).</summary>
     public Task<CommandResult> AbortAsync(string threadId, Actor actor, string? reason, CancellationToken ct = default) =>
@@ -114,11 +109,7 @@ public sealed class ThreadService(
             var events = new List<(ThreadEvent, Actor)> { (new ThreadFailed("aborted", text), actor), (StatusMessage(state, text), Actor.System) };
             if (state.Messages.ContainsKey(MessageKeys.Stuck)) events.Add((new MessageQueued(MessageKeys.Stuck, "stuck", text), Actor.System));
             return CommandDecision.Accepted([.. events]);
-        }, afterAppend: async s =>
-        {
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
-            await NotifyParentAsync(s, ct);
-        });
+        }, wake: DeliverAndWakeParent);
 
     /// <summary>
     /// One person's decision. Refuses non-approvers (logged with who tried), the requester when self-approval is
@@ -156,12 +147,7 @@ public sealed class ThreadService(
             return CommandDecision.Accepted(
                 (new ApprovalDecided(approvalId, approve, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), pending.ParametersHash), actor),
                 (new MessageQueued(MessageKeys.Approval(approvalId), "approval", $"{verb} by {actor.Display}: {pending.Tool}", approvalId), Actor.System));
-        }, afterAppend: async s =>
-        {
-            // The run first: the next step is what the person waits for; the card update follows a moment later.
-            if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
-        }, map: (result, state) => expired && result.Accepted
+        }, wake: RunIfRunningAndDeliver, map: (result, state) => expired && result.Accepted
             ? CommandResult.Reject(RejectionCodes.ApprovalExpired, $"This approval expired at {state.FindSettledApproval(approvalId)?.At:u}; nothing was run.", state)
             : result);
     }
@@ -189,11 +175,7 @@ public sealed class ThreadService(
                     (new MessageQueued(key, "approval", $"Reminder: {a.Tool} still needs approval", approvalId), Actor.System),
                     (new MessageQueued(MessageKeys.Nudge(approvalId, "remind"), "nudge", $"Reminder: {a.Tool} on thread {threadId} still needs a decision.", approvalId), Actor.System));
             return CommandDecision.Rejected("approval.not_due", "No rung of the ladder is due yet.");
-        }, afterAppend: async s =>
-        {
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
-            if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
-        });
+        }, wake: RunIfRunningAndDeliver);
 
     /// <summary>Answers the thread's pending <c>ask_human</c> question.</summary>
     public Task<CommandResult> AnswerAsync(string threadId, Actor actor, string text, string? requestId = null, CancellationToken ct = default) =>
@@ -205,11 +187,7 @@ public sealed class ThreadService(
             return CommandDecision.Accepted(
                 (new HumanResponded(question.Id, text.Trim()), actor),
                 (new MessageQueued(MessageKeys.Question(question.Id), "question", $"{question.Question}\nAnswered by {actor.Display}: {text.Trim()}", RequestId: question.Id), Actor.System));
-        }, afterAppend: async s =>
-        {
-            await scheduler.ScheduleDeliveryAsync(s.Id, ct);
-            if (s.Status == ThreadStatus.Running) await scheduler.ScheduleRunAsync(s.Id, ct);
-        });
+        }, wake: RunIfRunningAndDeliver);
 
     public async Task<ThreadState?> GetStateAsync(string threadId, long? at = null, CancellationToken ct = default)
     {

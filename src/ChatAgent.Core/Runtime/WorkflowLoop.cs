@@ -88,7 +88,7 @@ public sealed class WorkflowLoop(IEventStore store, ThreadService threads, IThre
         var after = state;
         var seq = state.Version;
         foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(state.Id, ++seq, e.At, e.Actor, e.Data));
-        await store.AppendAsync(state.Id, state.Version, newEvents, ThreadSummary.From(after), null, ct);
+        await store.AppendAsync(state.Id, state.Version, newEvents, ThreadSummary.From(after), cancellationToken: ct);
     }
 
     private static (ThreadEvent, Actor) Status(ThreadState state, string line) =>

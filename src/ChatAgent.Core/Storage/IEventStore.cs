@@ -16,6 +16,8 @@ public interface IEventStore
     /// thread-list projection with <paramref name="summary"/> in the same transaction. Throws
     /// <see cref="ConcurrencyException"/> when the thread is not at that version, and
     /// <see cref="DuplicateDeliveryException"/> when <paramref name="deliveryKey"/> was already used; in both cases nothing is written.
+    /// <paramref name="wakeups"/> (the work the change asks for) are stored in the same commit, so they exist exactly
+    /// when the events do, and the dispatchers are woken (<see cref="IWakeupQueue"/>).
     /// </summary>
     Task<IReadOnlyList<StoredEvent>> AppendAsync(
         string threadId,
@@ -23,6 +25,7 @@ public interface IEventStore
         IReadOnlyList<NewEvent> events,
         ThreadSummary summary,
         string? deliveryKey = null,
+        IReadOnlyList<ThreadWakeup>? wakeups = null,
         CancellationToken cancellationToken = default);
 
     /// <summary>The thread-list projection, newest first.</summary>

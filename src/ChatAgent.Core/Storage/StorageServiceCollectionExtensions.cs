@@ -15,7 +15,7 @@ public static class StorageServiceCollectionExtensions
     public const int DefaultMaxPoolSize = 40;
 
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="Chat.IConversationReferences"/>, <see cref="IWebhookDeliveries"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/>, <see cref="IAuditStore"/> and <see cref="IAuditCheckpoints"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="Chat.IConversationReferences"/>, <see cref="IWebhookDeliveries"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/>, <see cref="IAuditStore"/>, <see cref="IAuditCheckpoints"/> and <see cref="IWakeupQueue"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddChatAgentStorage(this IServiceCollection services, string? postgresConnectionString, int? maxPoolSize = null, string? auditKey = null)
     {
         services.AddSingleton(AuditKey.From(auditKey));
+        services.AddSingleton<WakeSignal>();
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
         {
             services.AddSingleton<InMemoryEventStore>();
@@ -35,6 +36,7 @@ public static class StorageServiceCollectionExtensions
             services.AddSingleton<IAuditCheckpoints, InMemoryAuditCheckpoints>();
             Forward<InMemoryEventStore>(services);
             services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryEventStore>());
+            services.AddSingleton<IWakeupQueue>(sp => sp.GetRequiredService<InMemoryEventStore>());
             services.AddSingleton<IConversationIndex, InMemoryConversationIndex>();
         }
         else

@@ -13,5 +13,13 @@ public sealed class AgentsOptions
     /// <summary>The folder of workflow YAML files (configuration <c>Workflows:Path</c>); null or missing: no workflows.</summary>
     public string? WorkflowsPath { get; set; }
 
+    /// <summary>
+    /// How much lower than the host's the CPU priority of shell tools is (<c>Agents:ShellNiceness</c>, Unix
+    /// niceness added with <c>nice -n</c>; 0: the host's own). A burst of builds and deploys then takes the CPU the
+    /// host leaves over, never the time it needs to answer requests.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 19)]
+    public int ShellNiceness { get; set; } = 10;
+
     public string EffectiveDataDir => System.IO.Path.GetFullPath(DataDir ?? System.IO.Path.Combine(Path, "..", "data"));
 }

@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 namespace ChatAgent.Core.Tools;
 
 /// <summary>
-/// Runs an allow-listed script from the agents folder's <c>scripts/</c>, directly when executable, else with <c>/bin/sh</c>.
-/// Parameters never touch a command line: the only argument ever passed is the script's own path (for <c>/bin/sh</c>),
+/// Runs an allow-listed script from the agents folder's <c>scripts/</c>, directly when executable, else with <c>/bin/sh</c>,
+/// through <c>nice -n</c> <see cref="AgentsOptions.ShellNiceness"/> (so the process starts at the lower priority, and
+/// so does everything it forks). Parameters never touch a command line: the only arguments ever passed are the
+/// niceness and the script's own path,
 /// and each parameter arrives as the environment variable <c>PARAM_&lt;NAME&gt;</c> (upper-case; strings as is, other JSON
 /// as compact JSON), next to <c>CHATAGENT_TOOL_CALL_ID</c>, <c>CHATAGENT_THREAD_ID</c>, <c>CHATAGENT_AGENT</c> and
 /// <c>CHATAGENT_DATA_DIR</c>. The inherited environment is not passed on (no secrets leak into scripts).
@@ -57,6 +59,9 @@ public sealed class ShellToolRunner(IOptions<AgentsOptions> options) : IToolRunn
         }
 
         var output = await stdout;
+        // nice reports a script it could not exec (126, 127) under its own name, as the kernel's refusal would be.
+        if (process.ExitCode is 126 or 127 && process.StartInfo.FileName == NiceCommand.Value && (await stderr).StartsWith(NiceCommand.Value + ":", StringComparison.Ordinal))
+            return ToolOutcome.Failure($"{tool.Name} could not be started", await stderr);
         if (process.ExitCode != 0)
             return ToolOutcome.Failure($"{tool.Name} exited with code {process.ExitCode}", await stderr);
         return ToolOutcome.Success(AsResult(output));
@@ -65,7 +70,9 @@ public sealed class ShellToolRunner(IOptions<AgentsOptions> options) : IToolRunn
     private ProcessStartInfo StartInfo(string script, ToolInvocation invocation)
     {
         var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(script) & UnixFileMode.UserExecute) != 0;
-        var psi = new ProcessStartInfo(executable ? script : "/bin/sh")
+        var niceness = options.Value.ShellNiceness;
+        var nice = niceness > 0 ? NiceCommand.Value : null;
+        var psi = new ProcessStartInfo(nice ?? (executable ? script : "/bin/sh"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -73,6 +80,12 @@ public sealed class ShellToolRunner(IOptions<AgentsOptions> options) : IToolRunn
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(script)!,
         };
+        if (nice is not null)
+        {
+            psi.ArgumentList.Add("-n");
+            psi.ArgumentList.Add(niceness.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(executable ? script : "/bin/sh");
+        }
         if (!executable) psi.ArgumentList.Add(script);
 
         var dataDir = options.Value.EffectiveDataDir;
@@ -91,6 +104,10 @@ public sealed class ShellToolRunner(IOptions<AgentsOptions> options) : IToolRunn
         }
         return psi;
     }
+
+    /// <summary><c>nice</c> where coreutils puts it; null (run at the host's priority) where there is none, e.g. Windows.</summary>
+    private static readonly Lazy<string?> NiceCommand = new(() =>
+        OperatingSystem.IsWindows() ? null : new[] { "/usr/bin/nice", "/bin/nice" }.FirstOrDefault(File.Exists));
 
     private static string EnvName(string name) =>
         string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_'));

@@ -21,9 +21,9 @@ public sealed class AppendRecorder(IEventStore inner, IHttpContextAccessor http)
         inner.ReadAsync(threadId, afterSeq, cancellationToken);
 
     public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events,
-        ThreadSummary summary, string? deliveryKey = null, CancellationToken cancellationToken = default)
+        ThreadSummary summary, string? deliveryKey = null, IReadOnlyList<ThreadWakeup>? wakeups = null, CancellationToken cancellationToken = default)
     {
-        var stored = await inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+        var stored = await inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups, cancellationToken);
         var request = http.HttpContext?.Request.Headers[RequestHeader].ToString();
         Appends.Enqueue((string.IsNullOrEmpty(request) ? null : request, threadId, stored.Count));
         return stored;

@@ -37,9 +37,9 @@ public sealed class TwoHostsTests
             foreach (var id in onA) await a.WaitForStatusAsync(id, "completed");
             foreach (var id in onB) await b.WaitForStatusAsync(id, "completed");
 
-            // Each database's Hangfire jobs are exactly its own threads' runs.
-            Assert.Equal(onA.Order(StringComparer.Ordinal), await RunJobThreadsAsync(a.ConnectionString!));
-            Assert.Equal(onB.Order(StringComparer.Ordinal), await RunJobThreadsAsync(b.ConnectionString!));
+            // Each database's Hangfire jobs are exactly its own threads' deliveries (runs start from wake-ups, not jobs).
+            Assert.Equal(onA.Order(StringComparer.Ordinal), await DeliveryJobThreadsAsync(a.ConnectionString!));
+            Assert.Equal(onB.Order(StringComparer.Ordinal), await DeliveryJobThreadsAsync(b.ConnectionString!));
 
             await a.DisposeAsync();
             aStopped = true;
@@ -62,8 +62,8 @@ public sealed class TwoHostsTests
         return (await launch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    /// <summary>The distinct thread ids of the RunThreadJob jobs in a database's Hangfire schema, sorted.</summary>
-    private static async Task<List<string>> RunJobThreadsAsync(string connectionString)
+    /// <summary>The distinct thread ids of the DeliverMessagesJob jobs in a database's Hangfire schema, sorted.</summary>
+    private static async Task<List<string>> DeliveryJobThreadsAsync(string connectionString)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var query = db.CreateCommand("SELECT invocationdata, arguments FROM hangfire.job");
@@ -71,7 +71,7 @@ public sealed class TwoHostsTests
         var threads = new List<string>();
         while (await reader.ReadAsync())
         {
-            if (!reader.GetString(0).Contains("RunThreadJob", StringComparison.Ordinal)) continue;
+            if (!reader.GetString(0).Contains("DeliverMessagesJob", StringComparison.Ordinal)) continue;
             threads.Add(JsonSerializer.Deserialize<string>(JsonSerializer.Deserialize<string[]>(reader.GetString(1))![0])!);
         }
         return [.. threads.Distinct().Order(StringComparer.Ordinal)];

@@ -70,6 +70,7 @@ public sealed class MetricsTests
             ["Llm:BaseUrl"] = model.Url,
             ["Llm:ApiKey"] = "sk-test",
             ["Jobs:WorkerCount"] = "1",
+            ["Jobs:RunWorkers"] = "1",
         });
         // Staging does not answer after the deploy: each deploy_to_staging fails its verification.
         await File.WriteAllTextAsync(Path.Combine(rig.Host.DataDir, "unhealthy-api-staging"), "");
@@ -109,17 +110,19 @@ public sealed class MetricsTests
         Assert.Equal(1, Delta(aborted, "chatagent_threads_failed", "chatagent_agent=\"deploy\""));
         Assert.Equal(1, Delta(aborted, "http_server_request_duration_seconds_count", "http_route=\"/slack/interactions\""));
 
-        // The model slows down and holds the only job worker: the next launch waits in the threads queue, and the gauge shows it.
+        // The model slows down and holds the only run worker: the next launch's run waits for it, and the gauge shows it.
         await TracingTests.IdleAsync(rig.Host);
-        Assert.Equal(0, Sum(await ScrapeAsync(rig.Host), "chatagent_jobs_queue_depth", "hangfire_queue=\"threads\""));
+        Assert.Equal(0, Sum(await ScrapeAsync(rig.Host), "chatagent_runs_waiting"));
         model.Hold();
         var asked = model.Requests.Count;
         Assert.Equal(HttpStatusCode.Accepted, (await rig.Client.PostAsJsonAsync("/api/threads", new { agent = "deploy", input = "api to staging", user = "web:alice" })).StatusCode);
         await Poll.UntilAsync(() => Task.FromResult(model.Requests.Count), n => n > asked, what: "the first launch's model call");
+        Assert.Equal(1, Sum(await ScrapeAsync(rig.Host), "chatagent_runs_active"));
         Assert.Equal(HttpStatusCode.Accepted, (await rig.Client.PostAsJsonAsync("/api/threads", new { agent = "deploy", input = "web to staging", user = "web:alice" })).StatusCode);
-        Assert.Equal(1, Sum(await ScrapeAsync(rig.Host), "chatagent_jobs_queue_depth", "hangfire_queue=\"threads\""));
+        // The dispatcher counts it at its look after the launch's commit, which follows the 202.
+        await Poll.UntilAsync(() => ScrapeAsync(rig.Host), m => Sum(m, "chatagent_runs_waiting") == 1, what: "the second run waiting for the worker");
         model.Release();
-        await Poll.UntilAsync(() => ScrapeAsync(rig.Host), m => Sum(m, "chatagent_jobs_queue_depth", "hangfire_queue=\"threads\"") == 0, what: "the queue drained");
+        await Poll.UntilAsync(() => ScrapeAsync(rig.Host), m => Sum(m, "chatagent_runs_waiting") == 0, what: "the waiting run started");
     }
 
     private static bool IsStuckCard(SlackCall call) => call.Method == "chat.postMessage" && call.Buttons.Any(b => b.ActionId == SlackActions.Abort);

@@ -6,6 +6,7 @@ using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Tests.Audit;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
+using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
 using ChatAgent.Jobs;
 using ChatAgent.TestSupport;
@@ -169,15 +170,20 @@ public sealed class TracingTests
     }
 
     /// <summary>
-    /// Waits until no Hangfire job is queued or running, so no job scheduled by the launch can deliver what the click
-    /// queues (it would do so in the launch's trace, and the click's trace would then lack its delivery span). This is
-    /// about which trace a span lands in, not about the click's run: LostWakeUpTests covers a click during a run.
+    /// Waits until no run is in progress or woken and no Hangfire job is queued or running, so neither the launch's run
+    /// (which runs a thread woken during it once more, in its own span) nor a job scheduled by the launch can take up
+    /// what the click asks for (it would do so in the launch's trace, and the click's trace would then lack its run or
+    /// delivery span). This is about which trace a span lands in, not about the click's run: LostWakeUpTests covers a
+    /// click during a run.
     /// </summary>
     internal static async Task IdleAsync(BotHost host)
     {
         var monitoring = host.Get<JobStorage>().GetMonitoringApi();
-        await Poll.UntilAsync(() => Task.FromResult(monitoring.ProcessingCount() + JobQueues.All.Sum(q => monitoring.EnqueuedCount(q))),
-            n => n == 0, what: "no job queued or running");
+        var runs = host.Get<LocalRuns>();
+        var wakeups = host.Get<IWakeupQueue>();
+        await Poll.UntilAsync(async () => runs.Active + await wakeups.CountAsync(WakeupKind.Run) + await wakeups.CountAsync(WakeupKind.Deliver)
+                + monitoring.ProcessingCount() + JobQueues.All.Sum(q => monitoring.EnqueuedCount(q)),
+            n => n == 0, what: "no run or job waiting or running");
     }
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name)?.ToString();

@@ -17,7 +17,7 @@ namespace ChatAgent.Core.Tests.Runtime;
 
 /// <summary>
 /// The real loop and service over the shipped <c>agents/</c> folder, with shell tools writing to a fresh data
-/// directory, a fake clock, sequential ids and a recording scheduler. One per test: nothing is shared.
+/// directory, a fake clock, sequential ids and a recording scheduler (which also sees the commands' wake-ups). One per test: nothing is shared.
 /// </summary>
 internal sealed class CoreHarness : IDisposable
 {
@@ -30,11 +30,11 @@ internal sealed class CoreHarness : IDisposable
     public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null,
         IWorkingIndicator? working = null, ThreadCache? cache = null)
     {
-        Store = store ?? new InMemoryEventStore();
+        Store = new WakeupsToScheduler(store ?? new InMemoryEventStore(), Scheduler);
         Catalog = catalog ?? ShippedAgents.Value;
         var agentsOptions = Options.Create(new AgentsOptions { Path = RepositoryPaths.Agents, DataDir = _data.Path });
         IToolRunner[] runners = [new BuiltinToolRunner(Store, Time), new ShellToolRunner(agentsOptions)];
-        Service = new ThreadService(Store, Catalog, Scheduler, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
+        Service = new ThreadService(Store, Catalog, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
             Time, Ids, NullLogger<ThreadService>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
             Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache);

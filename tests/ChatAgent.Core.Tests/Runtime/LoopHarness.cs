@@ -59,11 +59,12 @@ internal sealed class LoopHarness : IDisposable
 
     public async Task<ThreadState> StateAsync(string threadId) => ThreadReducer.Replay(await EventsAsync(threadId));
 
-    /// <summary>Runs every scheduled thread (what the jobs would do) until nothing is scheduled any more.</summary>
+    /// <summary>Runs every scheduled or woken thread (what the jobs would do) until nothing is scheduled any more.</summary>
     public async Task DrainAsync()
     {
         for (var i = 0; i < 200; i++)
         {
+            await TakeWakeupsAsync();
             string next;
             lock (Scheduler.Runs)
             {
@@ -75,6 +76,13 @@ internal sealed class LoopHarness : IDisposable
         }
         throw new InvalidOperationException("Runs kept being scheduled: the threads do not settle.");
     }
+
+    /// <summary>What the dispatcher would do: the commands' run wake-ups become scheduled runs.</summary>
+    public Task TakeWakeupsAsync() => Get<IWakeupQueue>().DispatchAsync(WakeupKind.Run, 1000, (threads, _) =>
+    {
+        lock (Scheduler.Runs) Scheduler.Runs.AddRange(threads.Select(w => w.ThreadId));
+        return Task.CompletedTask;
+    });
 
     public string[] ReleaseLog() =>
         File.Exists(Path.Combine(DataDir, "releases.log")) ? File.ReadAllLines(Path.Combine(DataDir, "releases.log")) : [];

@@ -142,8 +142,8 @@ public sealed class ThreadCacheTests(PostgresDatabase database) : IClassFixture<
         }
 
         public Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary,
-            string? deliveryKey = null, CancellationToken cancellationToken = default) =>
-            inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+            string? deliveryKey = null, IReadOnlyList<ThreadWakeup>? wakeups = null, CancellationToken cancellationToken = default) =>
+            inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups, cancellationToken);
 
         public Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
     }

@@ -17,7 +17,7 @@ namespace ChatAgent.Core.Tests.Storage;
 public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     private static readonly string[] Tables =
-        ["audit_checkpoints", "conversation_references", "conversation_refs", "deliveries", "events", "schema_version", "threads", "webhook_deliveries"];
+        ["audit_checkpoints", "conversation_references", "conversation_refs", "deliveries", "events", "schema_version", "threads", "wakeups", "webhook_deliveries"];
 
     [Fact]
     public void ThisBuild_HasItsMigrationsNumberedFromOne()

@@ -36,6 +36,39 @@ public sealed class ShellToolRunnerTests : IDisposable
             outcome.Result.GetRawText());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AScript_RunsTenNicenessStepsBelowTheHost_ByDefault(bool executable)
+    {
+        // nice without arguments prints the niceness it runs at, which a shell's children inherit.
+        Script("niceness.sh", "printf '{\"niceness\":%s}' \"$(nice)\"", executable);
+
+        var outcome = await RunAsync("niceness.sh", "{}");
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Assert.Equal(Math.Min(19, HostNiceness() + 10), outcome.Result.GetProperty("niceness").GetInt32());
+    }
+
+    [Fact]
+    public async Task ShellNicenessZero_RunsAScriptAtTheHostsPriority()
+    {
+        Script("niceness.sh", "printf '{\"niceness\":%s}' \"$(nice)\"");
+        var runner = new ShellToolRunner(Options.Create(new AgentsOptions { Path = _agents, DataDir = _data, ShellNiceness = 0 }));
+
+        var outcome = await runner.RunAsync(Invocation(Tool("niceness.sh")), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Assert.Equal(HostNiceness(), outcome.Result.GetProperty("niceness").GetInt32());
+    }
+
+    /// <summary>This test process's niceness: field 19 of <c>/proc/self/stat</c>, counted after the command name's closing parenthesis.</summary>
+    private static int HostNiceness()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task ShellMetacharactersInAParameter_AreNeverExecuted()
     {

@@ -9,7 +9,8 @@ namespace ChatAgent.Jobs.Tests.Faults;
 
 /// <summary>
 /// Hangfire's invisibility timeout set to 2 s (<c>Jobs__InvisibilityTimeout</c>) and shell tools that take 6 s each:
-/// the run outlives the timeout three times over, yet its job is picked up once and every script runs once.
+/// the run outlives the timeout three times over, yet every script runs once. The run is started by the dispatcher
+/// from the launch's wake-up, never as a Hangfire job, so no job claim can lapse under it.
 /// </summary>
 [Collection(ProcessTests.Name)]
 public sealed class InvisibilityTimeoutTests(ITestOutputHelper output)
@@ -41,8 +42,8 @@ public sealed class InvisibilityTimeoutTests(ITestOutputHelper output)
         // Each script ran once: one log line per tool call.
         var releases = ReleaseLine.Read(data.Path);
         Assert.Equal(calls.Where(c => c.Tool != "done").Select(c => c.ToolCallId), releases.Select(r => r.CallId));
-        // The run's job was fetched by a worker once: a second fetch would record a second Processing state.
-        Assert.Equal(1, await ProcessingStatesAsync(dataSource, id));
+        // No Hangfire worker ever fetched a run of this thread: a fetch records a Processing state.
+        Assert.Equal(0, await ProcessingStatesAsync(dataSource, id));
     }
 
     private static async Task<long> ProcessingStatesAsync(NpgsqlDataSource dataSource, string threadId)

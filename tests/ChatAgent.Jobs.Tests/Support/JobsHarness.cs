@@ -12,7 +12,8 @@ namespace ChatAgent.Jobs.Tests.Support;
 
 /// <summary>
 /// One "process" worth of Core and jobs on a real PostgreSQL database, without Hangfire: the scheduler only records
-/// what would have been enqueued, so a test runs jobs itself, when and as often as it wants. Two harnesses on one
+/// what would have been enqueued (also the wake-ups the commands store, as a dispatcher would hand them on), so a test
+/// runs jobs itself, when and as often as it wants. Two harnesses on one
 /// database behave like two processes (separate connection pools, so separate advisory-lock sessions).
 /// </summary>
 public sealed class JobsHarness : IAsyncDisposable
@@ -44,7 +45,7 @@ public sealed class JobsHarness : IAsyncDisposable
             o.Path = RepositoryPaths.Agents;
             o.DataDir = dataDir;
         });
-        services.AddSingleton(sp => new FlakyEventStore(sp.GetRequiredService<PostgresEventStore>()));
+        services.AddSingleton(sp => new FlakyEventStore(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<RecordingScheduler>()));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<FlakyEventStore>());
         services.AddSingleton<RecordingScheduler>();
         services.AddSingleton<IThreadScheduler>(sp => sp.GetRequiredService<RecordingScheduler>());
@@ -94,8 +95,11 @@ public sealed class RecordingScheduler : IThreadScheduler
         Task.CompletedTask;
 }
 
-/// <summary>The real store, except that the next <see cref="FailNextAppends"/> appends throw (the database away for a moment).</summary>
-public sealed class FlakyEventStore(IEventStore inner) : IEventStore
+/// <summary>
+/// The real store, except that the next <see cref="FailNextAppends"/> appends throw (the database away for a moment).
+/// The wake-ups a successful append stored are also recorded on <paramref name="dispatched"/>, as the dispatcher would.
+/// </summary>
+public sealed class FlakyEventStore(IEventStore inner, IThreadScheduler? dispatched = null) : IEventStore
 {
     private int _failures;
 
@@ -107,10 +111,22 @@ public sealed class FlakyEventStore(IEventStore inner) : IEventStore
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(threadId, afterSeq, cancellationToken);
 
-    public Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, IReadOnlyList<ThreadWakeup>? wakeups = null, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Decrement(ref _failures) >= 0) throw new TimeoutException("The database did not answer (simulated)");
-        return inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+        return AppendAndDispatchAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> AppendAndDispatchAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary,
+        string? deliveryKey, IReadOnlyList<ThreadWakeup>? wakeups, CancellationToken cancellationToken)
+    {
+        var stored = await inner.AppendAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups, cancellationToken);
+        if (dispatched is not null)
+        {
+            foreach (var w in wakeups ?? [])
+                await (w.Kind == WakeupKind.Run ? dispatched.ScheduleRunAsync(w.ThreadId, cancellationToken) : dispatched.ScheduleDeliveryAsync(w.ThreadId, cancellationToken));
+        }
+        return stored;
     }
 
     public Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default) =>

@@ -9,10 +9,14 @@ namespace ChatAgent.Core.Storage.InMemory;
 /// <summary>
 /// The embedded default store: data lives in this process and is lost on exit. One lock guards
 /// everything, so an append (delivery key, events, projection) is atomic like a transaction. Events are sealed
-/// into a hash chain exactly as <see cref="Postgres.PostgresEventStore"/> seals them.
+/// into a hash chain exactly as <see cref="Postgres.PostgresEventStore"/> seals them. Wake-ups live under the same lock,
+/// so they exist exactly when their events do.
 /// </summary>
-public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore
+public sealed class InMemoryEventStore(AuditKey? auditKey = null, WakeSignal? signal = null) : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore, IWakeupQueue
 {
+    private readonly WakeSignal _signal = signal ?? new WakeSignal();
+    private readonly LinkedList<ThreadWakeup> _wakeups = new();
+
     private readonly byte[]? _key = auditKey?.Value;
 
     private readonly Dictionary<string, List<string>> _seals = new(StringComparer.Ordinal);
@@ -38,9 +42,18 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore,
         IReadOnlyList<NewEvent> events,
         ThreadSummary summary,
         string? deliveryKey = null,
+        IReadOnlyList<ThreadWakeup>? wakeups = null,
         CancellationToken cancellationToken = default)
     {
         AppendGuard.Validate(threadId, expectedVersion, events, summary);
+        var stored = AppendLocked(threadId, expectedVersion, events, summary, deliveryKey, wakeups);
+        if (wakeups is { Count: > 0 }) _signal.Set();
+        return Task.FromResult(stored);
+    }
+
+    private IReadOnlyList<StoredEvent> AppendLocked(
+        string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey, IReadOnlyList<ThreadWakeup>? wakeups)
+    {
         lock (_gate)
         {
             if (deliveryKey is not null && _deliveries.TryGetValue(deliveryKey, out var existing))
@@ -59,8 +72,59 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore,
             stream.AddRange(stored);
             _threads[threadId] = summary;
             if (deliveryKey is not null) _deliveries[deliveryKey] = threadId;
-            return Task.FromResult<IReadOnlyList<StoredEvent>>(stored);
+            foreach (var w in wakeups ?? []) _wakeups.AddLast(w);
+            return stored;
         }
+    }
+
+    public Task AddAsync(IReadOnlyList<ThreadWakeup> wakeups, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            foreach (var w in wakeups) _wakeups.AddLast(w);
+        }
+        if (wakeups.Count > 0) _signal.Set();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Claimed wake-ups leave the list while dispatched and go back to its front when dispatching throws.</summary>
+    public async Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<ThreadWakeup>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default)
+    {
+        var claimed = new List<ThreadWakeup>();
+        lock (_gate)
+        {
+            for (var node = _wakeups.First; node is not null && claimed.Count < limit;)
+            {
+                var next = node.Next;
+                if (node.Value.Kind == kind)
+                {
+                    claimed.Add(node.Value);
+                    _wakeups.Remove(node);
+                }
+                node = next;
+            }
+        }
+        if (claimed.Count == 0) return 0;
+        try
+        {
+            await dispatch([.. claimed.DistinctBy(w => w.ThreadId, StringComparer.Ordinal)], cancellationToken);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                for (var i = claimed.Count - 1; i >= 0; i--) _wakeups.AddFirst(claimed[i]);
+            }
+            throw;
+        }
+        return claimed.Count;
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => _signal.WaitAsync(timeout, cancellationToken);
+
+    public Task<long> CountAsync(WakeupKind kind, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult((long)_wakeups.Count(w => w.Kind == kind));
     }
 
     public Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default)

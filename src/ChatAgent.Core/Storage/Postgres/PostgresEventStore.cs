@@ -15,8 +15,10 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// Every row is sealed into its thread's hash chain (<see cref="AuditHash"/>); the predecessor's hash comes from
 /// the head seen by the last read or append of the thread (so the usual append stays one round trip), else from
 /// one read, and the insert re-checks it against the row at <c>expectedVersion</c>.
+/// Wake-ups go in with the events (same statement, so same commit) and notify <see cref="PostgresWakeups.Channel"/>,
+/// which PostgreSQL delivers at the commit.
 /// </summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null) : IEventStore, IStorageInitializer, IProjectionRebuilder
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null, WakeSignal? signal = null) : IEventStore, IStorageInitializer, IProjectionRebuilder
 {
     private const string UniqueViolation = "23505";
     private const int MaxCachedHeads = 10_000;
@@ -35,6 +37,11 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         ), delivered AS (
             INSERT INTO deliveries (key, thread_id, at)
             SELECT $7, $1, $6[1] WHERE $7 IS NOT NULL AND EXISTS (SELECT 1 FROM appended)
+        ), woken AS (
+            INSERT INTO wakeups (thread_id, kind, traceparent)
+            SELECT w.thread_id, w.kind, w.traceparent FROM unnest($23::text[], $24::text[], $25::text[]) AS w(thread_id, kind, traceparent)
+            WHERE EXISTS (SELECT 1 FROM appended)
+            RETURNING pg_notify('chatagent_wakeups', '')
         ), projected AS (
         """ + ThreadRows.UpsertSelectPrefix + """
              WHERE EXISTS (SELECT 1 FROM appended)
@@ -82,12 +89,16 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         IReadOnlyList<NewEvent> events,
         ThreadSummary summary,
         string? deliveryKey = null,
+        IReadOnlyList<ThreadWakeup>? wakeups = null,
         CancellationToken cancellationToken = default)
     {
         AppendGuard.Validate(threadId, expectedVersion, events, summary);
         try
         {
-            return await AppendCoreAsync(threadId, expectedVersion, events, summary, deliveryKey, cancellationToken);
+            var stored = await AppendCoreAsync(threadId, expectedVersion, events, summary, deliveryKey, wakeups ?? [], cancellationToken);
+            // This process's dispatcher need not wait for the notification's round trip.
+            if (wakeups is { Count: > 0 }) signal?.Set();
+            return stored;
         }
         catch (NpgsqlException e) when (PostgresErrors.IsUnavailable(e))
         {
@@ -98,12 +109,16 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
     }
 
     private async Task<IReadOnlyList<StoredEvent>> AppendCoreAsync(
-        string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey, CancellationToken cancellationToken)
+        string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
+        IReadOnlyList<ThreadWakeup> wakeups, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
         await using var command = new NpgsqlCommand(AppendSql, connection);
         var hashes = AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
 
         long appended;
         try
@@ -158,7 +173,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     /// <summary>
     /// $1..$7 for the events and delivery key, the summary's row $8..$20, then each event's predecessor hash ($21)
-    /// and seal ($22). Returns the seals.
+    /// and seal ($22). Returns the seals. The wake-ups ($23 thread ids, $24 kinds, $25 trace parents) follow.
     /// </summary>
     private static string[] AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,

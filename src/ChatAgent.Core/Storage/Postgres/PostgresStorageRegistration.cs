@@ -9,7 +9,7 @@ internal static class PostgresStorageRegistration
 {
     /// <summary>
     /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports),
-    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index, the conversation references and the webhook delivery claims.
+    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index, the conversation references, the webhook delivery claims and the wake-up queue.
     /// </summary>
     /// <param name="defaultMaxPoolSize">The pool's bound unless <paramref name="maxPoolSize"/> or the connection string sets one.</param>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString, int? maxPoolSize, int defaultMaxPoolSize)
@@ -19,7 +19,8 @@ internal static class PostgresStorageRegistration
         else if (!NamesPoolSize(connectionString)) builder.MaxPoolSize = defaultMaxPoolSize;
         var bounded = builder.ConnectionString;
         services.AddSingleton(_ => NpgsqlDataSource.Create(bounded));
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
+        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>(), sp.GetRequiredService<WakeSignal>()));
+        services.AddSingleton<IWakeupQueue>(sp => new PostgresWakeups(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<WakeSignal>()));
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));

@@ -1,0 +1,2 @@
+-- Number 2 holds no change.
+SELECT 1;

@@ -1,0 +1,118 @@
+using Npgsql;
+
+namespace ChatAgent.Core.Storage.Postgres;
+
+/// <summary>
+/// The wake-up queue on PostgreSQL (<c>wakeups</c>, migration 3). Claiming is <c>DELETE … FOR UPDATE SKIP LOCKED</c> in
+/// a transaction that commits only after the hand-on, so dispatchers in several processes never block each other and a
+/// crash mid-hand-on rolls the claim back. Every commit that stores wake-ups notifies <see cref="Channel"/>; one
+/// connection per process LISTENs on it and sets the <see cref="WakeSignal"/> this process's dispatcher waits on.
+/// </summary>
+public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal signal) : IWakeupQueue, IAsyncDisposable
+{
+    /// <summary>The notification channel; <see cref="PostgresEventStore"/>'s append statement names it too.</summary>
+    public const string Channel = "chatagent_wakeups";
+
+    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private Task? _listener;
+
+    public async Task AddAsync(IReadOnlyList<ThreadWakeup> wakeups, CancellationToken cancellationToken = default)
+    {
+        if (wakeups.Count == 0) return;
+        await using var command = dataSource.CreateCommand($"""
+            WITH added AS (
+                INSERT INTO wakeups (thread_id, kind, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING 1
+            )
+            SELECT pg_notify('{Channel}', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        signal.Set();
+    }
+
+    public async Task<int> DispatchAsync(WakeupKind kind, int limit, Func<IReadOnlyList<ThreadWakeup>, CancellationToken, Task> dispatch, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var claimed = new List<ThreadWakeup>();
+        await using (var claim = new NpgsqlCommand("""
+            DELETE FROM wakeups WHERE id IN (
+                SELECT id FROM wakeups WHERE kind = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING thread_id, traceparent
+            """, connection, tx))
+        {
+            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ThreadWakeup.WireName(kind) });
+            claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                claimed.Add(new ThreadWakeup(reader.GetString(0), kind, reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+        if (claimed.Count > 0) await dispatch([.. claimed.DistinctBy(w => w.ThreadId, StringComparer.Ordinal)], cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return claimed.Count;
+    }
+
+    public async Task<long> CountAsync(WakeupKind kind, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM wakeups WHERE kind = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ThreadWakeup.WireName(kind) });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) _listener ??= Task.Run(() => ListenAsync(_stop.Token));
+        return signal.WaitAsync(timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Holds one connection in LISTEN until disposed. After every (re)connect the signal is set once: notifications sent
+    /// while nobody listened are lost, so the dispatcher looks at the table instead.
+    /// </summary>
+    private async Task ListenAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stop);
+                connection.Notification += (_, _) => signal.Set();
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                    await listen.ExecuteNonQueryAsync(stop);
+                signal.Set();
+                while (true) await connection.WaitAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // The database is away: the dispatcher's poll covers the gap; try again shortly.
+                signal.Set();
+                try
+                {
+                    await Task.Delay(Reconnect, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        Task? listener;
+        lock (_gate) listener = _listener;
+        if (listener is not null) await listener;
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+namespace ChatAgent.Core.Storage;
+
+/// <summary>
+/// This process's "something to dispatch" flag: set after a commit that stored wake-ups, on a notification from
+/// another process, or when a worker frees up. Sets while nobody waits collapse into one. Meant for one waiter that,
+/// after each return, looks at everything stored so far: a set that races the return is covered by that look.
+/// </summary>
+public sealed class WakeSignal
+{
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _next = NewSource();
+
+    public void Set()
+    {
+        TaskCompletionSource current;
+        lock (_gate) current = _next;
+        current.TrySetResult();
+    }
+
+    /// <summary>Returns at once if set since the last return; else when set, or after <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        Task next;
+        lock (_gate)
+        {
+            if (_next.Task.IsCompleted)
+            {
+                _next = NewSource();
+                return;
+            }
+            next = _next.Task;
+        }
+        try
+        {
+            await next.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The poll: a notification may have been missed (a dropped connection, a crashed process's last commit).
+        }
+        lock (_gate)
+        {
+            if (_next.Task.IsCompleted) _next = NewSource();
+        }
+    }
+
+    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using ChatAgent.Core.Observability;
+using ChatAgent.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatAgent.Jobs;
+
+/// <summary>
+/// Turns committed wake-ups into work, after the request that stored them has been answered: runs start here at once
+/// (<see cref="LocalRuns"/>, as many as it has free workers; the rest wait in the table for this or another process),
+/// deliveries become Hangfire jobs, in batches. It looks when woken (a commit in this process, a notification from
+/// another, a freed worker) and at least every <see cref="JobsOptions.DispatchPollInterval"/>, which bounds how late a
+/// wake-up left by a crashed process or a lost notification is handed on. Each claim commits only after its hand-on,
+/// so a crash in between leaves the wake-ups for the next look.
+/// </summary>
+public sealed class ThreadDispatcher(
+    IWakeupQueue wakeups, LocalRuns runs, HangfireThreadScheduler jobs, IOptions<JobsOptions> options, ILogger<ThreadDispatcher> log) : BackgroundService
+{
+    /// <summary>Test seam: called with the claimed threads before they are handed on (a throw there is a crash at that point).</summary>
+    public Func<WakeupKind, IReadOnlyList<ThreadWakeup>, Task>? BeforeHandOn { get; set; }
+
+    /// <summary>
+    /// Run wake-ups left in the table at the end of the last look because every run worker here was busy (any process's,
+    /// counted then); 0 when the look had a free worker left, since it claimed all it saw.
+    /// </summary>
+    public long WaitingRuns { get; private set; }
+
+    /// <summary>One look: hands on every wake-up it can now; returns how many it removed.</summary>
+    public async Task<int> DispatchAsync(CancellationToken stopping)
+    {
+        var batch = options.Value.DispatchBatchSize;
+        var handed = 0;
+        int free, claimed;
+        while ((free = runs.Free) > 0 && (claimed = await wakeups.DispatchAsync(WakeupKind.Run, Math.Min(free, batch), async (threads, ct) =>
+               {
+                   if (BeforeHandOn is { } seam) await seam(WakeupKind.Run, threads);
+                   foreach (var wakeup in threads) runs.Start(wakeup, stopping);
+               }, stopping)) > 0)
+            handed += claimed;
+        WaitingRuns = runs.Free > 0 ? 0 : await wakeups.CountAsync(WakeupKind.Run, stopping);
+        while ((claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, batch, async (threads, ct) =>
+               {
+                   if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
+                   foreach (var wakeup in threads) await EnqueueDeliveryAsync(wakeup, ct);
+               }, stopping)) > 0)
+            handed += claimed;
+        return handed;
+    }
+
+    /// <summary>The delivery job is created under a span in the asker's trace, which Hangfire's client filter passes on to the job.</summary>
+    private async Task EnqueueDeliveryAsync(ThreadWakeup wakeup, CancellationToken ct)
+    {
+        ActivityContext.TryParse(wakeup.TraceParent, null, out var parent);
+        using var activity = ChatAgentTelemetry.Source.StartActivity("chatagent.wakeup.deliver", ActivityKind.Producer, parent);
+        activity?.SetTag(ChatAgentTelemetry.Tags.ThreadId, wakeup.ThreadId);
+        await jobs.ScheduleDeliveryAsync(wakeup.ThreadId, ct);
+    }
+
+    /// <summary>Stops looking, then waits for this process's runs: they were cancelled and leave wake-ups behind.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await runs.WhenIdleAsync().WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchAsync(stoppingToken);
+                await wakeups.WaitAsync(options.Value.DispatchPollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database may be away: the wake-ups stay where they are; look again after the poll interval.
+                log.LogWarning(ex, "Dispatching wake-ups failed");
+                try
+                {
+                    await Task.Delay(options.Value.DispatchPollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
