@@ -8,8 +8,8 @@ namespace ChatAgent.Bot.Tests.Hosting;
 /// <summary>
 /// Two hosts in one process on one PostgreSQL database: A only answers (<c>Jobs:RunWorkers</c> 0), B runs threads.
 /// A launch and a click on A are run by B, woken by the notification A's commit sends. Neither host's sweeper runs
-/// within the test (an hour apart), and no run ever becomes a Hangfire job: nothing but the notification (or, for a
-/// lost one, B's dispatch poll) can have handed the runs to B.
+/// within the test (an hour apart), their dispatchers look at the table on their own only at start-up and then every
+/// ten minutes, and no run ever becomes a Hangfire job: nothing but the notification can have handed the runs to B.
 /// </summary>
 public sealed class CrossHostWakeupTests
 {
@@ -17,6 +17,7 @@ public sealed class CrossHostWakeupTests
     {
         ["Jobs:Sweeper:Interval"] = "01:00:00",
         ["Jobs:Sweeper:StaleAfter"] = "01:00:00",
+        ["Jobs:DispatchPollInterval"] = "00:10:00",
     };
 
     [Fact]
