@@ -11,9 +11,13 @@ namespace ChatAgent.Core.Storage.InMemory;
 /// everything, so an append (delivery key, events, projection) is atomic like a transaction. Events are sealed
 /// into a hash chain exactly as <see cref="Postgres.PostgresEventStore"/> seals them.
 /// </summary>
-public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore
+public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConversations? conversations = null)
+    : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore
 {
     private readonly byte[]? _key = auditKey?.Value;
+
+    /// <summary>The conversations projection this store's appends link threads into.</summary>
+    public InMemoryConversations Conversations { get; } = conversations ?? new InMemoryConversations();
 
     private readonly Dictionary<string, List<string>> _seals = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -58,6 +62,7 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore,
             foreach (var e in stored) seals.Add(Seal(e, seals.Count == 0 ? null : seals[^1]));
             stream.AddRange(stored);
             _threads[threadId] = summary;
+            Conversations.Link(threadId, events);
             if (deliveryKey is not null) _deliveries[deliveryKey] = threadId;
             return Task.FromResult<IReadOnlyList<StoredEvent>>(stored);
         }
@@ -125,14 +130,17 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null) : IEventStore,
     /// <summary>Nothing to create: the store is ready when constructed.</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task RebuildProjectionAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RebuiltProjection>> RebuildProjectionAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             _threads.Clear();
             foreach (var (id, stream) in _streams)
                 _threads[id] = ThreadSummary.From(ThreadReducer.Replay(stream));
-            return Task.CompletedTask;
+            var events = _streams.Values.Sum(s => (long)s.Count);
+            var (conversations, own) = Conversations.Rebuild(_streams.Values.SelectMany(s => s));
+            return Task.FromResult<IReadOnlyList<RebuiltProjection>>(
+                [new RebuiltProjection("threads", _threads.Count, events), new RebuiltProjection("conversations", conversations, events + own)]);
         }
     }
 

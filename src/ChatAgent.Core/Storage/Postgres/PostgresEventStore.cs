@@ -14,7 +14,8 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// events were. Any failure writes nothing; the error path then reads why.
 /// Every row is sealed into its thread's hash chain (<see cref="AuditHash"/>); the predecessor's hash comes from
 /// the head seen by the last read or append of the thread (so the usual append stays one round trip), else from
-/// one read, and the insert re-checks it against the row at <c>expectedVersion</c>.
+/// one read, and the insert re-checks it against the row at <c>expectedVersion</c>. The same statement links the Slack
+/// places the events name to the thread in <c>conversations</c> (<see cref="Chat.ConversationProjection.LinkOf"/>).
 /// </summary>
 public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null) : IEventStore, IStorageInitializer, IProjectionRebuilder
 {
@@ -39,12 +40,20 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         """ + ThreadRows.UpsertSelectPrefix + """
              WHERE EXISTS (SELECT 1 FROM appended)
         """ + ThreadRows.OnConflict + """
+        ), linked AS (
+        """ + ConversationRows.LinkSelect + """
+             WHERE EXISTS (SELECT 1 FROM appended)
+        """ + ConversationRows.OnConflictLink + """
         )
         SELECT count(*) FROM appended
         """;
 
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) =>
-        PostgresSchema.EnsureAsync(dataSource, cancellationToken);
+    /// <summary>Migrates, then records as events the conversation references a migration carried over without any.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await PostgresSchema.EnsureAsync(dataSource, cancellationToken);
+        await new PostgresConversations(dataSource, auditKey).AdoptCarriedOverAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
     {
@@ -153,12 +162,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         return result;
     }
 
-    public Task RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<RebuiltProjection>> RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
         PostgresProjectionRebuild.RunAsync(dataSource, cancellationToken);
 
     /// <summary>
-    /// $1..$7 for the events and delivery key, the summary's row $8..$20, then each event's predecessor hash ($21)
-    /// and seal ($22). Returns the seals.
+    /// $1..$7 for the events and delivery key, the summary's row $8..$20, each event's predecessor hash ($21)
+    /// and seal ($22), then the links ($23..$25). Returns the seals.
     /// </summary>
     private static string[] AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
@@ -185,6 +194,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         ThreadRows.AddParameters(p, summary);
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        ConversationRows.AddLinkParameters(p, events);
         return hashes;
     }
 
