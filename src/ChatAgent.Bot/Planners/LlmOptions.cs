@@ -17,5 +17,6 @@ public sealed class LlmOptions
     public string? ApiKey { get; set; }
 
     /// <summary>Any OpenAI-compatible server (Ollama, vLLM, a proxy), or another Anthropic endpoint.</summary>
+    [Url(ErrorMessage = "Llm:BaseUrl must be an absolute http(s) URL, such as http://localhost:11434/v1.")]
     public string? BaseUrl { get; set; }
 }
