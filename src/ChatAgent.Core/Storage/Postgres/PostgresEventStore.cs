@@ -69,6 +69,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     private async Task<IReadOnlyList<StoredEvent>> ReadCoreAsync(string threadId, long afterSeq, CancellationToken cancellationToken)
     {
+        // A conversation's stream shares the table but is no thread: asked for by a thread id, it is unknown.
+        if (threadId.StartsWith(Chat.ConversationProjection.StreamPrefix, StringComparison.Ordinal)) return [];
         await using var command = dataSource.CreateCommand(
             "SELECT seq, data::text, actor::text, at, hash FROM events WHERE thread_id = $1 AND seq > $2 ORDER BY seq");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = threadId });
