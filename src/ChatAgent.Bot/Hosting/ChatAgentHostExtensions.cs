@@ -39,7 +39,9 @@ public static class ChatAgentHostExtensions
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ToolSecretsOptions>, ToolSecretsValidation>();
         builder.Services.AddOptions<ApprovalOptions>().BindConfiguration("Approvals");
         builder.Services.AddOptions<Core.Chat.ChatOptions>().BindConfiguration(Core.Chat.ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.HasUsableBaseUrl, "Llm:BaseUrl must be an absolute http(s) URL, such as http://localhost:11434/v1.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IPlanner>(sp => PlannerFactory.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LlmOptions>>().Value, sp));
         builder.Services.AddChatAgentCore();
         builder.Services.AddSingleton<ApiKeyFilter>();

@@ -17,6 +17,9 @@ public sealed class LlmOptions
     public string? ApiKey { get; set; }
 
     /// <summary>Any OpenAI-compatible server (Ollama, vLLM, a proxy), or another Anthropic endpoint.</summary>
-    [Url(ErrorMessage = "Llm:BaseUrl must be an absolute http(s) URL, such as http://localhost:11434/v1.")]
     public string? BaseUrl { get; set; }
+
+    /// <summary>Empty is unset (docker-compose.yml passes an empty value through); anything else must be an http(s) URL.</summary>
+    public bool HasUsableBaseUrl => string.IsNullOrWhiteSpace(BaseUrl)
+        || (Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps));
 }

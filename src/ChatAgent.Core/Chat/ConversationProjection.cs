@@ -13,6 +13,10 @@ public static class ConversationProjection
 
     public const string StreamPrefix = "conversation:";
 
+    /// <summary>The event that records <paramref name="r"/> as installed.</summary>
+    public static ConversationInstalled Installed(ConversationReference r) =>
+        new(r.Platform, r.ConversationId, r.ServiceUrl, r.TenantId, r.BotId, r.ConversationType, r.Name);
+
     /// <summary>The row after event <paramref name="seq"/> of the conversation's stream.</summary>
     public static Conversation Apply(Conversation? row, ConversationEvent e, long seq, DateTimeOffset at) => e switch
     {

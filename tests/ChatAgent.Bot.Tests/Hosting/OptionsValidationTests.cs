@@ -39,4 +39,13 @@ public sealed class OptionsValidationTests
 
         Assert.Contains(message, error.Message);
     }
+
+    /// <summary>docker-compose.yml passes unset settings through as empty values: empty is unset, not wrong.</summary>
+    [Fact]
+    public async Task EmptyValues_AsDockerComposePassesThem_AreUnset_AndTheHostStarts()
+    {
+        await using var host = await BotHost.StartAsync(new Dictionary<string, string?> { ["Llm:BaseUrl"] = "", ["Llm:Model"] = "", ["Llm:ApiKey"] = "" });
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await host.Client.GetAsync("/healthz")).StatusCode);
+    }
 }

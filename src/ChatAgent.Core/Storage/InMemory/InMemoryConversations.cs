@@ -20,8 +20,7 @@ public sealed class InMemoryConversations : IConversationIndex, IConversationRef
 
     public Task SaveAsync(ConversationReference reference, Actor by, CancellationToken cancellationToken = default)
     {
-        Append(new ConversationInstalled(reference.Platform, reference.ConversationId, reference.ServiceUrl, reference.TenantId,
-            reference.BotId, reference.ConversationType, reference.Name), by, reference.UpdatedAt);
+        Append(ConversationProjection.Installed(reference), by, reference.UpdatedAt);
         return Task.CompletedTask;
     }
 

@@ -49,8 +49,7 @@ public sealed class PostgresConversations(NpgsqlDataSource dataSource, AuditKey?
     }
 
     public Task SaveAsync(ConversationReference reference, Actor by, CancellationToken cancellationToken = default) =>
-        AppendAsync(new ConversationInstalled(reference.Platform, reference.ConversationId, reference.ServiceUrl, reference.TenantId,
-            reference.BotId, reference.ConversationType, reference.Name), by, reference.UpdatedAt, static (_, _) => true, cancellationToken);
+        AppendAsync(ConversationProjection.Installed(reference), by, reference.UpdatedAt, static (_, _) => true, cancellationToken);
 
     public Task RemoveAsync(string platform, string conversationId, Actor by, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         AppendAsync(new ConversationRemoved(platform, conversationId), by, at, static (_, row) => row is { Installed: true }, cancellationToken);
@@ -89,11 +88,7 @@ public sealed class PostgresConversations(NpgsqlDataSource dataSource, AuditKey?
             while (await reader.ReadAsync(cancellationToken)) carried.Add(ConversationRows.Read(reader));
         }
         foreach (var c in carried)
-        {
-            var r = c.Reference!;
-            await AppendAsync(new ConversationInstalled(r.Platform, r.ConversationId, r.ServiceUrl, r.TenantId, r.BotId, r.ConversationType, r.Name),
-                Actor.System, r.UpdatedAt, static (version, _) => version == 0, cancellationToken);
-        }
+            await AppendAsync(ConversationProjection.Installed(c.Reference!), Actor.System, c.UpdatedAt, static (version, _) => version == 0, cancellationToken);
         return carried.Count;
     }
 
