@@ -70,6 +70,35 @@ public sealed class BotProcess : IAsyncDisposable
         return bot;
     }
 
+    /// <summary>
+    /// Runs the bot once with <paramref name="command"/> (e.g. <c>rebuild-projections</c>), configured like
+    /// <see cref="StartAsync"/>, and returns its exit code and what it wrote to stdout and stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string connectionString, string dataDir, string command)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(BotDll)!,
+        };
+        start.ArgumentList.Add(BotDll);
+        start.ArgumentList.Add(command);
+        start.Environment["ConnectionStrings__Postgres"] = connectionString;
+        start.Environment["Agents__Path"] = RepositoryPaths.Agents;
+        start.Environment["Agents__DataDir"] = dataDir;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bot");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>Starts the process (again) and waits until it answers <c>/readyz</c> with 200.</summary>
     public async Task RestartAsync()
     {

@@ -16,18 +16,8 @@ public static class AuditCommand
 
     public const string CheckpointFlag = "--checkpoint";
 
-    /// <summary>
-    /// Runs the command when <paramref name="args"/> asks for it; false means "start the server as usual". Synchronous
-    /// on purpose: an <c>await</c> in Program.cs would make Main async, and the test host could no longer stop it after Build.
-    /// </summary>
-    public static bool RunCommand(this WebApplication app, string[] args)
-    {
-        if (!args.Contains(Name, StringComparer.Ordinal)) return false;
-        RunAsync(app, args.Contains(CheckpointFlag, StringComparer.Ordinal)).GetAwaiter().GetResult();
-        return true;
-    }
-
-    private static async Task RunAsync(WebApplication app, bool checkpoint)
+    /// <summary>Run by <see cref="Hosting.Commands.RunCommand"/> when the arguments name <see cref="Name"/>.</summary>
+    public static async Task RunAsync(WebApplication app, bool checkpoint)
     {
         await app.Services.GetRequiredService<IStorageInitializer>().EnsureSchemaAsync();
         if (checkpoint && app.Services.GetRequiredService<AuditKey>().Value is null)

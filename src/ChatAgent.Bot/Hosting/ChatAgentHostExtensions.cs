@@ -32,10 +32,16 @@ public static class ChatAgentHostExtensions
             o.DataDir = NullIfEmpty(config["Agents:DataDir"]);
             o.WorkflowsPath = WorkflowsPathResolver.Resolve(config["Workflows:Path"], agentsPath);
         });
-        builder.Services.Configure<ToolSecretsOptions>(config.GetSection(ToolSecretsOptions.Section));
+        builder.Services.AddOptions<AgentsOptions>()
+            .Validate(o => Directory.Exists(o.Path), "Agents:Path must be a folder of agent YAML files (the repository's agents/ when unset).")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ToolSecretsOptions>().Bind(config.GetSection(ToolSecretsOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ToolSecretsOptions>, ToolSecretsValidation>();
         builder.Services.AddOptions<ApprovalOptions>().BindConfiguration("Approvals");
-        builder.Services.AddOptions<Core.Chat.ChatOptions>().BindConfiguration(Core.Chat.ChatOptions.Section);
-        builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Core.Chat.ChatOptions>().BindConfiguration(Core.Chat.ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.HasUsableBaseUrl, "Llm:BaseUrl must be an absolute http(s) URL, such as http://localhost:11434/v1.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IPlanner>(sp => PlannerFactory.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LlmOptions>>().Value, sp));
         builder.Services.AddChatAgentCore();
         builder.Services.AddSingleton<ApiKeyFilter>();
@@ -62,7 +68,7 @@ public static class ChatAgentHostExtensions
             o.SlackDefaultChannel = NullIfEmpty(builder.Configuration["Slack:DefaultChannel"]);
             o.TeamsDefaultConversation = NullIfEmpty(builder.Configuration["Teams:DefaultConversation"]);
         });
-        builder.Services.AddOptions<ThreadSweeperOptions>().BindConfiguration(ThreadSweeperOptions.Section);
+        builder.Services.AddOptions<ThreadSweeperOptions>().BindConfiguration(ThreadSweeperOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 

@@ -18,4 +18,8 @@ public sealed class LlmOptions
 
     /// <summary>Any OpenAI-compatible server (Ollama, vLLM, a proxy), or another Anthropic endpoint.</summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>Empty is unset (docker-compose.yml passes an empty value through); anything else must be an http(s) URL.</summary>
+    public bool HasUsableBaseUrl => string.IsNullOrWhiteSpace(BaseUrl)
+        || (Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps));
 }

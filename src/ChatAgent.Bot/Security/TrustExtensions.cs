@@ -24,8 +24,10 @@ public static class TrustExtensions
         {
             foreach (var person in config.GetSection("People").GetChildren())
                 o.People[person.Key] = [.. person.GetChildren().Select(c => c.Value).OfType<string>()];
-        });
-        services.AddOptions<ApiOptions>().Configure<IConfiguration>((o, config) => o.Keys = [.. ApiKey.Read(config.GetSection("Api:Keys"))]);
+        }).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PeopleOptions>, PeopleOptionsValidation>();
+        services.AddOptions<ApiOptions>().Configure<IConfiguration>((o, config) => o.Keys = [.. ApiKey.Read(config.GetSection("Api:Keys"))]).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiKeysValidation>();
         // Local mode answers loopback host names only, so a page on another site cannot reach it through DNS rebinding.
         if (!mode.Exposed) services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = LoopbackHosts);
         services.AddExceptionHandler<BodyTooLargeHandler>();

@@ -9,14 +9,13 @@ namespace ChatAgent.Bot.Slack;
 /// <summary>
 /// The outbox's Slack side. Posts into the thread's channel (its Slack reply thread when it has one; the default
 /// channel for threads without one, e.g. cron agents) and returns <c>channel|ts</c> as the message reference, so later
-/// versions replace the message in place with <c>chat.update</c>. Every posted message is indexed, so a reply in its
-/// Slack thread finds the ChatAgent thread.
+/// versions replace the message in place with <c>chat.update</c>. The <c>message_posted</c> event that records the reference
+/// also links the message to its thread (the conversations projection), so a reply in its Slack thread finds the ChatAgent thread.
 /// </summary>
 public sealed class SlackChatSurface(
     SlackApiClient api,
     SlackCards cards,
     IEventStore store,
-    IConversationIndex index,
     SlackResponseUrls responseUrls,
     IOptions<SlackOptions> options,
     ILogger<SlackChatSurface> log) : IChatSurface
@@ -24,7 +23,7 @@ public sealed class SlackChatSurface(
     public const string PlatformName = "slack";
 
     /// <summary>A message Slack would not take in its channel: recorded as delivered elsewhere (or not at all), never retried.</summary>
-    private const string RefusedPrefix = "refused:";
+    private const string RefusedPrefix = MessageRefs.RefusedPrefix;
 
     /// <summary>Slack's answers for a channel the bot may not post in: a private channel or DM it is not a member of.</summary>
     private static readonly HashSet<string> NotAMember = ["not_in_channel", "channel_not_found"];
@@ -39,8 +38,7 @@ public sealed class SlackChatSurface(
         try
         {
             var ts = await api.PostMessageAsync(channel, text, blocks, thread.Origin.ThreadRef, cancellationToken);
-            await index.LinkAsync(ConversationRef(channel, ts), thread.Id, cancellationToken);
-            return channel + "|" + ts;
+            return ConversationId(channel, ts);
         }
         catch (SlackApiException refused) when (NotAMember.Contains(refused.Error))
         {
@@ -87,8 +85,8 @@ public sealed class SlackChatSurface(
         $"I can't post in this channel: I'm not a member of it. Invite me with `/invite @ChatAgent` (or run the command in a channel I'm in). " +
         $"Until then I'll answer here, and approval cards go to the channel through this command; the whole thread is in the web chat and `GET /api/threads/{threadId}`.";
 
-    /// <summary>The index key of a Slack message or reply thread.</summary>
-    public static string ConversationRef(string channel, string ts) => $"slack:{channel}|{ts}";
+    /// <summary>A Slack message or reply thread as a conversation (and a message reference): <c>channel|ts</c>.</summary>
+    public static string ConversationId(string channel, string ts) => $"{channel}|{ts}";
 
     private async Task<(string, IReadOnlyList<SlackBlock>)> RenderAsync(ThreadState thread, ChatMessage message, CancellationToken ct)
     {

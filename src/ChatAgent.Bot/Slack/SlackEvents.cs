@@ -30,7 +30,7 @@ public sealed partial class SlackEvents(SlackCommands commands, ThreadService th
         var text = MentionRegex().Replace(e.Text ?? "", "").Trim();
         var actor = SlackUsers.Actor(e.User, null);
         if (e.ThreadTs is { } threadTs && threadTs != e.Ts
-            && await index.FindAsync(SlackChatSurface.ConversationRef(e.Channel, threadTs), ct) is { } threadId)
+            && await index.FindThreadAsync(SlackChatSurface.PlatformName, SlackChatSurface.ConversationId(e.Channel, threadTs), ct) is { } threadId)
         {
             var state = await threads.GetStateAsync(threadId, null, ct);
             if (state?.PendingQuestion is { } question)
@@ -51,11 +51,8 @@ public sealed partial class SlackEvents(SlackCommands commands, ThreadService th
 
         var threadRef = e.ThreadTs ?? e.Ts;
         var reply = await commands.HandleMessageAsync(text, actor, e.Channel, threadRef, "slack:event:" + envelope.EventId, ct);
-        if (reply.ThreadId is { } launched)
-        {
-            await index.LinkAsync(SlackChatSurface.ConversationRef(e.Channel, threadRef), launched, ct);
-            return null; // the thread's own status message says it started
-        }
+        // The launch's thread_started linked the message (or its reply thread) to the thread; its status message says it started.
+        if (reply.ThreadId is not null) return null;
         await TellAsync(e.Channel, e.User, reply.Text, reply.Blocks, ct);
         return null;
     }

@@ -71,7 +71,7 @@ public sealed class TeamsActivities(
     private async Task RemovedAsync(Activity activity, CancellationToken ct)
     {
         if (activity.Conversation?.Id is not { } conversation) return;
-        await references.RemoveAsync(TeamsChatSurface.PlatformName, conversation, ct);
+        await references.RemoveAsync(TeamsChatSurface.PlatformName, conversation, By(activity), time.GetUtcNow(), ct);
         log.LogInformation("Removed from Teams conversation {Conversation} of tenant {Tenant}; its reference is forgotten", conversation, activity.TenantId);
     }
 
@@ -82,10 +82,13 @@ public sealed class TeamsActivities(
         if (botId is null || !installed || activity.Conversation?.Id is null || activity.ServiceUrl is null) return;
         var reference = new ConversationReference(TeamsChatSurface.PlatformName, activity.Conversation.Id, activity.ServiceUrl, activity.TenantId, botId,
             activity.Conversation.ConversationType, activity.ChannelData?.Channel?.Name ?? activity.ChannelData?.Team?.Name ?? activity.Conversation.Name, time.GetUtcNow());
-        await references.SaveAsync(reference, ct);
+        await references.SaveAsync(reference, By(activity), ct);
         log.LogInformation("Installed in Teams conversation {Conversation} ({Type}) of tenant {Tenant}", reference.ConversationId, reference.ConversationType, reference.TenantId);
         replies.Reply(activity with { Id = null }, TeamsChatSurface.Text("Hi! I run ChatAgent's agents here. Say \"help\" to see what I can do."));
     }
+
+    /// <summary>Who installed or removed the bot, as far as the activity says; Teams itself when it names no one.</summary>
+    private Actor By(Activity activity) => ActorOf(activity) ?? Actor.System;
 
     /// <summary>People are authorised by their Entra object id; only the unauthenticated local mode falls back to the channel id.</summary>
     private Actor? ActorOf(Activity activity)

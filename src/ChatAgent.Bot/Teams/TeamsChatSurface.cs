@@ -17,7 +17,7 @@ namespace ChatAgent.Bot.Teams;
 public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, TeamsTargets targets, ILogger<TeamsChatSurface> log) : IChatSurface
 {
     public const string PlatformName = "teams";
-    private const string RefusedPrefix = "refused:";
+    private const string RefusedPrefix = MessageRefs.RefusedPrefix;
 
     public string Platform => PlatformName;
 

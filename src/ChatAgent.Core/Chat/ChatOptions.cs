@@ -11,6 +11,7 @@ public sealed class ChatOptions
     /// The agent a new person meets first: first in <c>list</c> and <c>help</c>, first (so selected) in the web chat's
     /// agent list. The others follow by name. An agent that is not loaded is simply not first.
     /// </summary>
+    [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = false, ErrorMessage = "Chat:FirstAgent must name an agent (default: deploy).")]
     public string FirstAgent { get; set; } = "deploy";
 
     /// <summary>The agents in the order people see them.</summary>

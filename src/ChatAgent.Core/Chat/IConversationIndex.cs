@@ -1,12 +1,11 @@
 namespace ChatAgent.Core.Chat;
 
 /// <summary>
-/// Maps a platform conversation reference (e.g. a Slack <c>slack:C123|1712345678.000100</c> message or reply
-/// thread) to the ChatAgent thread it belongs to, so a reply there can reach the thread. First link wins.
+/// Finds the ChatAgent thread a platform message or reply thread belongs to (e.g. Slack <c>C123|1712345678.000100</c>),
+/// so a reply there can reach the thread. The links are read from the conversations projection, which the thread's own
+/// events fill (<see cref="ConversationProjection.LinkOf"/>); the first link wins.
 /// </summary>
 public interface IConversationIndex
 {
-    Task LinkAsync(string conversationRef, string threadId, CancellationToken cancellationToken = default);
-
-    Task<string?> FindAsync(string conversationRef, CancellationToken cancellationToken = default);
+    Task<string?> FindThreadAsync(string platform, string conversationId, CancellationToken cancellationToken = default);
 }

@@ -8,7 +8,7 @@ namespace ChatAgent.Core.Events;
 
 /// <summary>
 /// The one set of JSON options for events, state and the API: camelCase, enums as strings. A <see cref="ThreadEvent"/>
-/// is written with its schema version (<c>{"type":"…","v":N,…}</c>) and read through <see cref="EventUpcaster"/>
+/// or <see cref="ConversationEvent"/> is written with its schema version (<c>{"type":"…","v":N,…}</c>) and read through <see cref="EventUpcaster"/>
 /// when it was stored at an older version (no <c>v</c> means version 1).
 /// </summary>
 public static class EventJson
@@ -28,11 +28,12 @@ public static class EventJson
         };
         if (versioned)
         {
-            options.Converters.Add(new VersionedEvents());
-            // The converter reads and writes the discriminator itself, through Shapes.
+            options.Converters.Add(new VersionedEvents<ThreadEvent>());
+            options.Converters.Add(new VersionedEvents<ConversationEvent>());
+            // The converters read and write the discriminator themselves, through Shapes.
             options.TypeInfoResolver = new DefaultJsonTypeInfoResolver
             {
-                Modifiers = { info => { if (info.Type == typeof(ThreadEvent)) info.PolymorphismOptions = null; } },
+                Modifiers = { info => { if (info.Type == typeof(ThreadEvent) || info.Type == typeof(ConversationEvent)) info.PolymorphismOptions = null; } },
             };
         }
         options.MakeReadOnly(populateMissingResolver: true);
@@ -44,28 +45,36 @@ public static class EventJson
     public static ThreadEvent Deserialize(string json) =>
         JsonSerializer.Deserialize<ThreadEvent>(json, Options) ?? throw new JsonException("event JSON was null");
 
+    public static string Serialize(ConversationEvent e) => JsonSerializer.Serialize(e, Options);
+
+    public static ConversationEvent DeserializeConversation(string json) =>
+        JsonSerializer.Deserialize<ConversationEvent>(json, Options) ?? throw new JsonException("event JSON was null");
+
     /// <summary>The property that carries an event's schema version.</summary>
     public const string VersionProperty = "v";
 
-    private sealed class VersionedEvents : JsonConverter<ThreadEvent>
+    private sealed class VersionedEvents<TEvent> : JsonConverter<TEvent>
+        where TEvent : class
     {
-        public override ThreadEvent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override TEvent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var (type, version) = Header(reader);
+            if (!typeToConvert.IsAssignableFrom(EventTypes.TypeOf(type)))
+                throw new JsonException($"'{type}' is not a {typeToConvert.Name}");
             var current = EventTypes.VersionOf(type);
-            if (version == current) return JsonSerializer.Deserialize<ThreadEvent>(ref reader, Shapes);
+            if (version == current) return JsonSerializer.Deserialize<TEvent>(ref reader, Shapes);
             if (version > current)
                 throw new JsonException($"This '{type}' event is at schema version {version}, written by a newer ChatAgent; this one reads up to version {current}.");
             var data = JsonNode.Parse(ref reader)?.AsObject() ?? throw new JsonException("event JSON was null");
             EventUpcaster.Upcast(type, version, data);
-            return data.Deserialize<ThreadEvent>(Shapes);
+            return data.Deserialize<TEvent>(Shapes);
         }
 
-        public override void Write(Utf8JsonWriter writer, ThreadEvent value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, TEvent value, JsonSerializerOptions options)
         {
             // The discriminator is always written first: {"type":"name" then "," or "}".
             var json = JsonSerializer.Serialize(value, Shapes);
-            var name = value.Type;
+            var name = EventTypes.NameOf(value.GetType());
             var head = 10 + name.Length; // {"type":"  name  "
             writer.WriteRawValue(string.Concat(json.AsSpan(0, head), $",\"{VersionProperty}\":{EventTypes.VersionOf(name)}", json.AsSpan(head)), skipInputValidation: true);
         }

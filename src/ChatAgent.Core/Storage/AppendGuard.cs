@@ -12,6 +12,8 @@ internal static class AppendGuard
         ArgumentNullException.ThrowIfNull(summary);
         // An empty append would "succeed" without proving anything about the version: refuse it.
         if (events is null || events.Count == 0) throw new ArgumentException("At least one event is required", nameof(events));
+        if (threadId.StartsWith(Chat.ConversationProjection.StreamPrefix, StringComparison.Ordinal))
+            throw new ArgumentException($"'{threadId}' names a conversation's stream, not a thread", nameof(threadId));
         if (summary.Id != threadId)
             throw new ArgumentException($"Summary is for thread {summary.Id}, not {threadId}", nameof(summary));
     }

@@ -15,7 +15,7 @@ public static class StorageServiceCollectionExtensions
     public const int DefaultMaxPoolSize = 40;
 
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="Chat.IConversationReferences"/>, <see cref="IWebhookDeliveries"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/>, <see cref="IAuditStore"/>, <see cref="IAuditCheckpoints"/> and <see cref="IWakeupQueue"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="IConversationReferences"/>, <see cref="IWebhookDeliveries"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/>, <see cref="IAuditStore"/>, <see cref="IAuditCheckpoints"/> and <see cref="IWakeupQueue"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -30,14 +30,15 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<WakeSignal>();
         if (string.IsNullOrWhiteSpace(postgresConnectionString))
         {
-            services.AddSingleton<InMemoryEventStore>();
-            services.AddSingleton<Chat.IConversationReferences, InMemoryConversationReferences>();
+            services.AddSingleton<InMemoryConversations>();
+            services.AddSingleton(sp => new InMemoryEventStore(sp.GetRequiredService<AuditKey>(), sp.GetRequiredService<InMemoryConversations>(), sp.GetRequiredService<WakeSignal>()));
+            services.AddSingleton<IConversationReferences>(sp => sp.GetRequiredService<InMemoryConversations>());
+            services.AddSingleton<IConversationIndex>(sp => sp.GetRequiredService<InMemoryConversations>());
             services.AddSingleton<IWebhookDeliveries, InMemoryWebhookDeliveries>();
             services.AddSingleton<IAuditCheckpoints, InMemoryAuditCheckpoints>();
             Forward<InMemoryEventStore>(services);
             services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryEventStore>());
             services.AddSingleton<IWakeupQueue>(sp => sp.GetRequiredService<InMemoryEventStore>());
-            services.AddSingleton<IConversationIndex, InMemoryConversationIndex>();
         }
         else
         {

@@ -26,7 +26,7 @@ public sealed class TeamsTypingIndicatorTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         var connector = new BotConnectorClient(_http, new NoBotToken(), new ConversationPacer(_time), NullLogger<BotConnectorClient>.Instance);
-        _indicator = new TeamsTypingIndicator(connector, new TeamsTargets(new InMemoryConversationReferences()), _time, NullLogger<TeamsTypingIndicator>.Instance);
+        _indicator = new TeamsTypingIndicator(connector, new TeamsTargets(new InMemoryConversations()), _time, NullLogger<TeamsTypingIndicator>.Instance);
         return Task.CompletedTask;
     }
 

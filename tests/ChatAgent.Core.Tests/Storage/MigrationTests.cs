@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatAgent.Core.Audit;
+using ChatAgent.Core.Chat;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Storage.Postgres;
@@ -17,12 +18,13 @@ namespace ChatAgent.Core.Tests.Storage;
 public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     private static readonly string[] Tables =
-        ["audit_checkpoints", "conversation_references", "conversation_refs", "deliveries", "events", "schema_version", "threads", "wakeups", "webhook_deliveries"];
+        ["audit_checkpoints", "conversations", "deliveries", "events", "schema_version", "threads", "wakeups", "webhook_deliveries"];
 
     [Fact]
     public void ThisBuild_HasItsMigrationsNumberedFromOne()
     {
         Assert.Equal((1, "baseline"), (PostgresMigrations.All[0].Version, PostgresMigrations.All[0].Name));
+        Assert.Equal((2, "conversations"), (PostgresMigrations.All[1].Version, PostgresMigrations.All[1].Name));
         Assert.Equal(Enumerable.Range(1, PostgresMigrations.All.Count), PostgresMigrations.All.Select(m => m.Version));
         Assert.Equal(PostgresMigrations.All.Count, PostgresMigrations.Latest);
     }
@@ -78,6 +80,59 @@ public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<Po
         Assert.True(report.Ok, string.Join("; ", report.Findings));
         Assert.Equal(0, report.Unsealed);
         Assert.Equal(16L, report.Events);
+    }
+
+    /// <summary>
+    /// The two conversation tables of the releases before 0002, with rows as they wrote them: a Teams install and the
+    /// Slack links of the golden deploy thread (its reply thread, from its launch; its approval card, from the post). After
+    /// the upgrade they are one conversations table; the install is an event in the conversation's stream, sealed; the
+    /// links are what the thread's events say; a rebuild gives the same rows.
+    /// </summary>
+    [Theory]
+    [InlineData("before-migrations")]
+    [InlineData("baseline")]
+    public async Task TheOldConversationTables_BecomeConversationEventsAndRows_ThatARebuildKeeps(string from)
+    {
+        var db = await database.CreateDataSourceAsync();
+        if (from == "baseline") await PostgresMigrations.MigrateAsync(db, [PostgresMigrations.All[0]]);
+        else await ExecuteAsync(db, File.ReadAllText(FixturePath("schema-before-migrations.sql")));
+        await InsertAsWrittenAsync(db, File.ReadLines(EventJsonTests.GoldenPath("deploy-thread.jsonl")).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList());
+        await ExecuteAsync(db, """
+            INSERT INTO conversation_references (platform, conversation_id, service_url, tenant_id, bot_id, conversation_type, name, updated_at)
+            VALUES ('teams', '19:general@thread.tacv2', 'https://smba.trafficmanager.net/emea/', 'tenant-1', '28:app-id', 'channel', 'General', '2026-01-10T08:00:00Z');
+            INSERT INTO conversation_refs (ref, thread_id, at) VALUES
+                ('slack:C123|1700000000.000100', 't-golden-deploy', '2026-01-15T09:30:02Z'),
+                ('slack:C123/1700000000.000200', 't-golden-deploy', '2026-01-15T09:30:42Z');
+            """);
+
+        var store = new PostgresEventStore(db);
+        await store.EnsureSchemaAsync();
+
+        Assert.Equal(Tables, await TablesAsync(db));
+        Conversation[] expected =
+        [
+            new("slack", "C123/1700000000.000200", "t-golden-deploy", null, null, null, null, null, false, 0, At("2026-01-15T09:30:42Z")),
+            new("slack", "C123|1700000000.000100", "t-golden-deploy", null, null, null, null, null, false, 0, At("2026-01-15T09:30:01Z")),
+            new("teams", "19:general@thread.tacv2", null, "https://smba.trafficmanager.net/emea/", "tenant-1", "28:app-id", "channel", "General", true, 1, At("2026-01-10T08:00:00Z")),
+        ];
+        Assert.Equal(expected, await ConversationsAsync(db));
+        var conversations = new PostgresConversations(db);
+        Assert.Equal("t-golden-deploy", await conversations.FindThreadAsync("slack", "C123|1700000000.000100"));
+        Assert.Equal("https://smba.trafficmanager.net/emea/", (await conversations.FindAsync("teams", "19:general@thread.tacv2"))?.ServiceUrl);
+        var installed = await StreamAsync(db, "conversation:teams:19:general@thread.tacv2");
+        var install = Assert.Single(installed);
+        Assert.Equal(("conversation_installed", "system", At("2026-01-10T08:00:00Z")), (install.Type, install.Actor, install.At));
+        Assert.Equal(new ConversationInstalled("teams", "19:general@thread.tacv2", "https://smba.trafficmanager.net/emea/", "tenant-1", "28:app-id", "channel", "General"),
+            EventJson.DeserializeConversation(install.Data));
+        Assert.Contains("\"v\": 1", install.Data);
+
+        await store.EnsureSchemaAsync();
+        Assert.Single(await StreamAsync(db, "conversation:teams:19:general@thread.tacv2"));
+        await store.RebuildProjectionAsync();
+        Assert.Equal(expected, await ConversationsAsync(db));
+        var report = await new PostgresAuditStore(db).VerifyAsync();
+        Assert.True(report.Ok, string.Join("; ", report.Findings));
+        Assert.Equal((2, 17L, 0L), (report.Threads, report.Events, report.Unsealed));
     }
 
     [Fact]
@@ -136,6 +191,32 @@ public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<Po
             await insert.ExecuteNonQueryAsync();
             previous = hash;
         }
+    }
+
+    private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<List<Conversation>> ConversationsAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT platform, conversation_id, thread_id, service_url, tenant_id, bot_id, conversation_type, name, installed, version, updated_at FROM conversations ORDER BY platform, conversation_id COLLATE \"C\"");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Conversation>();
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        while (await reader.ReadAsync())
+            rows.Add(new Conversation(reader.GetString(0), reader.GetString(1), Text(2), Text(3), Text(4), Text(5), Text(6), Text(7),
+                reader.GetBoolean(8), reader.GetInt64(9), new DateTimeOffset(reader.GetFieldValue<DateTime>(10))));
+        return rows;
+    }
+
+    private static async Task<List<(string Type, string Data, string Actor, DateTimeOffset At)>> StreamAsync(NpgsqlDataSource db, string stream)
+    {
+        await using var command = db.CreateCommand("SELECT type, data::text, actor->>'id', at FROM events WHERE thread_id = $1 ORDER BY seq");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string, DateTimeOffset)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), new DateTimeOffset(reader.GetFieldValue<DateTime>(3))));
+        return rows;
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)

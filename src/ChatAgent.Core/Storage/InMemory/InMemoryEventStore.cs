@@ -12,12 +12,16 @@ namespace ChatAgent.Core.Storage.InMemory;
 /// into a hash chain exactly as <see cref="Postgres.PostgresEventStore"/> seals them. Wake-ups live under the same lock,
 /// so they exist exactly when their events do.
 /// </summary>
-public sealed class InMemoryEventStore(AuditKey? auditKey = null, WakeSignal? signal = null) : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore, IWakeupQueue
+public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConversations? conversations = null, WakeSignal? signal = null)
+    : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore, IWakeupQueue
 {
     private readonly WakeSignal _signal = signal ?? new WakeSignal();
     private readonly LinkedList<ThreadWakeup> _wakeups = new();
 
     private readonly byte[]? _key = auditKey?.Value;
+
+    /// <summary>The conversations projection this store's appends link threads into.</summary>
+    public InMemoryConversations Conversations { get; } = conversations ?? new InMemoryConversations();
 
     private readonly Dictionary<string, List<string>> _seals = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -71,6 +75,7 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, WakeSignal? si
             foreach (var e in stored) seals.Add(Seal(e, seals.Count == 0 ? null : seals[^1]));
             stream.AddRange(stored);
             _threads[threadId] = summary;
+            Conversations.Link(threadId, events);
             if (deliveryKey is not null) _deliveries[deliveryKey] = threadId;
             foreach (var w in wakeups ?? []) _wakeups.AddLast(w);
             return stored;
@@ -189,14 +194,17 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, WakeSignal? si
     /// <summary>Nothing to create: the store is ready when constructed.</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task RebuildProjectionAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RebuiltProjection>> RebuildProjectionAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             _threads.Clear();
             foreach (var (id, stream) in _streams)
                 _threads[id] = ThreadSummary.From(ThreadReducer.Replay(stream));
-            return Task.CompletedTask;
+            var events = _streams.Values.Sum(s => (long)s.Count);
+            var (conversations, own) = Conversations.Rebuild(_streams.Values.SelectMany(s => s));
+            return Task.FromResult<IReadOnlyList<RebuiltProjection>>(
+                [new RebuiltProjection("threads", _threads.Count, events), new RebuiltProjection("conversations", conversations, events + own)]);
         }
     }
 

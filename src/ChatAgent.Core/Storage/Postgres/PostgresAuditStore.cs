@@ -33,7 +33,9 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource, AuditKey? au
     public async Task<AuditReport> VerifyAsync(CancellationToken cancellationToken = default)
     {
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var command = dataSource.CreateCommand("SELECT id, version FROM threads"))
+        // A conversation stream's recorded version is its row's: a removal at the end of it is found like a thread's.
+        await using (var command = dataSource.CreateCommand(
+            $"SELECT id, version FROM threads UNION ALL SELECT '{Chat.ConversationProjection.StreamPrefix}' || platform || ':' || conversation_id, version FROM conversations WHERE version > 0"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken)) versions[reader.GetString(0)] = reader.GetInt64(1);

@@ -14,7 +14,8 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// events were. Any failure writes nothing; the error path then reads why.
 /// Every row is sealed into its thread's hash chain (<see cref="AuditHash"/>); the predecessor's hash comes from
 /// the head seen by the last read or append of the thread (so the usual append stays one round trip), else from
-/// one read, and the insert re-checks it against the row at <c>expectedVersion</c>.
+/// one read, and the insert re-checks it against the row at <c>expectedVersion</c>. The same statement links the Slack
+/// places the events name to the thread in <c>conversations</c> (<see cref="Chat.ConversationProjection.LinkOf"/>).
 /// Wake-ups go in with the events (same statement, so same commit) and notify <see cref="PostgresWakeups.Channel"/>,
 /// which PostgreSQL delivers at the commit.
 /// </summary>
@@ -39,19 +40,27 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             SELECT $7, $1, $6[1] WHERE $7 IS NOT NULL AND EXISTS (SELECT 1 FROM appended)
         ), woken AS (
             INSERT INTO wakeups (thread_id, kind, traceparent)
-            SELECT w.thread_id, w.kind, w.traceparent FROM unnest($23::text[], $24::text[], $25::text[]) AS w(thread_id, kind, traceparent)
+            SELECT w.thread_id, w.kind, w.traceparent FROM unnest($26::text[], $27::text[], $28::text[]) AS w(thread_id, kind, traceparent)
             WHERE EXISTS (SELECT 1 FROM appended)
             RETURNING pg_notify('chatagent_wakeups', '')
         ), projected AS (
         """ + ThreadRows.UpsertSelectPrefix + """
              WHERE EXISTS (SELECT 1 FROM appended)
         """ + ThreadRows.OnConflict + """
+        ), linked AS (
+        """ + ConversationRows.LinkSelect + """
+             WHERE EXISTS (SELECT 1 FROM appended)
+        """ + ConversationRows.OnConflictLink + """
         )
         SELECT count(*) FROM appended
         """;
 
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) =>
-        PostgresSchema.EnsureAsync(dataSource, cancellationToken);
+    /// <summary>Migrates, then records as events the conversation references a migration carried over without any.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await PostgresSchema.EnsureAsync(dataSource, cancellationToken);
+        await new PostgresConversations(dataSource, auditKey).AdoptCarriedOverAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
     {
@@ -67,6 +76,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     private async Task<IReadOnlyList<StoredEvent>> ReadCoreAsync(string threadId, long afterSeq, CancellationToken cancellationToken)
     {
+        // A conversation's stream shares the table but is no thread: asked for by a thread id, it is unknown.
+        if (threadId.StartsWith(Chat.ConversationProjection.StreamPrefix, StringComparison.Ordinal)) return [];
         await using var command = dataSource.CreateCommand(
             "SELECT seq, data::text, actor::text, at, hash FROM events WHERE thread_id = $1 AND seq > $2 ORDER BY seq");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = threadId });
@@ -168,12 +179,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         return result;
     }
 
-    public Task RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<RebuiltProjection>> RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
         PostgresProjectionRebuild.RunAsync(dataSource, cancellationToken);
 
     /// <summary>
-    /// $1..$7 for the events and delivery key, the summary's row $8..$20, then each event's predecessor hash ($21)
-    /// and seal ($22). Returns the seals. The wake-ups ($23 thread ids, $24 kinds, $25 trace parents) follow.
+    /// $1..$7 for the events and delivery key, the summary's row $8..$20, each event's predecessor hash ($21)
+    /// and seal ($22), then the links ($23..$25). Returns the seals. The wake-ups ($26 thread ids, $27 kinds, $28 trace parents) follow.
     /// </summary>
     private static string[] AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
@@ -200,6 +211,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         ThreadRows.AddParameters(p, summary);
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        ConversationRows.AddLinkParameters(p, events);
         return hashes;
     }
 

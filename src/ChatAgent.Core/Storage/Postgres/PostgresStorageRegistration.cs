@@ -9,7 +9,7 @@ internal static class PostgresStorageRegistration
 {
     /// <summary>
     /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports),
-    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversation index, the conversation references, the webhook delivery claims and the wake-up queue.
+    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversations (index and references over one table), the webhook delivery claims and the wake-up queue.
     /// </summary>
     /// <param name="defaultMaxPoolSize">The pool's bound unless <paramref name="maxPoolSize"/> or the connection string sets one.</param>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString, int? maxPoolSize, int defaultMaxPoolSize)
@@ -22,8 +22,9 @@ internal static class PostgresStorageRegistration
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>(), sp.GetRequiredService<WakeSignal>()));
         services.AddSingleton<IWakeupQueue>(sp => new PostgresWakeups(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<WakeSignal>()));
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
-        services.AddSingleton<IConversationIndex>(sp => new PostgresConversationIndex(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<Chat.IConversationReferences>(sp => new PostgresConversationReferences(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new PostgresConversations(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
+        services.AddSingleton<IConversationIndex>(sp => sp.GetRequiredService<PostgresConversations>());
+        services.AddSingleton<IConversationReferences>(sp => sp.GetRequiredService<PostgresConversations>());
         services.AddSingleton<Audit.IAuditCheckpoints>(sp => new PostgresAuditCheckpoints(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IWebhookDeliveries>(sp => new PostgresWebhookDeliveries(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;

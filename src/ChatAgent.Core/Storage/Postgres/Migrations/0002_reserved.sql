@@ -1,2 +1,0 @@
--- Number 2 holds no change.
-SELECT 1;
