@@ -53,17 +53,8 @@ public sealed class BotProcess : IAsyncDisposable
     {
         if (!File.Exists(BotDll)) throw new InvalidOperationException($"{BotDll} is missing: build the bot in the same configuration first.");
         var port = FreePort();
-        var all = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = connectionString,
-            ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Agents__Path"] = RepositoryPaths.Agents,
-            ["Agents__DataDir"] = dataDir,
-            ["DOTNET_ENVIRONMENT"] = "Testing",
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__Console__FormatterName"] = "simple",
-        };
+        var all = Defaults(connectionString, dataDir);
+        all["Urls"] = $"http://127.0.0.1:{port}";
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
         var bot = new BotProcess(all, port, client);
         await bot.RestartAsync();
@@ -76,22 +67,7 @@ public sealed class BotProcess : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string connectionString, string dataDir, string command)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(BotDll)!,
-        };
-        start.ArgumentList.Add(BotDll);
-        start.ArgumentList.Add(command);
-        start.Environment["ConnectionStrings__Postgres"] = connectionString;
-        start.Environment["Agents__Path"] = RepositoryPaths.Agents;
-        start.Environment["Agents__DataDir"] = dataDir;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bot");
+        using var process = Process.Start(StartInfo(Defaults(connectionString, dataDir), command)) ?? throw new InvalidOperationException("Could not start the bot");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -104,16 +80,7 @@ public sealed class BotProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("The bot is still running.");
         _process?.Dispose();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(BotDll)!,
-        };
-        start.ArgumentList.Add(BotDll);
-        foreach (var (k, v) in Settings) start.Environment[k] = v;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bot");
+        var process = Process.Start(StartInfo(Settings)) ?? throw new InvalidOperationException("Could not start the bot");
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -160,6 +127,33 @@ public sealed class BotProcess : IAsyncDisposable
         if (line is null) return;
         _output.Enqueue(line);
         while (_output.Count > 200) _output.TryDequeue(out _);
+    }
+
+    private static Dictionary<string, string> Defaults(string connectionString, string dataDir) => new()
+    {
+        ["ConnectionStrings__Postgres"] = connectionString,
+        ["Agents__Path"] = RepositoryPaths.Agents,
+        ["Agents__DataDir"] = dataDir,
+        ["DOTNET_ENVIRONMENT"] = "Testing",
+        ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__Console__FormatterName"] = "simple",
+    };
+
+    /// <summary><c>dotnet ChatAgent.Bot.dll [args]</c> with <paramref name="environment"/>, its output captured.</summary>
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(BotDll)!,
+        };
+        start.ArgumentList.Add(BotDll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (k, v) in environment) start.Environment[k] = v;
+        return start;
     }
 
     private static int FreePort()
