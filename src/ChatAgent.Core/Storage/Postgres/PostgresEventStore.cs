@@ -126,7 +126,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
         await using var command = new NpgsqlCommand(AppendSql, connection);
-        var hashes = AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
+        var hashes = EventRows.AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
@@ -181,39 +181,6 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     public Task<IReadOnlyList<RebuiltProjection>> RebuildProjectionAsync(CancellationToken cancellationToken = default) =>
         PostgresProjectionRebuild.RunAsync(dataSource, cancellationToken);
-
-    /// <summary>
-    /// $1..$7 for the events and delivery key, the summary's row $8..$20, each event's predecessor hash ($21)
-    /// and seal ($22), then the links ($23..$25). Returns the seals. The wake-ups ($26 thread ids, $27 kinds, $28 trace parents) follow.
-    /// </summary>
-    private static string[] AddAppendParameters(
-        NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
-        string? previousHash, byte[]? key)
-    {
-        var types = events.Select(e => e.Data.Type).ToArray();
-        var data = events.Select(e => EventJson.Serialize(e.Data)).ToArray();
-        var actors = events.Select(e => JsonSerializer.Serialize(e.Actor, EventJson.Options)).ToArray();
-        var at = events.Select(e => AuditHash.Truncate(e.At)).ToArray();
-        var prev = new string?[events.Count];
-        var hashes = new string[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            prev[i] = i == 0 ? previousHash : hashes[i - 1];
-            hashes[i] = AuditHash.Compute(prev[i], threadId, expectedVersion + 1 + i, types[i], data[i], actors[i], at[i], key);
-        }
-        p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
-        p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = types });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. at.Select(a => a.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter { Value = (object?)deliveryKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        ThreadRows.AddParameters(p, summary);
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        ConversationRows.AddLinkParameters(p, events);
-        return hashes;
-    }
 
     /// <summary>The seal of the row at <paramref name="expectedVersion"/>: from the head cache, else one read (null when absent or unsealed).</summary>
     private async Task<string?> PreviousHashAsync(NpgsqlConnection connection, string threadId, long expectedVersion, CancellationToken ct)
