@@ -47,4 +47,40 @@ public sealed class ApproverDirectoryTests
         Assert.Equal("anyone but the requester", Directory.Describe(Approval([])));
         Assert.Equal("slack:UBOB, slack:ULEAD", Directory.Describe(Approval(["slack:UBOB"], ["slack:ULEAD"])));
     }
+
+    private static readonly ApproverDirectory Exposed = new(Options.Create(new ApprovalOptions
+    {
+        Exposed = true,
+        Groups = new(StringComparer.OrdinalIgnoreCase) { ["deployers"] = ["slack:UDANA", "slack:UALICE"], ["leads"] = ["teams:aad-sam", "sam"], ["ghosts"] = [] },
+    }));
+
+    [Fact]
+    public void Describe_NamesEachGroupWithItsMembers_AndSaysWhatAnEmptyGroupMeans_LocallyAndExposed()
+    {
+        Assert.Equal("group:deployers (slack:UDANA)", Directory.Describe(Approval(["group:deployers"])));
+        Assert.Equal("group:ghosts (empty: anyone but the requester)", Directory.Describe(Approval(["group:ghosts"])));
+        Assert.Equal("group:ghosts (empty)", Exposed.Describe(Approval(["group:ghosts"])));
+        Assert.Equal("no one", Exposed.Describe(Approval([])));
+        Assert.Equal("group:deployers (slack:UDANA, slack:UALICE), group:leads (teams:aad-sam, sam)", Exposed.Describe(Approval(["group:deployers"], ["group:leads"])));
+    }
+
+    [Fact]
+    public void Exposed_WithNoApproverConfigured_NoOneMayDecide_AndTheRefusalSaysSo()
+    {
+        Assert.Equal(("approval.not_allowed", "No one is configured to approve deploy_to_production (group:ghosts (empty)), so no one can."),
+            Exposed.CheckMayDecide(Approval(["group:ghosts"]), "slack:UEVE"));
+        Assert.Equal(("approval.not_allowed", "You are not an approver for deploy_to_production. Approvers: group:deployers (slack:UDANA, slack:UALICE)."),
+            Exposed.CheckMayDecide(Approval(["group:deployers"]), "slack:UEVE"));
+    }
+
+    [Fact]
+    public void TheLaddersNudges_NameTheEscalationGroupsOnAnEscalation_AndEveryoneButTheRequesterOnAReminder()
+    {
+        var approval = Approval(["group:deployers"], ["group:leads"]);
+
+        // Platform ids only (a renderer mentions its own platform's); "sam" is a person without ids, so no one to mention.
+        Assert.Equal(["teams:aad-sam"], Exposed.ToNudge(approval, escalation: true));
+        Assert.Equal(["slack:UDANA", "teams:aad-sam"], Exposed.ToNudge(approval, escalation: false)); // slack:UALICE asked
+        Assert.Empty(Exposed.ToNudge(Approval(["group:deployers"]), escalation: true));
+    }
 }
