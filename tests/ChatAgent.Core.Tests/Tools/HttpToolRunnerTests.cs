@@ -202,6 +202,35 @@ public sealed class HttpToolRunnerTests
         Assert.Empty(server.Requests);
     }
 
+    [Fact]
+    public async Task Retries_WaitHalfASecond_ThenTwiceAsLongEachTime_AndTheFirstAttemptDoesNotWait()
+    {
+        await using var server = new RecordingHttpServer(new Reply(503), new Reply(503), new Reply(503), new Reply(200, "{}"));
+        using var http = new HttpClient();
+        var time = new DelayRecordingTimeProvider(Now);
+        var runner = new HttpToolRunner(http, Options.Create(new ToolSecretsOptions { Secrets = { ["notify"] = Secret } }), time);
+
+        var outcome = await runner.RunAsync(new ToolInvocation(ThreadState.Empty, Tool(server.Url, idempotent: true, retries: 3), "call-1", JsonDocument.Parse("{}").RootElement.Clone()), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Assert.Equal(4, server.Requests.Count);
+        Assert.Equal([TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], time.Delays);
+    }
+
+    /// <summary>A fixed clock whose timers record the delay asked for and fire at once.</summary>
+    private sealed class DelayRecordingTimeProvider(DateTimeOffset now) : TimeProvider
+    {
+        public List<TimeSpan> Delays { get; } = [];
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (Delays) Delays.Add(dueTime);
+            return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
     private static async Task<ToolOutcome> RunAsync(ToolDefinition tool, string parameters)
     {
         using var http = new HttpClient();
