@@ -214,6 +214,23 @@ public sealed class ThreadReducerTests
     }
 
     [Fact]
+    public void Feedback_IsWhatPeopleSaid_NotBlankDenialsOrResumes_NorTheLaunchsOwnInput()
+    {
+        var s = Started("t-feedback");
+        Assert.Empty(s.State.Feedback); // the launch's own user_input is the input
+        s.Add(new UserInput("canary first"), Alice); // step 0, yet not the launch's input: feedback
+        Assert.Equal(["canary first"], s.State.Feedback);
+
+        // A decision has seen it; a blank denial comment and a blank resume add nothing for the next one.
+        RequestApproval(Decide(s, "c1", "deploy"), "a1", "c1").Add(new ApprovalDecided("a1", false, "   ", "h-c1"), Bob);
+        s.Add(new ThreadPaused(PauseReasons.Manual, "Paused by Bob", false), Bob).Add(new ThreadResumed("  "), Bob);
+        Assert.Empty(s.State.Feedback);
+
+        s.Add(new ThreadPaused(PauseReasons.Manual, "Paused by Bob", false), Bob).Add(new ThreadResumed("EU only"), Bob);
+        Assert.Equal(["EU only"], s.State.Feedback);
+    }
+
+    [Fact]
     public void Error_OnTheGrantedCall_SettlesIt_SoTheLoopDoesNotTryItAgain()
     {
         var s = RequestApproval(Started("t-refused"), "a1", "c1").Add(new ApprovalDecided("a1", true, null, "h-c1"), Bob);
