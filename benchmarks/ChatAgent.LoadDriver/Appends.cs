@@ -48,14 +48,15 @@ public sealed partial class Run
             store_batched = new { appends_per_second = batched.PerSecond, events_per_second = batched.PerSecond * Batch, latency_ms = batched.Latency.Summary() },
             bare_batched = new { statements_per_second = bareBatched.PerSecond, rows_per_second = bareBatched.PerSecond * Batch, latency_ms = bareBatched.Latency.Summary() },
         };
+        await AppendPartsAsync(store, source);
     }
 
     private sealed record Throughput(double PerSecond, Stats Latency);
 
     /// <summary>Runs <see cref="Options.AppendWriters"/> writers for <see cref="Options.AppendDuration"/>; each returns its latencies (ms).</summary>
-    private async Task<Throughput> WritersAsync(Func<int, Func<long, Task<List<double>>>> writer)
+    private async Task<Throughput> WritersAsync(Func<int, Func<long, Task<List<double>>>> writer, TimeSpan? duration = null)
     {
-        var stopAt = Machine.Now() + (long)(options.AppendDuration.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var stopAt = Machine.Now() + (long)((duration ?? options.AppendDuration).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         var start = Machine.Now();
         var all = await Task.WhenAll(Enumerable.Range(0, options.AppendWriters).Select(w => Task.Run(() => writer(w)(stopAt))));
         var seconds = Machine.MsSince(start) / 1000;

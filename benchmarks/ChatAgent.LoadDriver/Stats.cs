@@ -13,6 +13,9 @@ public sealed class Stats
 
     public int Count => _sorted.Length;
 
+    /// <summary>The sample, sorted.</summary>
+    public IReadOnlyList<double> Values => _sorted;
+
     public double P(double p) => _sorted.Length == 0 ? double.NaN : _sorted[Math.Clamp((int)Math.Ceiling(p * _sorted.Length) - 1, 0, _sorted.Length - 1)];
 
     public double P50 => P(0.50);

@@ -27,14 +27,19 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
     /// <summary>Thread -> (seq, hash) of a row known to exist. Rows never change, so an entry is right for its seq forever.</summary>
     private readonly ConcurrentDictionary<string, (long Seq, string? Hash)> _heads = new(StringComparer.Ordinal);
 
-    private const string AppendSql = """
-        WITH appended AS (
+    /// <summary>The events' rows, written only when the chain's head is the row the append expects (internal: the load driver times it alone).</summary>
+    internal const string InsertEventsSql = """
             INSERT INTO events (thread_id, seq, type, data, actor, at, prev_hash, hash)
             SELECT $1, $2 + u.ord, u.type, u.data, u.actor, u.at, u.prev_hash, u.hash
             FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $21::text[], $22::text[])
                 WITH ORDINALITY AS u(type, data, actor, at, prev_hash, hash, ord)
             WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $21[1])
             RETURNING seq
+        """;
+
+    private const string AppendSql = """
+        WITH appended AS (
+        """ + InsertEventsSql + """
         ), delivered AS (
             INSERT INTO deliveries (key, thread_id, at)
             SELECT $7, $1, $6[1] WHERE $7 IS NOT NULL AND EXISTS (SELECT 1 FROM appended)
