@@ -26,7 +26,7 @@ public static class ThreadsApi
         api.MapPost("/{id}/abort", AbortAsync).WithSummary("End a thread for good");
         api.MapPost("/{id}/answer", AnswerAsync).WithSummary("Answer the thread's pending question");
         api.MapPost("/{id}/approvals/{approvalId}", DecideAsync).WithSummary("Approve or deny a pending approval");
-        api.MapPost("/{id}/fork", ForkApi.ForkAsync).WithSummary("Fork a thread as a dry run from the state right after event `at`");
+        api.MapPost("/{id}/fork", ForkApi.ForkAsync).Accepts<ForkRequest>("application/json").WithSummary("Fork a thread as a dry run from the state right after event `at`");
         return app;
     }
 

@@ -39,8 +39,7 @@ public sealed class ThreadForker(IEventStore store, IAgentCatalog catalog, IPlan
 
         var forkId = ids.NewId("th");
         var now = time.GetUtcNow();
-        var origin = ThreadReducer.ReplayUntil(events, command.At).Origin;
-        var where = command.Post ? origin with { User = command.Actor.Id } : new Origin("api", User: command.Actor.Id);
+        var where = command.Post ? started.Origin with { User = command.Actor.Id } : new Origin("api", User: command.Actor.Id);
         var fork = new List<NewEvent>
         {
             new(new ThreadStarted(started.Agent, started.Input, started.Arguments, where, started.MaxSteps,
