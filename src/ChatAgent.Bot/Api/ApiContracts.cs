@@ -3,6 +3,13 @@ namespace ChatAgent.Bot.Api;
 /// <summary><c>POST /api/threads</c>: launch <see cref="Agent"/> with <see cref="Input"/> as <see cref="User"/>.</summary>
 public sealed record LaunchRequest(string? Agent, string? Input, string? User, string? IdempotencyKey = null);
 
+/// <summary>
+/// <c>POST /api/threads/{id}/fork</c>: a dry run from the state right after event <see cref="At"/>. Who forks is the
+/// authenticated caller; there is no <c>user</c> field.
+/// </summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+public sealed record ForkRequest(long? At, bool? DryRun, string? PromptVersion = null, string? Planner = null, bool? Post = null);
+
 /// <summary><c>POST /api/threads/{id}/approvals/{approvalId}</c>.</summary>
 public sealed record DecisionRequest(string? Decision, string? Comment, string? User);
 

@@ -19,6 +19,7 @@ public sealed record ThreadView(
     OriginView Origin,
     string RequestedBy,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ParentThreadId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ForkView? ForkedFrom,
     int Step,
     int MaxSteps,
     long Version,
@@ -43,6 +44,9 @@ public sealed record ThreadView(
 public sealed record OriginView(
     string Platform,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Conversation);
+
+/// <summary>The thread a fork was made from, the seq it starts after, and whether it is a dry run.</summary>
+public sealed record ForkView(string ThreadId, long Seq, bool DryRun);
 
 /// <summary>An approval waiting for people.</summary>
 public sealed record ApprovalView(

@@ -19,6 +19,7 @@ public static class ThreadViews
         new OriginView(s.Origin.Platform, s.Origin.Conversation),
         s.RequestedBy,
         s.ParentThreadId,
+        s.ForkedFrom is { } fork ? new ForkView(fork.ThreadId, fork.Seq, s.DryRun) : null,
         s.Step,
         s.MaxSteps,
         s.Version,

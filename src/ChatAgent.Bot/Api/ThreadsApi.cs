@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatAgent.Bot.Api;
 
-/// <summary>The REST API (factor 6): launch, list, inspect (with time travel), pause, resume, decide, answer.</summary>
+/// <summary>The REST API (factor 6): launch, list, inspect (with time travel), pause, resume, decide, answer, fork (<see cref="ForkApi"/>).</summary>
 public static class ThreadsApi
 {
     /// <summary>Optional launch header (or body field <c>idempotencyKey</c>): a repeat returns the thread already started.</summary>
@@ -26,6 +26,7 @@ public static class ThreadsApi
         api.MapPost("/{id}/abort", AbortAsync).WithSummary("End a thread for good");
         api.MapPost("/{id}/answer", AnswerAsync).WithSummary("Answer the thread's pending question");
         api.MapPost("/{id}/approvals/{approvalId}", DecideAsync).WithSummary("Approve or deny a pending approval");
+        api.MapPost("/{id}/fork", ForkApi.ForkAsync).Accepts<ForkRequest>("application/json").WithSummary("Fork a thread as a dry run from the state right after event `at`");
         return app;
     }
 

@@ -15,7 +15,16 @@ namespace ChatAgent.Core.Planning;
 /// </summary>
 public sealed class OfflinePlanner : IPlanner
 {
-    public string Name => "offline";
+    /// <summary>The offline planner's name, on <c>model_decision</c> and as a fork's <c>planner</c>.</summary>
+    public const string PlannerName = "offline";
+
+    public string Name => PlannerName;
+
+    private static readonly OfflinePlanner Shared = new();
+
+    /// <summary>The planner a thread uses: the configured one, or this one for a thread that asked for it (a fork with <c>planner: offline</c>).</summary>
+    public static IPlanner For(ThreadState state, IPlanner configured) =>
+        state.Planner == PlannerName && configured.Name != PlannerName ? Shared : configured;
 
     public Task<PlannerDecision> DecideAsync(PlanningContext context, CancellationToken cancellationToken) =>
         Task.FromResult(Decide(context.Agent, context.State));

@@ -108,11 +108,14 @@ public sealed class AgentLoop(
             var ran = await workflows.RunAsync(workflow, threadId, ct);
             return ran with { QueuedMessages = false };
         }
-        if (state.Status != ThreadStatus.Running) return new StepOutcome(state, false);
+        if (state.Status != ThreadStatus.Running && !DryRunWaits.Has(state)) return new StepOutcome(state, false);
 
         using var activity = StepTelemetry.Start(state);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Agent"] = state.Agent, ["Step"] = state.Step });
-        var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All);
+        var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All)
+        {
+            DryRun = state is { DryRun: true, ForkedFrom: { } origin } ? await DryRunRecord.LoadAsync(store, origin.ThreadId, ct) : null,
+        };
         try
         {
             // "Is typing…" while the model thinks or a tool runs; stopped before the step's messages go out.
@@ -150,6 +153,7 @@ public sealed class AgentLoop(
             await _gate.RunApprovedAsync(step, approved, Executor, ct);
             return;
         }
+        if (await DryRunWaits.AnswerAsync(step, catalog, Executor, ct)) return;
         if (state.BudgetExhausted)
         {
             await step.EscalateAsync(PauseReasons.StepBudget, $"The agent used all {state.MaxSteps} steps without finishing.", ct);
@@ -162,10 +166,11 @@ public sealed class AgentLoop(
     {
         var state = step.State;
         var tools = agent.Tools.Select(catalog.FindTool).OfType<ToolDefinition>().ToList();
+        var chosen = OfflinePlanner.For(state, planner);
         PlannerDecision decision;
         try
         {
-            decision = await planner.DecideAsync(new PlanningContext(agent, state, snapshot.Events, tools, snapshot.History), ct);
+            decision = await chosen.DecideAsync(new PlanningContext(agent, state, snapshot.Events, tools, snapshot.History), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -173,7 +178,7 @@ public sealed class AgentLoop(
         }
 
         var toolCallId = ids.NewId("tc");
-        var decided = new ModelDecision(toolCallId, planner.Name, agent.Prompt.Hash, decision.RawOutput, decision.Error is null ? decision.Tool : null, decision.Reason);
+        var decided = new ModelDecision(toolCallId, chosen.Name, agent.Prompt.Hash, decision.RawOutput, decision.Error is null ? decision.Tool : null, decision.Reason);
         var (tool, parameters, error) = Validate(agent, decision);
         if (error is not null)
         {
@@ -187,7 +192,7 @@ public sealed class AgentLoop(
         var prefix = new List<(ThreadEvent, Actor)> { (decided, Actor.Agent) };
         if (tool.Preconditions.Count > 0)
         {
-            var checks = await Checks.RunAsync(ToolCheck.Precondition, tool.Preconditions, state, tool, toolCallId, parameters, null, ct);
+            var checks = await Checks.RunAsync(ToolCheck.Precondition, tool.Preconditions, state, tool, toolCallId, parameters, null, ct, step.DryRun);
             prefix.AddRange(checks.Events.Select(e => (e, Actor.System)));
             if (checks.Failure is { } failed)
             {
@@ -199,6 +204,8 @@ public sealed class AgentLoop(
         switch (tool.Kind)
         {
             case ToolKind.Immediate:
+            // A dry run asks nobody: a risky call or a question is answered as the dry run answers any call it does not run.
+            case ToolKind.RequiresApproval or ToolKind.Human when step.DryRun is not null:
                 await step.AppendAsync(ct, [.. prefix, (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent)]);
                 await Executor.ExecuteAsync(step, tool, toolCallId, parameters, ct);
                 break;
@@ -241,8 +248,4 @@ public sealed class AgentLoop(
             return (tool, parameters, ($"Parameters for '{tool.Name}' do not match its schema.", string.Join("; ", problems), "validation"));
         return (tool, parameters, null);
     }
-
 }
-
-/// <summary>The result of one step; <see cref="QueuedMessages"/> tells whether the outbox has new entries to deliver.</summary>
-public sealed record StepOutcome(ThreadState State, bool Continue, bool QueuedMessages = false);

@@ -34,4 +34,9 @@ public static class RejectionCodes
     public const string QuestionNotPending = "question.not_pending";
     public const string Busy = "thread.busy";
     public const string SteerNotAllowed = "thread.not_allowed";
+    public const string ForkSeqUnknown = "fork.seq_unknown";
+    public const string ForkDryRunOnly = "fork.dry_run_only";
+    public const string ForkPromptUnknown = "fork.prompt_unknown";
+    public const string ForkPlannerUnknown = "fork.planner_unknown";
+    public const string ForkWorkflow = "fork.workflow";
 }

@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PeopleDirectory>();
         services.TryAddSingleton<ApproverDirectory>();
         services.TryAddSingleton<ThreadService>();
+        services.TryAddSingleton<ThreadForker>();
         services.AddOptions<Chat.ChatOptions>();
         services.TryAddSingleton<Chat.ChatCommandParser>();
         services.TryAddSingleton<Chat.ChatCommandRunner>();

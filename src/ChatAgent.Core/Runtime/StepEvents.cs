@@ -10,7 +10,7 @@ public static class StepEvents
         (new MessageQueued(MessageKeys.Status, "status", StatusText.Line(state, line)), Actor.System);
 
     public static (ThreadEvent, Actor) Final(ThreadState state, string summary) =>
-        (new MessageQueued(MessageKeys.Final, "final", summary), Actor.System);
+        (new MessageQueued(MessageKeys.Final, "final", state.DryRun ? "Dry run: " + summary : summary), Actor.System);
 
     /// <summary>
     /// After an approved call ran: its approval card is rendered again (from the state this append makes), so people

@@ -18,7 +18,8 @@ internal sealed class StepExecutor(IAgentCatalog catalog, IReadOnlyDictionary<st
     public async Task RecoverInFlightAsync(StepWriter step, ToolCallState inFlight, CancellationToken ct)
     {
         var tool = catalog.FindTool(inFlight.Tool);
-        if (tool is { Idempotent: true })
+        // In a dry run nothing runs: answering the call again (from the record, or "not run") is always safe.
+        if (tool is { Idempotent: true } || (tool is not null && step.DryRun is not null && DryRunRecord.Guards(tool)))
         {
             log.LogWarning("Re-running idempotent tool {Tool} ({ToolCallId}) found without a result", inFlight.Tool, inFlight.ToolCallId);
             await step.AppendAsync(ct, (new ToolCalled(inFlight.ToolCallId, inFlight.Tool, inFlight.Parameters, inFlight.Kind, inFlight.ParametersHash, inFlight.Attempt + 1), Actor.System));
@@ -32,6 +33,11 @@ internal sealed class StepExecutor(IAgentCatalog catalog, IReadOnlyDictionary<st
     /// <summary>Runs the tool, verifies its result when the tool says how (turn 4), and writes what happened.</summary>
     public async Task ExecuteAsync(StepWriter step, ToolDefinition tool, string toolCallId, JsonElement parameters, CancellationToken ct)
     {
+        if (step.DryRun is { } record && DryRunRecord.Guards(tool))
+        {
+            await AnswerDryRunAsync(step, record, tool, toolCallId, parameters, ct);
+            return;
+        }
         var state = step.State;
         ToolOutcome outcome;
         if (!runners.TryGetValue(tool.Runner.Type, out var runner))
@@ -80,6 +86,39 @@ internal sealed class StepExecutor(IAgentCatalog catalog, IReadOnlyDictionary<st
         events.AddRange(StepEvents.ApprovalCardUpdate(state, toolCallId, tool.Verify.Count > 0 ? "ran and verified" : "ran"));
         if (tool.Name == BuiltinTools.PostMessage && parameters.TryGetProperty("text", out var text))
             events.Add((new MessageQueued("post:" + toolCallId, "notice", text.GetString() ?? ""), Actor.Agent));
+        await step.AppendAsync(ct, [.. events]);
+    }
+
+    /// <summary>
+    /// A dry run's answer to a call it does not run: the origin's recorded result of the identical call, verified as
+    /// the original was (from the record; nothing runs), or "not run (dry run)", which has nothing to verify. No approval
+    /// card is refreshed: a dry run has none.
+    /// </summary>
+    private async Task AnswerDryRunAsync(StepWriter step, DryRunRecord record, ToolDefinition tool, string toolCallId, JsonElement parameters, CancellationToken ct)
+    {
+        var state = step.State;
+        if (record.Find(tool.Name, parameters) is not { } recorded)
+        {
+            log.LogInformation("Dry run: {Tool} ({ToolCallId}) not run, no recorded result", tool.Name, toolCallId);
+            await step.AppendAsync(ct,
+                (new ToolReturned(toolCallId, tool.Name, DryRunRecord.NotRunResult, DryRunMarks.NotRun), Actor.System),
+                StepEvents.Status(state, $"{tool.Name}: {DryRunMarks.NotRunText}"));
+            return;
+        }
+        var events = new List<(ThreadEvent, Actor)>();
+        if (tool.Verify.Count > 0)
+        {
+            var checks = await verifier.RunAsync(ToolCheck.Verification, tool.Verify, state, tool, toolCallId, parameters, recorded.Result, ct, record);
+            events.AddRange(checks.Events.Select(e => (e, Actor.System)));
+            if (checks.Failure is { } failed)
+            {
+                await step.AppendErrorAsync([.. events], new ErrorOccurred(
+                    $"{tool.Name} (its recorded result) failed verification ({failed.Check}): {failed.Message}", StepEvents.Compact(failed.Detail), "verification", toolCallId, tool.Name), ct);
+                return;
+            }
+        }
+        events.Add((new ToolReturned(toolCallId, tool.Name, recorded.Result, DryRunMarks.Recorded, recorded.Seq), Actor.System));
+        events.Add(StepEvents.Status(state, $"{tool.Name} ✓ (recorded result)"));
         await step.AppendAsync(ct, [.. events]);
     }
 }

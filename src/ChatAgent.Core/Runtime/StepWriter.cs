@@ -10,6 +10,9 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
 {
     public ThreadState State { get; private set; } = state;
 
+    /// <summary>Set in a dry run: what its origin recorded, which the step reuses instead of running anything.</summary>
+    public DryRunRecord? DryRun { get; init; }
+
     /// <remarks>
     /// The outbox records delivery receipts (<c>message_posted</c>) while the thread runs; they change nothing the
     /// step decided on, so the step's events are appended after them. Any other concurrent event is a conflict.

@@ -15,24 +15,47 @@ internal sealed class ToolCheckRunner(IAgentCatalog catalog, IReadOnlyDictionary
     public sealed record Outcome(IReadOnlyList<ThreadEvent> Events, CheckFailed? Failure);
 
     public async Task<Outcome> RunAsync(string phase, IReadOnlyList<ToolCheck> checks, ThreadState state, ToolDefinition tool,
-        string toolCallId, JsonElement parameters, JsonElement? result, CancellationToken ct)
+        string toolCallId, JsonElement parameters, JsonElement? result, CancellationToken ct, DryRunRecord? dryRun = null)
     {
         var events = new List<ThreadEvent>();
+        var callHash = dryRun is null ? null : ToolCallHash.Compute(tool.Name, parameters);
         for (var i = 0; i < checks.Count; i++)
         {
             var check = checks[i];
-            var (passed, message, detail, checkResult) = await RunOneAsync(check, state, toolCallId, phase, i, parameters, result, ct);
+            (bool Passed, string? Message, string? Detail, JsonElement? Result, string? Mark) outcome;
+            if (dryRun is not null && NeedsTool(check) is { } checkTool && DryRunRecord.Guards(checkTool))
+            {
+                outcome = FromRecord(dryRun, callHash!, phase, check);
+            }
+            else
+            {
+                var (p, m, d, r) = await RunOneAsync(check, state, toolCallId, phase, i, parameters, result, ct);
+                outcome = (p, m, d, r, null);
+            }
+            var (passed, message, detail, checkResult, mark) = outcome;
             if (passed)
             {
-                events.Add(new CheckPassed(toolCallId, tool.Name, phase, check.Description, checkResult));
+                events.Add(new CheckPassed(toolCallId, tool.Name, phase, check.Description, checkResult, mark));
                 continue;
             }
-            var failed = new CheckFailed(toolCallId, tool.Name, phase, check.Description, message!, StepEvents.Compact(detail));
+            var failed = new CheckFailed(toolCallId, tool.Name, phase, check.Description, message!, StepEvents.Compact(detail), mark);
             events.Add(failed);
             return new Outcome(events, failed);
         }
         return new Outcome(events, null);
     }
+
+    private ToolDefinition? NeedsTool(ToolCheck check) => check.Tool is null ? null : catalog.FindTool(check.Tool);
+
+    /// <summary>
+    /// A dry run runs no check tool: the origin's outcome of the same check of the identical call, or, without one, a
+    /// pass marked "not run" (the dry run goes on as if it held; the audit shows it was never checked).
+    /// </summary>
+    private static (bool Passed, string? Message, string? Detail, JsonElement? Result, string? Mark) FromRecord(
+        DryRunRecord record, string callHash, string phase, ToolCheck check) =>
+        record.FindCheck(callHash, phase, check.Description) is { } recorded
+            ? (recorded.Passed, recorded.Message, recorded.Detail, recorded.Result, DryRunMarks.Recorded)
+            : (true, null, null, null, DryRunMarks.NotRun);
 
     private async Task<(bool Passed, string? Message, string? Detail, JsonElement? Result)> RunOneAsync(
         ToolCheck check, ThreadState state, string toolCallId, string phase, int index, JsonElement parameters, JsonElement? result, CancellationToken ct)

@@ -37,6 +37,9 @@ public static class ThreadReducer
                 BudgetPerRound = x.MaxSteps,
                 RequestedBy = e.Actor.Id,
                 ParentThreadId = x.ParentThreadId,
+                ForkedFrom = x.ForkedFrom,
+                DryRun = x.DryRun == true,
+                Planner = x.Planner,
                 StartedAt = e.At,
                 Status = ThreadStatus.Running,
             },
@@ -46,12 +49,12 @@ public static class ThreadReducer
                 ? s with { Input = x.Text }
                 : s with { Feedback = s.Feedback.Add(x.Text) },
             ModelDecision => s with { Step = s.Step + 1, Feedback = [] },
-            ToolCalled x => s with
+            ToolCalled x => WithdrawDryRunWait(s with
             {
                 LastToolCall = new ToolCallState(x.ToolCallId, x.Tool, x.Parameters, x.Kind, x.ParametersHash, x.Attempt, HasResult: false),
                 ReadyToRun = s.ReadyToRun?.ToolCallId == x.ToolCallId ? null : s.ReadyToRun,
                 AwaitingCalls = s.AwaitingCalls.RemoveAll(c => c.ToolCallId == x.ToolCallId),
-            },
+            }, x.ToolCallId),
             ToolReturned x => s with
             {
                 LastToolCall = MarkResult(s.LastToolCall, x.ToolCallId),
@@ -140,6 +143,20 @@ public static class ThreadReducer
             : children.Values.Any(c => c.Waiting) || !s.PendingApprovals.IsEmpty || s.PendingQuestion is not null ? ThreadStatus.AwaitingHuman
             : ThreadStatus.Running,
     };
+
+    /// <summary>
+    /// A dry run asks nobody: a wait it copied from its origin (an approval or a question still open at the fork's seq)
+    /// ends when the dry run answers that very call itself, with a <c>tool_call</c> of the same id. A thread that is not
+    /// a dry run never calls a tool that still waits for people, so this changes nothing there.
+    /// </summary>
+    private static ThreadState WithdrawDryRunWait(ThreadState s, string toolCallId)
+    {
+        if (!s.DryRun) return s;
+        var pending = s.PendingApprovals.RemoveAll(a => a.ToolCallId == toolCallId);
+        var question = s.PendingQuestion?.ToolCallId == toolCallId ? null : s.PendingQuestion;
+        if (pending.Count == s.PendingApprovals.Count && question == s.PendingQuestion) return s;
+        return s with { PendingApprovals = pending, PendingQuestion = question, Status = WaitingOrRunning(pending, question, s.Children, s.Status) };
+    }
 
     private static ToolCallState? MarkResult(ToolCallState? last, string toolCallId) =>
         last is not null && last.ToolCallId == toolCallId ? last with { HasResult = true } : last;

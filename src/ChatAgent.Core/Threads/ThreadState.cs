@@ -20,6 +20,15 @@ public sealed record ThreadState
     public string RequestedBy { get; init; } = "";
     public string? ParentThreadId { get; init; }
 
+    /// <summary>The thread and seq this thread was forked from; null for a thread that was launched.</summary>
+    public ForkedFrom? ForkedFrom { get; init; }
+
+    /// <summary>A dry run: no side-effecting tool runs, nobody is asked (docs/RUNTIME.md, "Dry runs").</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>The planner this thread asked for when it is not the configured one (<c>offline</c>); null: the configured one.</summary>
+    public string? Planner { get; init; }
+
     /// <summary>Planner decisions taken so far (one per step), against <see cref="MaxSteps"/>.</summary>
     public int Step { get; init; }
     public int MaxSteps { get; init; }

@@ -95,6 +95,13 @@ public sealed class ThreadViewTests
         Assert.Equal("""{"service":"api","version":"1.4.2","env":"production"}""", done.GetProperty("result").GetProperty("result").GetRawText());
         Assert.Contains(done.GetProperty("checks").EnumerateArray(), c => Str(c, "phase") == "verify" && Str(c, "check") == "production answers with the deployed version" && c.GetProperty("passed").GetBoolean());
         Assert.Empty(done.GetProperty("pendingApprovals").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("forkedFrom").ValueKind);
+
+        // A dry run of it names its origin.
+        var forked = await host.Client.PostAsJsonAsync($"/api/threads/{deploy}/fork", new { at = 2, dryRun = true });
+        var fork = (await forked.ReadJsonAsync()).GetProperty("id").GetString()!;
+        var dryRun = await ViewAsync(fork, v => Str(v, "status") == "completed", "the dry run to complete");
+        Assert.Equal((deploy, 2L, true), (Str(dryRun.GetProperty("forkedFrom"), "threadId"), dryRun.GetProperty("forkedFrom").GetProperty("seq").GetInt64(), dryRun.GetProperty("forkedFrom").GetProperty("dryRun").GetBoolean()));
 
         // An incident asking for the customer impact, then paused and aborted.
         var incident = await host.LaunchAsync("incident", "checkout is down", "web:alice");

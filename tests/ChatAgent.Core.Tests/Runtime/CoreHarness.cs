@@ -36,6 +36,7 @@ internal sealed class CoreHarness : IDisposable
         IToolRunner[] runners = [new BuiltinToolRunner(Store, Time), new ShellToolRunner(agentsOptions)];
         Service = new ThreadService(Store, Catalog, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
             Time, Ids, NullLogger<ThreadService>.Instance);
+        Forker = new ThreadForker(Store, Catalog, planner ?? new OfflinePlanner(), Time, Ids, NullLogger<ThreadForker>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
             Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache);
     }
@@ -46,6 +47,7 @@ internal sealed class CoreHarness : IDisposable
     public SequentialIds Ids { get; } = new();
     public RecordingScheduler Scheduler { get; } = new();
     public ThreadService Service { get; }
+    public ThreadForker Forker { get; }
     public AgentLoop Loop { get; }
     public string DataDir => _data.Path;
 

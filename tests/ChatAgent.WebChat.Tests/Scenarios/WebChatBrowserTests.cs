@@ -94,5 +94,31 @@ public sealed class WebChatBrowserTests
         Assert.Equal(1, r.GetProperty("finalShown").GetInt32());
     }
 
+    [Fact]
+    public async Task ForkFromHere_InTheInspector_StartsADryRun_ThatOpensLinkedToItsOrigin_AndRunsNoScript()
+    {
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var r = await BrowserScenario.RunAsync("fork-dry-run.mjs", host.BaseAddress);
+
+        var origin = r.GetProperty("threadId").GetString();
+        var fork = r.GetProperty("forkId").GetString()!;
+        Assert.NotEqual(origin, fork);
+        Assert.Equal($"Dry run of {origin} from event 2: no tool with side effects runs and nobody is asked.", r.GetProperty("note").GetString());
+        Assert.Equal($"#thread={origin}", r.GetProperty("originHref").GetString());
+        Assert.Equal([
+            "tool-run_tests: run_tests recorded result reused (dry run)",
+            "tool-deploy_to_staging: deploy_to_staging recorded result reused (dry run)",
+            "tool-deploy_to_production: deploy_to_production recorded result reused (dry run)",
+        ], Texts(r.GetProperty("tools")));
+        Assert.Contains("Deployed api 1.4.2 to production.", r.GetProperty("final").GetString());
+        Assert.True(r.GetProperty("originForkNoteHidden").GetBoolean(), "the origin is not a fork");
+        // The origin's three scripts ran once each; the dry run ran none.
+        var log = await File.ReadAllLinesAsync(Path.Combine(host.DataDir, "releases.log"));
+        Assert.Equal(["run_tests", "deploy_to_staging", "deploy_to_production"], log.Select(l => l.Split(" tool=")[1].Split(' ')[0]));
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var view = JsonDocument.Parse(await client.GetStringAsync($"/api/threads/{fork}")).RootElement;
+        Assert.Equal($$"""{"threadId":"{{origin}}","seq":2,"dryRun":true}""", view.GetProperty("forkedFrom").GetRawText());
+    }
+
     private static List<string?> Texts(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
 }

@@ -34,6 +34,8 @@ export const api = {
   resume: (id, feedback, user) => call('POST', `/api/threads/${enc(id)}/resume`, { feedback, user }),
   pause: (id, user) => call('POST', `/api/threads/${enc(id)}/pause`, { user }),
   abort: (id, reason, user) => call('POST', `/api/threads/${enc(id)}/abort`, { reason, user }),
+  // A dry run from the state right after event `seq`; the fork is made by the caller (this page: api:local).
+  fork: (id, seq) => call('POST', `/api/threads/${enc(id)}/fork`, { at: seq, dryRun: true }),
   reliability: () => call('GET', '/api/reliability'),
   streamUrl: (id) => `/webchat/threads/${enc(id)}/stream`,
 };

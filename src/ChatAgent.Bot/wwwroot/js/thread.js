@@ -108,16 +108,44 @@ export class ThreadView {
     $('thread-meta').textContent = `${s.id} · started by ${(s.requestedBy || '').replace(/^web:/, '')} from ${s.origin.platform} at ${time(s.startedAt)} · step ${s.step} of ${s.maxSteps}`;
     setBadge($('thread-status'), s.status);
     $('status-line').textContent = s.statusLine || '';
+    this.renderFork(s.forkedFrom);
     renderEntries($('timeline'), buildEntries(this.events, s, this.ui()), this.cache);
     this.renderTravel();
   }
 
+  /** A fork says what it is and links to its origin. */
+  renderFork(fork) {
+    const note = $('thread-fork');
+    note.hidden = !fork;
+    if (!fork) return;
+    note.replaceChildren(
+      fork.dryRun ? 'Dry run of ' : 'Fork of ',
+      h('a', { href: `#thread=${fork.threadId}`, 'data-testid': 'fork-origin', text: fork.threadId }),
+      ` from event ${fork.seq}` + (fork.dryRun ? ': no tool with side effects runs and nobody is asked.' : '.'));
+  }
+
   appendInspectorEvent(e) {
+    const fork = h('button.btn.btn-quiet.btn-fork', {
+      type: 'button', 'data-testid': 'fork-from-here', title: `Start a dry run of this thread from the state right after event ${e.seq}`,
+      onclick: () => this.fork(e.seq, fork),
+    }, 'Fork from here');
     const item = h('li', { 'data-seq': e.seq },
       h('details', {},
         h('summary', {}, h('span.seq', { text: e.seq }), h('span.type', { text: e.type }), h('span.actor', { text: e.actor.name || e.actor.id })),
+        h('div.event-actions', {}, fork, h('span.hint', { text: 'a dry run: recorded results are reused, nothing else runs' })),
         h('pre.json', { text: JSON.stringify(e, null, 2) })));
     $('events').append(item);
+  }
+
+  /** Forks as a dry run from right after `seq`, then opens the new thread. */
+  async fork(seq, button) {
+    const id = this.id;
+    button.disabled = true;
+    const result = await api.fork(id, seq);
+    button.disabled = false;
+    if (!result.ok) { toast(result.message, true); return; }
+    toast(`Dry run of ${id} from event ${seq} started.`);
+    location.hash = `thread=${result.body.id}`;
   }
 
   renderTravel() {

@@ -27,10 +27,11 @@ export function buildEntries(events, state, ui) {
         if (d.kind === 'terminal' || d.kind === 'human') break;
         const out = outcomes.get(d.toolCallId);
         const cls = !out ? 'pending' : out.type === 'tool_result' ? 'ok' : 'bad';
-        const label = !out ? 'running…' : out.type === 'tool_result' ? 'succeeded' : 'failed';
+        const label = !out ? 'running…' : out.type === 'error' ? 'failed'
+          : out.data.dryRun === 'not_run' ? 'not run (dry run)' : out.data.dryRun === 'recorded' ? 'recorded result reused (dry run)' : 'succeeded';
         entries.push({
           key: `tool:${d.toolCallId}:${d.attempt || 1}`,
-          sig: `${cls}`,
+          sig: `${cls}|${label}`,
           build: () => h(`li.entry.tool.${cls}`, { 'data-testid': `tool-${d.tool}` },
             h('div.head', {}, h('span.title', {}, h('code', { text: d.tool }), ` ${label}`), h('span.when', { text: time(e.at) })),
             h('div.body.io', {}, labelled('Input', kv(d.parameters)),
