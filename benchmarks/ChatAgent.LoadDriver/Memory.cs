@@ -15,6 +15,7 @@ public sealed partial class Run
         await using var bot = await StartBotAsync(db, dataDir);
         await Task.Delay(TimeSpan.FromSeconds(5)); // settle: start-up allocations, Hangfire's first polls (a measurement pause, not synchronisation)
         var idle = Machine.RssKb(bot.Pid);
+        await GcDumpAsync(bot.Pid, "idle");
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
         var start = Machine.Now();
@@ -34,6 +35,7 @@ public sealed partial class Run
         await DrainAsync(db, TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(5));
         var waiting = Machine.RssKb(bot.Pid);
+        await GcDumpAsync(bot.Pid, "waiting");
         var waitingThreads = await CountAsync(db, "SELECT count(*) FROM threads WHERE id = ANY($1) AND status = 'awaiting_human'", idList);
         var perThread = (waiting - idle) / (double)Math.Max(1, waitingThreads);
         report.Add(new Row("memory", "working set idle", idle / 1024.0, "MB", "<= 150 MB", idle / 1024.0 <= 150));
@@ -41,5 +43,17 @@ public sealed partial class Run
         report.Add(new Row("memory", "more per waiting thread", perThread, "KB", "<= 64 KB", perThread <= 64));
         report.Add(new Row("loop", $"deploy threads to the approval (launch + 2 shell-tool steps + approval card) per second, {waitingThreads:N0} threads", waitingThreads / seconds, "/s"));
         report.Details["memory"] = new { idle_kb = idle, waiting_kb = waiting, waiting_threads = waitingThreads, kb_per_thread = Math.Round(perThread, 1), seconds_to_all_waiting = Math.Round(seconds, 1) };
+    }
+
+    /// <summary>
+    /// With <c>CHATAGENT_LOAD_GCDUMP</c> naming a folder, a heap dump of the bot (<c>dotnet-gcdump collect</c>, which
+    /// forces a full GC in the bot: taken after the working set is read) there, so what grows per thread can be read
+    /// with <c>dotnet-gcdump report</c>. Off by default: the driver measures, it does not profile.
+    /// </summary>
+    private static async Task GcDumpAsync(int pid, string name)
+    {
+        if (Environment.GetEnvironmentVariable("CHATAGENT_LOAD_GCDUMP") is not { Length: > 0 } folder) return;
+        using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", Path.Combine(folder, name + ".gcdump")]);
+        await dump.WaitForExitAsync();
     }
 }
