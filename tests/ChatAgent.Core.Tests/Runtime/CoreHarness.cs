@@ -53,6 +53,14 @@ internal sealed class CoreHarness : IDisposable
 
     public static Actor User(string name) => Actor.User("web:" + name, name);
 
+    /// <summary>Approver groups as configuration gives them, e.g. <c>("deployers", ["web:bob", "web:carol"])</c>.</summary>
+    public static ApprovalOptions Groups(params (string Name, string[] Members)[] groups)
+    {
+        var options = new ApprovalOptions();
+        foreach (var (name, members) in groups) options.Groups[name] = [.. members];
+        return options;
+    }
+
     /// <summary>Launches from the web chat as <paramref name="user"/> and returns the new thread's id.</summary>
     public async Task<string> LaunchAsync(string agent, string input, string user = "alice", string? deliveryKey = null)
     {

@@ -14,13 +14,8 @@ public sealed class ThreadServiceCardsTests : IDisposable
 {
     private readonly CoreHarness _h;
 
-    public ThreadServiceCardsTests()
-    {
-        var groups = new ApprovalOptions();
-        groups.Groups["deployers"] = ["web:bob", "web:carol"];
-        groups.Groups["sre-leads"] = ["web:sam"];
-        _h = new CoreHarness(approvals: groups);
-    }
+    public ThreadServiceCardsTests() =>
+        _h = new CoreHarness(approvals: CoreHarness.Groups(("deployers", ["web:bob", "web:carol"]), ("sre-leads", ["web:sam"])));
 
     public void Dispose() => _h.Dispose();
 

@@ -14,12 +14,8 @@ public sealed class ThreadServiceWakeupsTests : IDisposable
 {
     private readonly CoreHarness _h;
 
-    public ThreadServiceWakeupsTests()
-    {
-        var groups = new ApprovalOptions();
-        groups.Groups["deployers"] = ["web:bob", "web:carol"];
-        _h = new CoreHarness(approvals: groups);
-    }
+    public ThreadServiceWakeupsTests() =>
+        _h = new CoreHarness(approvals: CoreHarness.Groups(("deployers", ["web:bob", "web:carol"])));
 
     public void Dispose() => _h.Dispose();
 
