@@ -125,6 +125,26 @@ public sealed class ForkApiTests
         Assert.Equal("api:ci", (await right.ReadJsonAsync()).GetProperty("requestedBy").GetString());
     }
 
+    [Fact]
+    public async Task AForeignOriginOrHost_IsRefused_AndForksNothing()
+    {
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var id = await host.LaunchAsync("deploy", "api");
+        await host.WaitForStatusAsync(id, "completed");
+        var events = (await EventsAsync(host, id)).Length;
+        var threads = (await host.Get<IEventStore>().ListAsync(new ThreadQuery())).Count;
+
+        var cross = Security.Appended.Json(HttpMethod.Post, $"/api/threads/{id}/fork", new { at = 2, dryRun = true });
+        cross.Headers.Add("Origin", "http://attacker.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(cross)).StatusCode);
+        var rebound = Security.Appended.Json(HttpMethod.Post, $"/api/threads/{id}/fork", new { at = 2, dryRun = true });
+        rebound.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(rebound)).StatusCode);
+
+        Assert.Equal(events, (await EventsAsync(host, id)).Length);
+        Assert.Equal(threads, (await host.Get<IEventStore>().ListAsync(new ThreadQuery())).Count);
+    }
+
     private static HttpRequestMessage Authorized(HttpRequestMessage request, string key)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
