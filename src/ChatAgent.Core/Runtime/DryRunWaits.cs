@@ -34,14 +34,11 @@ internal static class DryRunWaits
             var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["question"] = question.Question });
             call = new ToolCalled(question.ToolCallId, BuiltinTools.AskHuman, parameters, ToolKind.Human, ToolCallHash.Compute(BuiltinTools.AskHuman, parameters));
         }
-        if (catalog.FindTool(call.Tool) is not { } tool)
-        {
-            await step.AppendAsync(ct, (call, Actor.Agent));
-            await step.AppendErrorAsync([], new ErrorOccurred($"Tool '{call.Tool}' is no longer defined; the dry run did not answer it.", null, "system", call.ToolCallId, call.Tool), ct);
-            return true;
-        }
         await step.AppendAsync(ct, (call, Actor.Agent));
-        await executor.ExecuteAsync(step, tool, call.ToolCallId, call.Parameters, ct);
+        if (catalog.FindTool(call.Tool) is { } tool)
+            await executor.ExecuteAsync(step, tool, call.ToolCallId, call.Parameters, ct);
+        else
+            await step.AppendErrorAsync([], new ErrorOccurred($"Tool '{call.Tool}' is no longer defined; the dry run did not answer it.", null, "system", call.ToolCallId, call.Tool), ct);
         return true;
     }
 }
