@@ -11,7 +11,8 @@ public sealed record LaunchRequest(string? Agent, string? Input, string? User, s
 public sealed record ForkRequest(long? At, bool? DryRun, string? PromptVersion = null, string? Planner = null, bool? Post = null);
 
 /// <summary><c>POST /api/threads/{id}/approvals/{approvalId}</c>.</summary>
-public sealed record DecisionRequest(string? Decision, string? Comment, string? User);
+/// <param name="Parameters">Edit, then approve: the call's parameters as the approver wants them run (only with <c>approve</c>).</param>
+public sealed record DecisionRequest(string? Decision, string? Comment, string? User, System.Text.Json.JsonElement? Parameters = null);
 
 /// <summary><c>POST /api/threads/{id}/resume</c>.</summary>
 public sealed record ResumeRequest(string? Feedback, string? User);

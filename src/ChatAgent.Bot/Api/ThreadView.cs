@@ -62,7 +62,22 @@ public sealed record ApprovalView(
     int Quorum,
     IReadOnlyList<VoteView> Votes,
     IReadOnlyList<string> EscalatedTo,
-    IReadOnlyList<CheckView> Checks);
+    IReadOnlyList<CheckView> Checks)
+{
+    /// <summary>Whether an approver may change the parameters before approving (the tool's <c>editable</c>).</summary>
+    public bool Editable { get; init; } = true;
+
+    /// <summary>The approvers' edits so far, oldest first; <see cref="Parameters"/> is the call as edited.</summary>
+    public IReadOnlyList<AmendmentView> Amendments { get; init; } = [];
+}
+
+/// <summary>One approver's edit: who, what changed (each parameter's value before and after) and why.</summary>
+public sealed record AmendmentView(
+    string By,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ByName,
+    IReadOnlyList<ChatAgent.Core.Events.ParameterChange> Changes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason,
+    DateTimeOffset At);
 
 /// <summary>One person's vote.</summary>
 public sealed record VoteView(
@@ -79,7 +94,11 @@ public sealed record SettledApprovalView(
     string Tool,
     string Outcome,
     IReadOnlyList<VoteView> Votes,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The approvers' edits before it was settled (empty: decided as proposed).</summary>
+    public IReadOnlyList<AmendmentView> Amendments { get; init; } = [];
+}
 
 /// <summary>The question the thread waits an answer for.</summary>
 public sealed record QuestionView(

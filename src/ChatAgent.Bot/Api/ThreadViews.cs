@@ -27,7 +27,7 @@ public static class ThreadViews
         s.UpdatedAt,
         s.Messages.GetValueOrDefault(MessageKeys.Status)?.Text,
         [.. s.PendingApprovals.Select(Approval)],
-        [.. s.SettledApprovals.Select(a => new SettledApprovalView(a.Id, a.ToolCallId, a.Tool, a.Outcome, [.. a.Votes.Select(Vote)], a.At))],
+        [.. s.SettledApprovals.Select(a => new SettledApprovalView(a.Id, a.ToolCallId, a.Tool, a.Outcome, [.. a.Votes.Select(Vote)], a.At) { Amendments = Amendments(a.Amendments) })],
         s.PendingQuestion is { } q ? new QuestionView(q.Id, q.Question, q.To, q.AskedAt) : null,
         [.. s.Checks.Select(Check)],
         [.. s.Results.Select(r => new ResultView(r.ToolCallId, r.Tool, r.Result))],
@@ -46,7 +46,14 @@ public static class ThreadViews
 
     private static ApprovalView Approval(PendingApproval a) => new(
         a.Id, a.ToolCallId, a.Tool, a.Parameters, a.Reason, a.RequestedBy, a.RequestedAt, a.ExpiresAt,
-        a.Policy.Approvers, a.Policy.Quorum, [.. a.Votes.Select(Vote)], a.EscalatedTo ?? [], [.. (a.Checks ?? []).Select(Check)]);
+        a.Policy.Approvers, a.Policy.Quorum, [.. a.Votes.Select(Vote)], a.EscalatedTo ?? [], [.. (a.Checks ?? []).Select(Check)])
+    {
+        Editable = a.Policy.Editable,
+        Amendments = Amendments(a.Amendments),
+    };
+
+    private static IReadOnlyList<AmendmentView> Amendments(IEnumerable<ApprovalAmendment> amendments) =>
+        [.. amendments.Select(m => new AmendmentView(m.By, m.ByName, m.Changes, m.Reason, m.At))];
 
     private static VoteView Vote(ApprovalVote v) => new(v.By, v.ByName, v.Granted, v.Comment, v.At);
 

@@ -121,8 +121,12 @@ public static class ThreadsApi
         };
         if (approve is null) return Problem(400, "decision must be \"approve\" or \"deny\".");
         if (InputLimits.Check(("comment", body.Comment)) is { } tooLong) return Problem(400, tooLong);
+        var edited = body.Parameters is { ValueKind: not System.Text.Json.JsonValueKind.Null } p ? p : (System.Text.Json.JsonElement?)null;
+        if (edited is not null && approve == false) return Problem(400, "parameters can only be changed when approving: leave them out to deny.");
         if (ActorOf(body.User, http) is not { } actor) return NotGranted(body.User, http);
-        return Answer(await threads.DecideApprovalAsync(id, approvalId, approve.Value, actor, body.Comment, ct));
+        return Answer(edited is { } parameters
+            ? await threads.ApproveWithChangesAsync(id, approvalId, parameters, actor, body.Comment, ct)
+            : await threads.DecideApprovalAsync(id, approvalId, approve.Value, actor, body.Comment, ct));
     }
 
     /// <summary>
@@ -144,8 +148,8 @@ public static class ThreadsApi
         statusCode: result.Code switch
         {
             RejectionCodes.ThreadNotFound or RejectionCodes.ApprovalNotFound => 404,
-            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf or RejectionCodes.SteerNotAllowed => 403,
-            RejectionCodes.AgentUnknown or RejectionCodes.Usage => 400,
+            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf or RejectionCodes.SteerNotAllowed or RejectionCodes.ApprovalNotEditable => 403,
+            RejectionCodes.AgentUnknown or RejectionCodes.Usage or RejectionCodes.ApprovalInvalidParameters => 400,
             _ => 409,
         },
         extensions: new Dictionary<string, object?> { ["code"] = result.Code });

@@ -16,7 +16,7 @@ internal static class ToolCatalogLoader
 
     private static readonly string[] ToolKeys = ["description", "kind", "idempotent", "parameters", "runner", "timeout", "retries", "approval", "preconditions", "verify"];
     private static readonly string[] RunnerKeys = [RunnerSpec.Builtin, RunnerSpec.Http, RunnerSpec.Shell, "secret"];
-    private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm"];
+    private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm", "editable"];
     private static readonly Dictionary<string, ToolKind> Kinds = new(StringComparer.Ordinal)
     {
         ["immediate"] = ToolKind.Immediate, ["requires_approval"] = ToolKind.RequiresApproval,
@@ -187,6 +187,7 @@ internal static class ToolCatalogLoader
             YamlNodes.Duration(e, "remind_after", FileName, problems),
             YamlNodes.Duration(e, "escalate_after", FileName, problems),
             e.ContainsKey("escalate_to") ? [.. YamlNodes.StringList(e, "escalate_to", FileName, problems).Select(a => a.Value)] : null,
-            YamlNodes.Bool(e, "confirm", FileName, problems) ?? false);
+            YamlNodes.Bool(e, "confirm", FileName, problems) ?? false,
+            YamlNodes.Bool(e, "editable", FileName, problems) ?? true);
     }
 }

@@ -28,9 +28,11 @@ public sealed class AuditTrail(IAuditStore audit, IEventStore store)
         var requested = events.Select(x => x.Data).OfType<ApprovalRequested>().FirstOrDefault(r => r.ApprovalId == decided.ApprovalId);
         var agent = events.Select(x => x.Data).OfType<ThreadStarted>().FirstOrDefault()?.Agent;
         var card = events.Select(x => x.Data).OfType<MessagePosted>().LastOrDefault(p => p.MessageKey == MessageKeys.Approval(decided.ApprovalId));
+        // The edit is appended just before the editor's vote on the edited call's hash.
+        var amended = events.Select(x => x.Data).OfType<ApprovalAmended>().LastOrDefault(a => a.ApprovalId == decided.ApprovalId && a.ParametersHash == decided.ParametersHash);
         return new AuditDecision(
-            e.At, e.ThreadId, e.Seq, agent, decided.ApprovalId, decided.Granted ? "approved" : "denied",
+            e.At, e.ThreadId, e.Seq, agent, decided.ApprovalId, decided.Granted ? (amended is null ? "approved" : "approved_with_changes") : "denied",
             e.Actor.Display, e.Actor.Id, requested?.Tool, decided.ParametersHash, requested?.Policy, decided.Comment,
-            card is null ? null : new AuditMessageRef(card.Platform, card.Ref));
+            card is null ? null : new AuditMessageRef(card.Platform, card.Ref)) { Changes = amended?.Changes };
     }
 }

@@ -15,6 +15,7 @@ namespace ChatAgent.Core.Events;
 [JsonDerivedType(typeof(ErrorOccurred), "error")]
 [JsonDerivedType(typeof(ApprovalRequested), "approval_requested")]
 [JsonDerivedType(typeof(ApprovalDecided), "approval_decided")]
+[JsonDerivedType(typeof(ApprovalAmended), "approval_amended")]
 [JsonDerivedType(typeof(ApprovalReminded), "approval_reminded")]
 [JsonDerivedType(typeof(ApprovalEscalated), "approval_escalated")]
 [JsonDerivedType(typeof(ApprovalExpired), "approval_expired")]

@@ -47,6 +47,9 @@ internal static class ContextHistory
             ApprovalDecided x => Tag("approval_decided", [seq, at, ("id", x.ApprovalId), ("vote", x.Granted ? "grant" : "deny"), by, ("name", e.Actor.Name),
                     ("outcome", SettledNow(before, after, x.ApprovalId))],
                 x.Comment is null ? null : Truncate(x.Comment, o.MaxTextChars)),
+            // The model proposed one call and people approved another: it must see what changed before it decides again.
+            ApprovalAmended x => Tag("approval_amended", [seq, at, ("id", x.ApprovalId), by, ("name", e.Actor.Name)],
+                Truncate("changed before approving: " + Tools.ParameterDiff.Describe(x.Changes) + (x.Reason is null ? "" : $" (reason: {x.Reason})"), o.MaxTextChars)),
             ApprovalReminded x => Tag("approval_reminded", [seq, at, ("id", x.ApprovalId)]),
             ApprovalEscalated x => Tag("approval_escalated", [seq, at, ("id", x.ApprovalId), ("to", string.Join(",", x.To))]),
             ApprovalExpired x => Tag("approval_expired", [seq, at, ("id", x.ApprovalId), ("outcome", SettledNow(before, after, x.ApprovalId))]),

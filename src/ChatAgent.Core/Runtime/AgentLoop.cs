@@ -150,7 +150,7 @@ public sealed class AgentLoop(
         }
         if (state.ReadyToRun is { } approved)
         {
-            await _gate.RunApprovedAsync(step, approved, Executor, ct);
+            await _gate.RunApprovedAsync(step, approved, Executor, Checks, ct);
             return;
         }
         if (await DryRunWaits.AnswerAsync(step, catalog, Executor, ct)) return;

@@ -40,7 +40,11 @@ internal sealed class ApprovalGate(IAgentCatalog catalog, IIdGenerator ids, Time
     /// Runs a call whose approval was granted, but only if it is still what people approved: the same parameters hash
     /// as the approval, and a hash recomputed from the parameters that agrees. Anything else is an error, not a run.
     /// </summary>
-    public async Task RunApprovedAsync(StepWriter step, DecidedCall approved, StepExecutor executor, CancellationToken ct)
+    /// <remarks>
+    /// An approver's edit was never checked before asking: the edited call's preconditions run first, and a failed one
+    /// blocks it as it would have blocked the proposed call.
+    /// </remarks>
+    public async Task RunApprovedAsync(StepWriter step, DecidedCall approved, StepExecutor executor, ToolCheckRunner checks, CancellationToken ct)
     {
         var tool = catalog.FindTool(approved.Tool);
         var approval = step.State.FindSettledApproval(approved.ApprovalId);
@@ -51,7 +55,20 @@ internal sealed class ApprovalGate(IAgentCatalog catalog, IIdGenerator ids, Time
             await step.AppendErrorAsync([], new ErrorOccurred("The approved call no longer matches what was approved; it was not run.", null, "system", approved.ToolCallId, approved.Tool), ct);
             return;
         }
-        await step.AppendAsync(ct, (new ToolCalled(approved.ToolCallId, tool.Name, approved.Parameters, tool.Kind, approved.ParametersHash), Actor.Agent));
+        var prefix = new List<(ThreadEvent, Actor)>();
+        if (approval.Amendments.Count > 0 && tool.Preconditions.Count > 0)
+        {
+            var outcome = await checks.RunAsync(ToolCheck.Precondition, tool.Preconditions, step.State, tool, approved.ToolCallId, approved.Parameters, null, ct, step.DryRun);
+            prefix.AddRange(outcome.Events.Select(e => (e, Actor.System)));
+            if (outcome.Failure is { } failed)
+            {
+                await step.AppendErrorAsync([.. prefix], new ErrorOccurred(
+                    $"Precondition of {tool.Name} failed for the call as edited by its approver ({failed.Check}): {failed.Message}. It was not run.",
+                    failed.Detail, "precondition", approved.ToolCallId, tool.Name), ct);
+                return;
+            }
+        }
+        await step.AppendAsync(ct, [.. prefix, (new ToolCalled(approved.ToolCallId, tool.Name, approved.Parameters, tool.Kind, approved.ParametersHash), Actor.Agent)]);
         await executor.ExecuteAsync(step, tool, approved.ToolCallId, approved.Parameters, ct);
     }
 }

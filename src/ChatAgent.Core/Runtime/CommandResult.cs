@@ -31,6 +31,8 @@ public static class RejectionCodes
     public const string ApprovalSelf = "approval.self";
     public const string ApprovalExpired = "approval.expired";
     public const string ApprovalAlreadyVoted = "approval.already_voted";
+    public const string ApprovalNotEditable = "approval.not_editable";
+    public const string ApprovalInvalidParameters = "approval.invalid_parameters";
     public const string QuestionNotPending = "question.not_pending";
     public const string Busy = "thread.busy";
     public const string SteerNotAllowed = "thread.not_allowed";

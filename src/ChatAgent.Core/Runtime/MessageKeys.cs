@@ -14,5 +14,8 @@ public static class MessageKeys
     /// <summary>A nudge for one rung of an approval's ladder (<c>remind</c>, <c>escalate</c>): a new message that notifies people.</summary>
     public static string Nudge(string approvalId, string rung) => $"nudge:{approvalId}:{rung}";
 
+    /// <summary>The message that tells the requester an approver changed the call before approving it.</summary>
+    public static string Amended(string approvalId) => $"amended:{approvalId}";
+
     public static string Step(int step) => $"step:{step:D3}";
 }

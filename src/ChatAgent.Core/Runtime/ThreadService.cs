@@ -3,6 +3,8 @@ using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Threads;
+using ChatAgent.Core.Tools;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace ChatAgent.Core.Runtime;
@@ -17,6 +19,7 @@ public sealed class ThreadService(
     IEventStore store,
     IAgentCatalog catalog,
     ApproverDirectory approvers,
+    ToolValidator validator,
     TimeProvider time,
     IIdGenerator ids,
     ILogger<ThreadService> log)
@@ -116,7 +119,18 @@ public sealed class ThreadService(
     /// off, a second vote by the same person, a decision after expiry, and any decision on a settled approval
     /// (answering who decided and when) — appending nothing in each case.
     /// </summary>
-    public Task<CommandResult> DecideApprovalAsync(string threadId, string approvalId, bool approve, Actor actor, string? comment, CancellationToken ct = default)
+    public Task<CommandResult> DecideApprovalAsync(string threadId, string approvalId, bool approve, Actor actor, string? comment, CancellationToken ct = default) =>
+        DecideAsync(threadId, approvalId, approve, null, actor, comment, ct);
+
+    /// <summary>
+    /// Edit, then approve: <paramref name="actor"/> approves the pending call with <paramref name="parameters"/> in place of
+    /// the proposed ones (<c>approval_amended</c> + their <c>approval_decided</c> on the new hash), under the same refusals as
+    /// a decision, plus: the tool forbids edits, or the parameters do not fit its schema (nothing appended).
+    /// </summary>
+    public Task<CommandResult> ApproveWithChangesAsync(string threadId, string approvalId, JsonElement parameters, Actor actor, string? reason, CancellationToken ct = default) =>
+        DecideAsync(threadId, approvalId, true, parameters, actor, reason, ct);
+
+    private Task<CommandResult> DecideAsync(string threadId, string approvalId, bool approve, JsonElement? edited, Actor actor, string? comment, CancellationToken ct)
     {
         var expired = false;
         return _writer.ExecuteAsync(threadId, ct, state =>
@@ -143,6 +157,7 @@ public sealed class ThreadService(
             // Quorum counts people: one person voting from Slack and again from Teams is one vote.
             if (pending.Votes.Any(v => approvers.People.SamePerson(v.By, actor.Id)))
                 return CommandDecision.Rejected(RejectionCodes.ApprovalAlreadyVoted, $"You already voted on this approval; it needs {pending.Policy.Quorum} approvers.");
+            if (edited is { } parameters) return ApprovalEdits.Decide(pending, catalog.FindTool(pending.Tool), validator, parameters, actor, comment, threadId);
             var verb = approve ? "Approved" : "Denied";
             return CommandDecision.Accepted(
                 (new ApprovalDecided(approvalId, approve, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), pending.ParametersHash), actor),

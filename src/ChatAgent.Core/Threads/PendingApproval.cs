@@ -29,7 +29,13 @@ public sealed record PendingApproval(
 
     /// <summary>When the ladder escalated to <see cref="EscalatedTo"/>.</summary>
     public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>The approvers' edits, oldest first (empty: the call is as the agent proposed it).</summary>
+    public ImmutableList<ApprovalAmendment> Amendments { get; init; } = [];
 }
+
+/// <summary>One approver's edit of a pending call: who, which parameters changed and why.</summary>
+public sealed record ApprovalAmendment(string By, string? ByName, IReadOnlyList<Events.ParameterChange> Changes, string? Reason, DateTimeOffset At);
 
 /// <summary>One person's vote on an approval.</summary>
 public sealed record ApprovalVote(string By, string? ByName, bool Granted, string? Comment, DateTimeOffset At);
@@ -47,6 +53,9 @@ public sealed record ApprovalOutcome(
     public const string Granted = "granted";
     public const string Denied = "denied";
     public const string Expired = "expired";
+
+    /// <summary>The approvers' edits before it was settled (empty: approved or denied as proposed).</summary>
+    public ImmutableList<ApprovalAmendment> Amendments { get; init; } = [];
 
     /// <summary>The deciding vote, when a person decided (not an expiry).</summary>
     public ApprovalVote? DecidingVote => Votes.Count == 0 ? null : Votes[^1];

@@ -80,6 +80,7 @@ public static class ThreadReducer
                 Status = ThreadStatus.AwaitingHuman,
             },
             ApprovalDecided x => ApplyVote(s, x, e),
+            ApprovalAmended x => Amend(s, x, e),
             ApprovalReminded x => UpdatePending(s, x.ApprovalId, a => a with { Reminded = true, RemindedAt = e.At }),
             ApprovalEscalated x => UpdatePending(s, x.ApprovalId, a => a with { EscalatedTo = [.. x.To], EscalatedAt = e.At }),
             ApprovalExpired x => s.FindPendingApproval(x.ApprovalId) is { } a ? Settle(s, a, ApprovalOutcome.Expired, e.At) : s,
@@ -164,6 +165,8 @@ public static class ThreadReducer
     private static ThreadState ApplyVote(ThreadState s, ApprovalDecided x, StoredEvent e)
     {
         if (s.FindPendingApproval(x.ApprovalId) is not { } pending) return s;
+        // Once edited, only votes on the edited call count (every vote before an edit was cast on the old hash).
+        if (!pending.Amendments.IsEmpty && x.ParametersHash != pending.ParametersHash) return s;
         var vote = new ApprovalVote(e.Actor.Id, e.Actor.Name, x.Granted, x.Comment, e.At);
         var updated = pending with { Votes = pending.Votes.Add(vote) };
         // A denial's comment is feedback for the next decision (ThreadState.Feedback's contract), not only history.
@@ -178,6 +181,27 @@ public static class ThreadReducer
             : UpdatePending(s, x.ApprovalId, _ => updated);
     }
 
+    /// <summary>
+    /// An approver's edit: the pending call (and the call that will run once it is granted) becomes the edited one, with
+    /// its own hash, and the votes cast on the call as it was no longer count toward the quorum.
+    /// </summary>
+    private static ThreadState Amend(ThreadState s, ApprovalAmended x, StoredEvent e)
+    {
+        if (s.FindPendingApproval(x.ApprovalId) is not { } pending) return s;
+        var amended = pending with
+        {
+            Parameters = x.Parameters,
+            ParametersHash = x.ParametersHash,
+            Votes = [],
+            Amendments = pending.Amendments.Add(new ApprovalAmendment(e.Actor.Id, e.Actor.Name, x.Changes, x.Reason, e.At)),
+        };
+        return s with
+        {
+            PendingApprovals = s.PendingApprovals.Replace(pending, amended),
+            AwaitingCalls = [.. s.AwaitingCalls.Select(c => c.ApprovalId == x.ApprovalId ? c with { Parameters = x.Parameters, ParametersHash = x.ParametersHash } : c)],
+        };
+    }
+
     private static ThreadState Settle(ThreadState s, PendingApproval a, string outcome, DateTimeOffset at)
     {
         var pending = s.PendingApprovals.RemoveAll(p => p.Id == a.Id);
@@ -186,7 +210,7 @@ public static class ThreadReducer
         return s with
         {
             PendingApprovals = pending,
-            SettledApprovals = s.SettledApprovals.Add(new ApprovalOutcome(a.Id, a.ToolCallId, a.Tool, a.ParametersHash, outcome, a.Votes, at)),
+            SettledApprovals = s.SettledApprovals.Add(new ApprovalOutcome(a.Id, a.ToolCallId, a.Tool, a.ParametersHash, outcome, a.Votes, at) { Amendments = a.Amendments }),
             AwaitingCalls = granted ? s.AwaitingCalls : s.AwaitingCalls.RemoveAll(c => c.ApprovalId == a.Id),
             ReadyToRun = granted ? call : s.ReadyToRun,
             Status = WaitingOrRunning(pending, s.PendingQuestion, s.Children, s.Status),

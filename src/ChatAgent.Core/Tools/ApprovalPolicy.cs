@@ -5,7 +5,8 @@ namespace ChatAgent.Core.Tools;
 /// <summary>
 /// Who may approve a tool call and what happens when nobody does. Approvers are platform-qualified
 /// user ids (<c>slack:U123</c>) or groups (<c>group:deployers</c>, members from configuration).
-/// An empty approver list means "anyone but, unless allowed, the requester".
+/// An empty approver list means "anyone but, unless allowed, the requester". <see cref="Editable"/>: an approver may
+/// change the call's parameters (within the tool's schema) before approving; <c>editable: false</c> forbids it.
 /// </summary>
 public sealed record ApprovalPolicy(
     IReadOnlyList<string> Approvers,
@@ -15,7 +16,8 @@ public sealed record ApprovalPolicy(
     TimeSpan? RemindAfter = null,
     TimeSpan? EscalateAfter = null,
     IReadOnlyList<string>? EscalateTo = null,
-    bool Confirm = false)
+    bool Confirm = false,
+    bool Editable = true)
 {
     public static readonly TimeSpan DefaultExpiry = TimeSpan.FromHours(1);
 

@@ -35,7 +35,7 @@ internal sealed class CoreHarness : IDisposable
         var agentsOptions = Options.Create(new AgentsOptions { Path = RepositoryPaths.Agents, DataDir = _data.Path });
         IToolRunner[] runners = [new BuiltinToolRunner(Store, Time), new ShellToolRunner(agentsOptions)];
         Service = new ThreadService(Store, Catalog, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
-            Time, Ids, NullLogger<ThreadService>.Instance);
+            new ToolValidator(Catalog), Time, Ids, NullLogger<ThreadService>.Instance);
         Forker = new ThreadForker(Store, Catalog, planner ?? new OfflinePlanner(), Time, Ids, NullLogger<ThreadForker>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
             Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache);
