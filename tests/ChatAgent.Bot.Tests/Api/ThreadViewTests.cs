@@ -103,6 +103,26 @@ public sealed class ThreadViewTests
         var dryRun = await ViewAsync(fork, v => Str(v, "status") == "completed", "the dry run to complete");
         Assert.Equal((deploy, 2L, true), (Str(dryRun.GetProperty("forkedFrom"), "threadId"), dryRun.GetProperty("forkedFrom").GetProperty("seq").GetInt64(), dryRun.GetProperty("forkedFrom").GetProperty("dryRun").GetBoolean()));
 
+        // Carol edits a second deploy before approving it: the pending approval shows the edit and only her vote on
+        // the edited call; bob's vote settles it "approved with changes".
+        var edited = await host.LaunchAsync("deploy", "api to production", "web:alice");
+        var toEdit = await ViewAsync(edited, v => v.GetProperty("pendingApprovals").GetArrayLength() == 1, "the second deploy's approval");
+        var editId = Str(toEdit.GetProperty("pendingApprovals")[0], "id")!;
+        Assert.True(toEdit.GetProperty("pendingApprovals")[0].GetProperty("editable").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync($"/api/threads/{edited}/approvals/{editId}",
+            new { decision = "approve", comment = "api is frozen", user = "web:carol", parameters = new { service = "web", version = "1.4.2" } })).StatusCode);
+        var amending = await ViewAsync(edited, v => v.GetProperty("pendingApprovals")[0].GetProperty("amendments").GetArrayLength() == 1, "carol's edit");
+        var amendment = amending.GetProperty("pendingApprovals")[0].GetProperty("amendments")[0];
+        Assert.Equal(("web:carol", "carol", "api is frozen"), (Str(amendment, "by"), Str(amendment, "byName"), Str(amendment, "reason")));
+        Assert.Equal("""[{"name":"service","from":"api","to":"web"}]""", amendment.GetProperty("changes").GetRawText());
+        Assert.True(amendment.GetProperty("at").GetDateTimeOffset() >= toEdit.GetProperty("pendingApprovals")[0].GetProperty("requestedAt").GetDateTimeOffset());
+        Assert.Equal("""{"service":"web","version":"1.4.2"}""", amending.GetProperty("pendingApprovals")[0].GetProperty("parameters").GetRawText());
+        Assert.Equal(["web:carol"], amending.GetProperty("pendingApprovals")[0].GetProperty("votes").EnumerateArray().Select(v => Str(v, "by")));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync($"/api/threads/{edited}/approvals/{editId}", new { decision = "approve", user = "web:bob" })).StatusCode);
+        var settledEdit = await ViewAsync(edited, v => v.GetProperty("settledApprovals").GetArrayLength() == 1, "the edited approval to settle");
+        var settledAmendment = Assert.Single(settledEdit.GetProperty("settledApprovals")[0].GetProperty("amendments").EnumerateArray());
+        Assert.Equal(amendment.GetRawText(), settledAmendment.GetRawText());
+
         // An incident asking for the customer impact, then paused and aborted.
         var incident = await host.LaunchAsync("incident", "checkout is down", "web:alice");
         var asking = await ViewAsync(incident, v => v.GetProperty("pendingQuestion").ValueKind == JsonValueKind.Object, "the question");

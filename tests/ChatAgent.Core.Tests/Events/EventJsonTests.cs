@@ -203,7 +203,9 @@ public sealed class EventJsonTests
             var type = e.Data.Type;
             var expected = type == "approval_decided"
                 ? line.Replace("\"type\":\"approval_decided\"", "\"type\":\"approval_decided\",\"v\":2").Replace("\"granted\":true", "\"decision\":\"approve\"")
-                : line.Replace($"\"type\":\"{type}\"", $"\"type\":\"{type}\",\"v\":1");
+                : line.Replace($"\"type\":\"{type}\"", $"\"type\":\"{type}\",\"v\":1")
+                    // A policy stored before "editable" existed reads as editable (the default) and is written with it.
+                    .Replace("\"confirm\":false}", "\"confirm\":false,\"editable\":true}");
             Assert.Equal(expected, JsonSerializer.Serialize(e, EventJson.Options));
         }
     }

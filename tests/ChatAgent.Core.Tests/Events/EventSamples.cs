@@ -45,5 +45,7 @@ internal static class EventSamples
             [new ChatAgent.Core.Threads.ChildApproval("th-child", "appr-7", "deploy_to_production", Json("""{"service":"api","version":"1.4.2"}"""), new DateTimeOffset(2026, 1, 15, 11, 0, 0, TimeSpan.Zero))])),
         ("child_finished", new ChildFinished("test", "th-child", "completed", "release-test finished", Json("""{"passed":true,"tests":42}"""))),
         ("check_failed", new CheckFailed("call-3", "deploy_to_staging", "verify", "health check", "expected healthy = true, got false", "{\"healthy\":false}")),
+        ("approval_amended", new ApprovalAmended("appr-1", Json("""{"service":"web","env":"production"}"""), "hash-3", "hash-2",
+            [new ParameterChange("service", Json("\"api\""), Json("\"web\"")), new ParameterChange("dry_run", Json("true"), null)], "api is frozen")),
     ];
 }

@@ -22,6 +22,8 @@ internal static class SampleEvents
         new ApprovalReminded("appr-1"),
         new ApprovalEscalated("appr-1", ["slack:U9", "group:sre"]),
         new ApprovalDecided("appr-1", true, "looks fine", "hash-1"),
+        new ApprovalAmended("appr-1", JsonSerializer.SerializeToElement(new { service = "web" }), "hash-2", "hash-1",
+            [new ParameterChange("service", JsonSerializer.SerializeToElement("api"), JsonSerializer.SerializeToElement("web")), new ParameterChange("dry_run", JsonSerializer.SerializeToElement(true), null)], "api is frozen"),
         new ApprovalExpired("appr-1"),
         new ToolReturned("call-1", "deploy", JsonSerializer.SerializeToElement(new { ok = true, url = "https://x/1" })),
         new ErrorOccurred("tool failed", "timeout after 30s", "tool", "call-1", "deploy"),

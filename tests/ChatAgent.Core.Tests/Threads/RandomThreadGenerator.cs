@@ -116,6 +116,14 @@ internal sealed class RandomThreadGenerator(int seed)
             case 1: s.Add(new ApprovalReminded(id), Actor.System); break;
             case 2: s.Add(new ApprovalEscalated(id, ["slack:U0LEAD"]), Actor.System); break;
             case 3: s.Add(new ApprovalDecided(id, false, "no", "h-" + callId), Pick(People)); Settled(false); break;
+            case 4:
+                // An approver edits the call: votes on the old hash ("h-…") stop counting, later ones may still use it.
+                var editor = Pick(People);
+                s.Add(new ApprovalAmended(id, JsonSerializer.SerializeToElement(new { service = "web" }), "h2-" + callId, "h-" + callId,
+                    [new ParameterChange("service", JsonSerializer.SerializeToElement("api"), JsonSerializer.SerializeToElement("web"))], "api is frozen"), editor);
+                s.Add(new ApprovalDecided(id, true, null, _random.Next(2) == 0 ? "h2-" + callId : "h-" + callId), editor);
+                if (_random.Next(2) == 0) Settled(true);
+                break;
             default:
                 s.Add(new ApprovalDecided(id, true, null, "h-" + callId), Pick(People));
                 // The generator does not count the quorum; it guesses, and lets the reducer be the judge.

@@ -12,6 +12,8 @@ namespace ChatAgent.Core.Tests.Threads;
 internal sealed class ReferenceFold
 {
     private readonly Dictionary<string, (int Quorum, HashSet<string> Grants)> _pending = new(StringComparer.Ordinal);
+    // Set once an approver edited the call: from then on only votes on this hash count.
+    private readonly Dictionary<string, string> _amendedHash = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (bool Finished, string Status)> _children = new(StringComparer.Ordinal);
     private string? _question;
 
@@ -56,6 +58,12 @@ internal sealed class ReferenceFold
                 _pending[a.ApprovalId] = (a.Policy.Quorum, new HashSet<string>(StringComparer.Ordinal));
                 PendingApprovals.Add(a.ApprovalId);
                 Status = ThreadStatus.AwaitingHuman;
+                break;
+            case ApprovalAmended m when _pending.TryGetValue(m.ApprovalId, out var edited):
+                _pending[m.ApprovalId] = (edited.Quorum, new HashSet<string>(StringComparer.Ordinal));
+                _amendedHash[m.ApprovalId] = m.ParametersHash;
+                break;
+            case ApprovalDecided d when _amendedHash.TryGetValue(d.ApprovalId, out var hash) && hash != d.ParametersHash:
                 break;
             case ApprovalDecided d when _pending.TryGetValue(d.ApprovalId, out var approval):
                 if (!d.Granted) Settle(d.ApprovalId, "denied");
