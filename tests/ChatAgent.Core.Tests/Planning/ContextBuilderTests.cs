@@ -76,6 +76,21 @@ public sealed class ContextBuilderTests
         Assert.Contains("""<paused reason="consecutive_errors" escalated="true">""", context);
     }
 
+    /// <summary>The model sees that an approver changed the call before approving it, what changed and why.</summary>
+    [Fact]
+    public void EditedApproval_ShowsTheChangeWhoMadeItAndWhy()
+    {
+        var s = AskedToDeploy(RanTests(Launched("t-ctx-edited")))
+            .Add(new ApprovalAmended("appr-1", J("""{"service":"web","env":"production","version":"1.4.2"}"""), "h-deploy-2", "h-deploy",
+                [new ParameterChange("service", J("\"api\""), J("\"web\""))], "api is frozen"), Bob)
+            .Add(new ApprovalDecided("appr-1", true, "api is frozen", "h-deploy-2"), Bob);
+
+        var context = Render(s);
+
+        Assert.Contains("""id="appr-1" by="slack:U2" name="Bob">changed before approving: service: "api" → "web" (reason: api is frozen)</approval_amended>""", context);
+        Assert.Contains("""<approval_amended seq=""", context);
+    }
+
     [Fact]
     public void DeniedApproval_ShowsWhoDeniedAndTheirComment()
     {
