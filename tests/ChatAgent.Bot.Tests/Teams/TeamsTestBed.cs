@@ -68,8 +68,9 @@ public sealed class TeamsTestBed : IAsyncDisposable
         channelData = new { tenant = new { id = tenant } },
     };
 
-    /// <summary>An <c>adaptiveCard/action</c> invoke: <paramref name="user"/> pressed <paramref name="verb"/>.</summary>
-    public object Invoke(string verb, string threadId, string approvalId, string user, string? comment = null) => new
+    /// <summary>An <c>adaptiveCard/action</c> invoke: <paramref name="user"/> pressed <paramref name="verb"/>;
+    /// <paramref name="inputs"/>: the card's other input values, which Teams merges into the action's data.</summary>
+    public object Invoke(string verb, string threadId, string approvalId, string user, string? comment = null, IReadOnlyDictionary<string, string>? inputs = null) => new
     {
         type = "invoke",
         name = "adaptiveCard/action",
@@ -82,11 +83,18 @@ public sealed class TeamsTestBed : IAsyncDisposable
         recipient = new { id = "28:" + AppId, name = "ChatAgent" },
         value = new
         {
-            action = new { type = "Action.Execute", verb, data = new { verb, threadId, approvalId, comment } },
+            action = new { type = "Action.Execute", verb, data = ActionData(verb, threadId, approvalId, comment, inputs) },
             trigger = "manual",
         },
         channelData = new { tenant = new { id = Tenant } },
     };
+
+    private static Dictionary<string, string?> ActionData(string verb, string threadId, string approvalId, string? comment, IReadOnlyDictionary<string, string>? inputs)
+    {
+        var data = new Dictionary<string, string?> { ["verb"] = verb, ["threadId"] = threadId, ["approvalId"] = approvalId, ["comment"] = comment };
+        foreach (var (name, value) in inputs ?? new Dictionary<string, string>()) data[name] = value;
+        return data;
+    }
 
     /// <summary>A token as the Bot Framework issues it, valid unless a parameter says otherwise.</summary>
     public string Token(

@@ -62,6 +62,22 @@ public sealed class WebChatBrowserTests
     }
 
     [Fact]
+    public async Task EditThenApprove_RunsTheEditedCall_AndBothPagesShowTheChange()
+    {
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var r = await BrowserScenario.RunAsync("edit-approve.mjs", host.BaseAddress);
+
+        Assert.Equal(["service=api", "version=1.4.2"], r.GetProperty("fieldsShown").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("completed", r.GetProperty("aliceStatus").GetString());
+        Assert.Equal("Approved with changes by bob: “api is frozen”", r.GetProperty("outcome").GetString());
+        Assert.Equal("bob changed service: \"api\" → \"web\" (“api is frozen”)", r.GetProperty("changes").GetString());
+        Assert.Contains("web", r.GetProperty("productionInput").GetString());
+        var production = File.ReadAllLines(Path.Combine(host.DataDir, "releases.log")).Where(l => l.Contains("production")).ToList();
+        Assert.Single(production);
+        Assert.Contains("service=web", production[0]);
+    }
+
+    [Fact]
     public async Task TimeTravel_ShowsAwaitingHumanAtTheApprovalRequest_AndCompletedAtTheEnd()
     {
         await using var host = await BotHost.StartAsync();

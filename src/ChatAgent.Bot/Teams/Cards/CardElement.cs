@@ -58,6 +58,9 @@ public sealed record InputText : CardElement
     public string? Placeholder { get; init; }
     public bool? IsMultiline { get; init; }
     public int? MaxLength { get; init; }
+
+    /// <summary>The initial value.</summary>
+    public string? Value { get; init; }
 }
 
 public sealed record ActionSet(IReadOnlyList<CardAction> Actions) : CardElement;

@@ -9,6 +9,12 @@ public static class CardVerbs
     public const string Retry = "retry";
     public const string Abort = "abort";
 
+    /// <summary>Approve the call as edited in the card's parameter inputs.</summary>
+    public const string ApproveEdited = "approve_edited";
+
+    /// <summary>The prefix of a parameter input's id on approval cards: <c>param.version</c>.</summary>
+    public const string ParameterInputPrefix = "param.";
+
     /// <summary>The id of the comment input on approval cards.</summary>
     public const string CommentInput = "comment";
 

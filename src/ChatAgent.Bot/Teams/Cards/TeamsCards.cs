@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Threads;
+using ChatAgent.Core.Tools;
 
 namespace ChatAgent.Bot.Teams.Cards;
 
@@ -35,6 +36,7 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
                     Execute("Approve", CardVerbs.Approve, thread.Id, approvalId, "positive"),
                     Execute("Deny", CardVerbs.Deny, thread.Id, approvalId, "destructive"),
                 ]));
+                if (pending.Policy.Editable) body.AddRange(EditInputs(thread.Id, pending));
             }
             else if (viewer is not null)
             {
@@ -45,6 +47,7 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
         var settled = thread.FindSettledApproval(approvalId);
         var title = settled?.Outcome switch
         {
+            ApprovalOutcome.Granted when !settled.Amendments.IsEmpty => $"Approved with changes: {settled.Tool}",
             ApprovalOutcome.Granted => $"Approved: {settled.Tool}",
             ApprovalOutcome.Denied => $"Denied: {settled.Tool}",
             ApprovalOutcome.Expired => $"Expired: {settled.Tool}",
@@ -150,6 +153,8 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
             facts.Add(new("At", vote.At.ToString("u")));
             if (!string.IsNullOrWhiteSpace(vote.Comment)) facts.Add(new("Comment", vote.Comment!));
         }
+        foreach (var amendment in settled.Amendments)
+            facts.Add(new($"Changed by {amendment.ByName ?? amendment.By}", ParameterDiff.Describe(amendment.Changes)));
         return facts;
     }
 
@@ -166,6 +171,21 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
 
     private static string Vote(ApprovalVote v) =>
         $"{(v.Granted ? "approved" : "denied")} by {v.ByName ?? v.By}" + (string.IsNullOrWhiteSpace(v.Comment) ? "" : $" (\"{v.Comment}\")");
+
+    /// <summary>"Edit, then approve": one input per top-level parameter holding its value (a string as typed, anything
+    /// else as JSON), and a button that approves the call as the inputs say.</summary>
+    private static IEnumerable<CardElement> EditInputs(string threadId, PendingApproval pending)
+    {
+        yield return new TextBlock("Or change the call, then approve it:") { IsSubtle = true, Separator = true };
+        if (pending.Parameters.ValueKind == JsonValueKind.Object)
+            foreach (var p in pending.Parameters.EnumerateObject())
+                yield return new InputText(CardVerbs.ParameterInputPrefix + p.Name)
+                {
+                    Label = p.Name,
+                    Value = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText(),
+                };
+        yield return new ActionSet([Execute("Approve with changes", CardVerbs.ApproveEdited, threadId, pending.Id, "positive")]);
+    }
 
     private static ActionExecute Execute(string title, string verb, string threadId, string? approvalId, string style)
     {

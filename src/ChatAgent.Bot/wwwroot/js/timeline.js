@@ -104,7 +104,8 @@ function approvalEntry(e, state, ui) {
   const votes = (pending || settled || {}).votes || [];
   // The call's checks: the preconditions that ran before the approval was asked, and its verification once it ran.
   const checks = (state.checks || []).filter((c) => c.toolCallId === d.toolCallId);
-  const sig = JSON.stringify([!!pending, settled && settled.outcome, votes.length, checks.length, refusal, ui.name, ui.busy.has(d.approvalId)]);
+  const amendments = (pending || settled || {}).amendments || [];
+  const sig = JSON.stringify([!!pending, settled && settled.outcome, votes.length, checks.length, refusal, ui.name, ui.busy.has(d.approvalId), amendments.length]);
   return {
     key: `approval:${d.approvalId}`,
     sig,
@@ -113,18 +114,19 @@ function approvalEntry(e, state, ui) {
       const mine = ui.name && `web:${ui.name}`.toLowerCase() === (d.requestedBy || '').toLowerCase();
       const body = [
         d.reason ? h('p', { text: d.reason }) : null,
-        kv(d.parameters),
+        kv(pending ? pending.parameters : d.parameters),
         h('p.hint', { text: `Requested by ${d.requestedBy.replace(/^web:/, '')} · approvers: ${approvers}` +
           (d.policy.quorum > 1 ? ` · needs ${d.policy.quorum}` : '') + ` · expires ${time(d.expiresAt)}` }),
       ];
       const pre = checks.filter((c) => c.phase === 'precondition');
       if (pre.length) body.push(checkList('Checked before asking', pre));
+      if (amendments.length) body.push(h('p.changes', { 'data-testid': 'approval-changes', text: amendments.map(describeAmendment).join(' · ') }));
       if (votes.length && pending) body.push(h('p.hint', { text: `Votes so far: ${votes.map((v) => `${voteBy(v)} (${v.granted ? 'approve' : 'deny'})`).join(', ')}` }));
       if (settled) {
         const vote = settled.votes && settled.votes.length ? settled.votes[settled.votes.length - 1] : null;
         const text = settled.outcome === 'expired' ? 'Expired: nothing was run.'
           : `${settled.outcome === 'granted' ? 'Approved' : 'Denied'} by ${vote ? voteBy(vote) : 'someone'}` + (vote && vote.comment ? `: “${vote.comment}”` : '');
-        body.push(h(`p.outcome.${settled.outcome}`, { 'data-testid': 'approval-outcome', text }));
+        body.push(h(`p.outcome.${settled.outcome}`, { 'data-testid': 'approval-outcome', text: amendments.length && settled.outcome === 'granted' ? text.replace(/^Approved/, 'Approved with changes') : text }));
         const post = checks.filter((c) => c.phase === 'verify');
         if (post.length) body.push(checkList(post.some((c) => !c.passed) ? 'Verification FAILED' : 'Verified after it ran', post));
       } else if (pending) {
@@ -134,6 +136,7 @@ function approvalEntry(e, state, ui) {
           comment,
           h('button.btn.btn-approve', { type: 'button', 'data-testid': 'approve', disabled, onclick: () => ui.decide(d.approvalId, 'approve', comment.value) }, 'Approve'),
           h('button.btn.btn-deny', { type: 'button', 'data-testid': 'deny', disabled, onclick: () => ui.decide(d.approvalId, 'deny', comment.value) }, 'Deny')));
+        if (pending.editable) body.push(editForm(d.approvalId, pending.parameters, comment, disabled, ui));
         if (mine && !d.policy.allowSelfApproval) body.push(h('p.hint', { text: 'You asked for this, so someone else has to approve it. Share this page: ' + shareLink(ui.threadId) }));
       }
       if (refusal) body.push(h('p.refusal', { role: 'alert', 'data-testid': 'refusal', text: refusal }));
@@ -143,6 +146,29 @@ function approvalEntry(e, state, ui) {
     },
   };
 }
+
+/** "Edit…": one field per parameter (strings as typed, anything else as JSON); the server checks the schema. */
+function editForm(approvalId, parameters, comment, disabled, ui) {
+  const fields = Object.entries(parameters || {}).map(([name, value]) => {
+    const input = h('input', { name, 'data-testid': `edit-${name}`, 'aria-label': name, value: typeof value === 'string' ? value : JSON.stringify(value) });
+    input.dataset.kind = typeof value === 'string' ? 'string' : 'json';
+    return h('label.field', {}, h('span', { text: name }), input);
+  });
+  const collect = () => Object.fromEntries(fields.map((f) => f.querySelector('input')).map((i) => [i.name, parse(i)]));
+  return h('details.edit', { 'data-testid': 'edit' },
+    h('summary', { text: 'Edit…' }),
+    ...fields,
+    h('button.btn.btn-approve', { type: 'button', 'data-testid': 'approve-edited', disabled, onclick: () => ui.decide(approvalId, 'approve', comment.value, collect()) }, 'Approve with changes'));
+}
+
+function parse(input) {
+  if (input.dataset.kind === 'string') return input.value;
+  try { return JSON.parse(input.value); } catch { return input.value; }
+}
+
+const show = (v) => (v === undefined ? '(none)' : JSON.stringify(v));
+const describeAmendment = (a) => `${a.byName || (a.by || '').replace(/^web:/, '')} changed ` +
+  a.changes.map((c) => `${c.name}: ${show(c.from)} → ${show(c.to)}`).join('; ') + (a.reason ? ` (“${a.reason}”)` : '');
 
 /** Checks as the Slack and Teams cards show them: ✓ passed, ✗ failed with why. */
 function checkList(heading, checks) {
