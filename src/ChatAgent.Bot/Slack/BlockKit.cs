@@ -48,7 +48,11 @@ public abstract record SlackElement
 /// <summary>A button; <see cref="Style"/> is <c>primary</c>, <c>danger</c> or null.</summary>
 public sealed record ButtonElement(SlackText Text, string Value, string? Style = null, ConfirmDialog? Confirm = null) : SlackElement;
 
-public sealed record PlainTextInputElement(bool Multiline = true, SlackText? Placeholder = null) : SlackElement;
+public sealed record PlainTextInputElement(bool Multiline = true, SlackText? Placeholder = null) : SlackElement
+{
+    /// <summary>The text the field starts with (at most <see cref="BlockKitLimits.InputValue"/> characters).</summary>
+    public string? InitialValue { get; init; }
+}
 
 /// <summary>The "are you sure?" dialog in front of a button.</summary>
 public sealed record ConfirmDialog(SlackText Title, SlackText Text, SlackText Confirm, SlackText Deny, string? Style = null);

@@ -16,6 +16,8 @@ public static class BlockKitLimits
     public const int ModalTitle = 24;
     public const int PrivateMetadata = 3000;
     public const int MessageText = 40000;
+    public const int InputValue = 3000;
+    public const int BlockId = 255;
 
     public static string Clip(string text, int max) =>
         text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");

@@ -7,6 +7,7 @@ public static class SlackActions
     public const string Deny = "approval.deny";
     public const string ApproveWithComment = "approval.approve_comment";
     public const string DenyWithComment = "approval.deny_comment";
+    public const string Edit = "approval.edit";
     public const string Retry = "stuck.retry";
     public const string RetryWithHint = "stuck.retry_hint";
     public const string Abort = "stuck.abort";
@@ -14,6 +15,11 @@ public static class SlackActions
     /// <summary>Modal callback ids.</summary>
     public const string CommentModal = "approval.comment";
     public const string HintModal = "stuck.hint";
+    public const string EditModal = "approval.edit";
+
+    /// <summary>In the edit modal: each parameter's input element (its block id is the parameter's name), and the reason's block.</summary>
+    public const string EditInput = "value";
+    public const string EditReasonBlock = "edit:reason";
 
     /// <summary>The input block and element of the comment/hint field in a modal.</summary>
     public const string TextBlock = "text";

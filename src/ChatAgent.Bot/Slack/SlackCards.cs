@@ -4,6 +4,7 @@ using ChatAgent.Core.Agents;
 using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Threads;
+using ChatAgent.Core.Tools;
 
 namespace ChatAgent.Bot.Slack;
 
@@ -21,6 +22,7 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         "stuck" => Stuck(thread, message),
         "question" => Question(thread, message),
         "nudge" => Nudge(thread, message),
+        "amended" => Amended(thread, message),
         "final" => Simple(message.Text, $"{thread.Agent} · {thread.Id} · {thread.Status.WireName()}"),
         "status" => Simple(message.Text, $"thread {thread.Id}"),
         _ => Simple(message.Text, null),
@@ -57,9 +59,11 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         {
             // Never a clipped call: what is approved is shown whole, or as its digest and a link to the whole.
             var pretty = Pretty(request.Parameters);
+            // A settled card shows the call as asked; its outcome says what the approver changed.
+            var label = settled is { Amendments.Count: > 0 } ? "*Parameters as asked:*" : "*Parameters:*";
             blocks.Add(new SectionBlock(SlackText.Markdown(pretty.Length <= FullCallLink.MaxCardParameters
-                ? "*Parameters:*\n```" + pretty + "```"
-                : "*Parameters:* " + Escape(fullCall.TooLarge(thread.Id, pretty.Length, request.ParametersHash)))));
+                ? label + "\n```" + pretty + "```"
+                : label + " " + Escape(fullCall.TooLarge(thread.Id, pretty.Length, request.ParametersHash)))));
         }
 
         var story = ApprovalStory.Of(thread, pending?.ToolCallId ?? settled?.ToolCallId ?? "");
@@ -76,6 +80,8 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
             if (pending.EscalatedTo is { Count: > 0 } to)
                 notes.Add(SlackText.Markdown($"⏫ Escalated to {Escape(string.Join(", ", to))} {Mentions(approvers.ToNudge(pending, escalation: true))}".TrimEnd()
                     + (pending.EscalatedAt is { } escalatedAt ? " " + SlackUsers.Date(escalatedAt) : "")));
+            foreach (var amendment in pending.Amendments)
+                notes.Add(SlackText.Markdown(Clip($"✏️ Changed by {SlackUsers.Mention(amendment.By, amendment.ByName)}: {Escape(ParameterDiff.Describe(amendment.Changes))}", BlockKitLimits.Text)));
             if (pending.RemindedAt is { } remindedAt) notes.Add(SlackText.Markdown($"⏰ Reminded {SlackUsers.Date(remindedAt)}"));
             blocks.Add(new ContextBlock(notes));
             blocks.Add(new ActionsBlock(Buttons(thread.Id, pending)) { BlockId = "approval:" + pending.Id });
@@ -113,6 +119,13 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         return (Clip(line, BlockKitLimits.Text), [new SectionBlock(SlackText.Markdown(Clip(line, BlockKitLimits.Text)))]);
     }
 
+    /// <summary>An approver changed the call before approving it: a new message (an edited card notifies no one) that @mentions the requester.</summary>
+    private static (string, IReadOnlyList<SlackBlock>) Amended(ThreadState thread, ChatMessage message)
+    {
+        var line = $"✏️ {SlackUsers.Mention(thread.RequestedBy)} {Escape(message.Text)}";
+        return (Clip(line, BlockKitLimits.Text), [new SectionBlock(SlackText.Markdown(Clip(line, BlockKitLimits.Text)))]);
+    }
+
     /// <summary>Slack mentions of the Slack ids among <paramref name="ids"/>.</summary>
     private static string Mentions(IEnumerable<string> ids) =>
         string.Join(" ", ids.Where(i => i.StartsWith("slack:", StringComparison.OrdinalIgnoreCase)).Select(i => SlackUsers.Mention(i)));
@@ -130,6 +143,7 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
             new ButtonElement(SlackText.Plain("Deny", BlockKitLimits.ButtonText), value, "danger") { ActionId = SlackActions.Deny },
             new ButtonElement(SlackText.Plain("Approve with comment…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.ApproveWithComment },
             new ButtonElement(SlackText.Plain("Deny with comment…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.DenyWithComment },
+            .. pending.Policy.Editable ? [new ButtonElement(SlackText.Plain("Edit…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.Edit }] : Array.Empty<SlackElement>(),
         ];
     }
 
@@ -138,8 +152,10 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
         if (settled.Outcome == ApprovalOutcome.Expired) return $"⌛ *Expired* {SlackUsers.Date(settled.At)}: nothing was run.";
         var vote = settled.DecidingVote;
         var who = vote is null ? "someone" : SlackUsers.Mention(vote.By, vote.ByName);
-        var icon = settled.Outcome == ApprovalOutcome.Granted ? "✅ *Approved*" : "❌ *Denied*";
+        var icon = settled.Outcome != ApprovalOutcome.Granted ? "❌ *Denied*" : settled.Amendments.Count > 0 ? "✅ *Approved with changes*" : "✅ *Approved*";
         var line = $"{icon} by {who} {SlackUsers.Date(settled.At)}";
+        if (settled.Outcome == ApprovalOutcome.Granted && settled.Amendments.Count > 0)
+            line += "\n*Changed:* " + Escape(ParameterDiff.Describe(settled.Amendments.SelectMany(a => a.Changes)));
         return vote?.Comment is { } comment ? $"{line}\n> {Escape(comment)}" : line;
     }
 

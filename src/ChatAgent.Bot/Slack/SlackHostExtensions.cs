@@ -26,6 +26,7 @@ public static class SlackHostExtensions
         services.AddSingleton<SlackCards>();
         services.AddSingleton<SlackResponseUrls>();
         services.AddSingleton<SlackCommands>();
+        services.AddSingleton<SlackEditModal>();
         services.AddSingleton<SlackInteractions>();
         services.AddSingleton<SlackEvents>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Slack:BotToken"]))

@@ -16,11 +16,13 @@ public sealed class SlackInteractions
     private readonly ThreadService _threads;
     private readonly ApproverDirectory _approvers;
     private readonly SlackApiClient _api;
+    private readonly SlackEditModal _edit;
     private readonly ILogger<SlackInteractions> _log;
     private readonly Dictionary<string, Func<InteractionPayload, SlackAction, Actor, CancellationToken, Task>> _actions;
 
-    public SlackInteractions(ThreadService threads, ApproverDirectory approvers, SlackApiClient api, ILogger<SlackInteractions> log)
+    public SlackInteractions(ThreadService threads, ApproverDirectory approvers, SlackApiClient api, SlackEditModal edit, ILogger<SlackInteractions> log)
     {
+        _edit = edit;
         _threads = threads;
         _approvers = approvers;
         _api = api;
@@ -31,6 +33,7 @@ public sealed class SlackInteractions
             [SlackActions.Deny] = (p, a, actor, ct) => DecideAsync(p, a, approve: false, actor, ct),
             [SlackActions.ApproveWithComment] = (p, a, actor, ct) => OpenCommentAsync(p, a, "approve", actor, ct),
             [SlackActions.DenyWithComment] = (p, a, actor, ct) => OpenCommentAsync(p, a, "deny", actor, ct),
+            [SlackActions.Edit] = edit.OpenAsync,
             [SlackActions.Retry] = async (p, a, actor, ct) => await RefuseIfRejectedAsync(p, await _threads.ResumeAsync(a.Value ?? "", actor, null, ct), ct),
             [SlackActions.RetryWithHint] = OpenHintAsync,
             [SlackActions.Abort] = async (p, a, actor, ct) => await RefuseIfRejectedAsync(p, await _threads.AbortAsync(a.Value ?? "", actor, null, ct), ct),
@@ -125,6 +128,8 @@ public sealed class SlackInteractions
                 if (meta is null) return null;
                 result = await _threads.DecideApprovalAsync(meta.Thread, meta.Approval, meta.Decision == "approve", actor, text, ct);
                 break;
+            case SlackActions.EditModal:
+                return await _edit.SubmitAsync(view, actor, ct);
             case SlackActions.HintModal:
                 result = await _threads.ResumeAsync(view.PrivateMetadata ?? "", actor, text, ct);
                 break;

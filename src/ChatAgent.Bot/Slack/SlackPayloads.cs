@@ -40,6 +40,9 @@ public sealed record InteractionPayload(
 /// <summary>The identity of the approval a comment modal decides, carried in the modal's <c>private_metadata</c>.</summary>
 public sealed record CommentMetadata(string Thread, string Approval, string Decision);
 
+/// <summary>The identity of the approval an edit modal changes and approves, carried in the modal's <c>private_metadata</c>.</summary>
+public sealed record EditMetadata(string Thread, string Approval);
+
 /// <summary>The message event inside an Events API callback (<c>app_mention</c>, <c>message</c>).</summary>
 public sealed record SlackMessageEvent(
     string Type,

@@ -31,7 +31,7 @@ public sealed class SlackApprovalFlowTests
         Assert.Contains("<@UALICE>", card);                // who asked
         Assert.Contains("<!date^", card);                  // expiry
         var buttons = cardCall.Buttons;
-        Assert.Equal([SlackActions.Approve, SlackActions.Deny, SlackActions.ApproveWithComment, SlackActions.DenyWithComment], buttons.Select(b => b.ActionId));
+        Assert.Equal([SlackActions.Approve, SlackActions.Deny, SlackActions.ApproveWithComment, SlackActions.DenyWithComment, SlackActions.Edit], buttons.Select(b => b.ActionId));
         var approve = (JsonObject)((JsonArray)cardCall.Body["blocks"]!).OfType<JsonObject>().Single(b => (string?)b["type"] == "actions")["elements"]![0]!;
         Assert.Equal("primary", (string?)approve["style"]);
         Assert.NotNull(approve["confirm"]); // the tool's policy asks for a confirmation
