@@ -21,7 +21,7 @@ public sealed class ThreadViewTests
     [Fact]
     public async Task TheView_HasExactlyTheDocumentedFields_AndEachReadsAsDocumented()
     {
-        using var agents = AgentsWithQuorum2();
+        using var agents = SampleAgents.WithToolsLine("      quorum: 1\n", "      quorum: 2\n");
         await using var host = await BotHost.StartAsync(new Dictionary<string, string?> { ["Agents:Path"] = agents.Path, ["Workflows:Path"] = RepositoryPaths.Workflows });
         var seen = new List<JsonElement>();
         async Task<JsonElement> ViewAsync(string id, Func<JsonElement, bool> until, string what)
@@ -277,21 +277,4 @@ public sealed class ThreadViewTests
 
     private static IEnumerable<string> TopLevel(IReadOnlySet<string> fields) =>
         fields.Where(f => !f.Contains('.') && !f.Contains('[')).Order(StringComparer.Ordinal);
-
-    /// <summary>The repository's agents with production deploys needing two approvals, so a pending approval can carry a vote.</summary>
-    private static TempDirectory AgentsWithQuorum2()
-    {
-        var copy = new TempDirectory();
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Agents, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy.Path, Path.GetRelativePath(RepositoryPaths.Agents, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        var tools = Path.Combine(copy.Path, "tools.yaml");
-        var yaml = File.ReadAllText(tools);
-        Assert.Contains("      quorum: 1\n", yaml);
-        File.WriteAllText(tools, yaml.Replace("      quorum: 1\n", "      quorum: 2\n"));
-        return copy;
-    }
 }

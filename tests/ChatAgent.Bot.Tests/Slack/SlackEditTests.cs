@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatAgent.Bot.Slack;
+using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Threads;
@@ -60,7 +61,6 @@ public sealed class SlackEditTests
     {
         await using var rig = await SlackRig.StartAsync();
         var (threadId, view) = await PendingWithModalAsync(rig);
-        var before = (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Count;
 
         var errors = await ErrorsAsync(await SubmitAsync(rig, view, "UBOB", ("service", "api"), ("version", "latest")));
         Assert.Equal(["version"], errors.Select(e => e.Key));
@@ -74,7 +74,7 @@ public sealed class SlackEditTests
         errors = await ErrorsAsync(await SubmitAsync(rig, view, "UBOB", ("service", "api"), ("version", null)));
         Assert.Contains("missing required parameter 'version'", (string?)errors["version"]);
 
-        Assert.Equal(before, (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Count);
+        Assert.Empty(await DecisionsAsync(rig, threadId));
         var state = await rig.StateAsync(threadId);
         Assert.Empty(Assert.Single(state!.PendingApprovals).Votes);
         Assert.Empty(rig.Slack.Violations);
@@ -85,7 +85,6 @@ public sealed class SlackEditTests
     {
         await using var rig = await SlackRig.StartAsync();
         var (threadId, view) = await PendingWithModalAsync(rig);
-        var before = (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Count;
 
         // Not even offered the modal.
         var card = await CardOfAsync(rig, threadId);
@@ -101,7 +100,7 @@ public sealed class SlackEditTests
         var outsider = await ErrorsAsync(await SubmitAsync(rig, view, "UEVE", ("service", "web"), ("version", "1.4.2")));
         Assert.Contains("not an approver", (string?)outsider[SlackActions.EditReasonBlock]);
 
-        Assert.Equal(before, (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Count);
+        Assert.Empty(await DecisionsAsync(rig, threadId));
         Assert.Empty(Assert.Single((await rig.StateAsync(threadId))!.PendingApprovals).Votes);
         Assert.DoesNotContain(File.Exists(Path.Combine(rig.Host.DataDir, "releases.log")) ? File.ReadAllLines(Path.Combine(rig.Host.DataDir, "releases.log")) : [],
             l => l.Contains("tool=deploy_to_production"));
@@ -110,13 +109,12 @@ public sealed class SlackEditTests
     [Fact]
     public async Task ANotEditableTool_HasNoEditButton_AndAForgedEditIsRefused()
     {
-        using var agents = AgentsNotEditable();
+        using var agents = SampleAgents.WithToolsLine("      confirm: true\n", "      confirm: true\n      editable: false\n");
         await using var rig = await SlackRig.StartAsync(settings: new Dictionary<string, string?> { ["Agents:Path"] = agents.Path, ["Workflows:Path"] = RepositoryPaths.Workflows });
         var threadId = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "api to production", user: "UALICE"));
         await rig.WaitForAsync(threadId, s => s.PendingApprovals.Count == 1, "the approval");
         var card = await CardOfAsync(rig, threadId);
         Assert.Equal([SlackActions.Approve, SlackActions.Deny, SlackActions.ApproveWithComment, SlackActions.DenyWithComment], card.Buttons.Select(b => b.ActionId));
-        var before = (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Count;
 
         var approvalId = (await rig.StateAsync(threadId))!.PendingApprovals[0].Id;
         var forged = new JsonObject
@@ -126,9 +124,13 @@ public sealed class SlackEditTests
         };
         var errors = await ErrorsAsync(await SubmitAsync(rig, forged, "UBOB", ("service", "web"), ("version", "1.4.2")));
         Assert.Contains("does not allow changes", (string?)errors[SlackActions.EditReasonBlock]);
-        Assert.Equal(before, (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Count);
+        Assert.Empty(await DecisionsAsync(rig, threadId));
         Assert.Empty(rig.Slack.Violations);
     }
+
+    /// <summary>The thread's decisions and edits: a refused edit appends none (delivery receipts may still arrive meanwhile).</summary>
+    private static async Task<string[]> DecisionsAsync(SlackRig rig, string threadId) =>
+        [.. (await rig.Host.Get<ThreadService>().GetEventsAsync(threadId)).Select(e => e.Data.Type).Where(t => t is "approval_decided" or "approval_amended")];
 
     [Fact]
     public void Fields_AreTypedByTheSchema_AndAValueThatDoesNotParseIsAnErrorOnItsField()
@@ -213,20 +215,4 @@ public sealed class SlackEditTests
         JsonArray a => a.SelectMany(Strings),
         _ => [],
     };
-
-    private static TempDirectory AgentsNotEditable()
-    {
-        var copy = new TempDirectory();
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Agents, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy.Path, Path.GetRelativePath(RepositoryPaths.Agents, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        var tools = Path.Combine(copy.Path, "tools.yaml");
-        var yaml = File.ReadAllText(tools);
-        Assert.Single(yaml.Split("      confirm: true\n")[1..]);
-        File.WriteAllText(tools, yaml.Replace("      confirm: true\n", "      confirm: true\n      editable: false\n"));
-        return copy;
-    }
 }
