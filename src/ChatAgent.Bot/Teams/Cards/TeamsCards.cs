@@ -36,7 +36,7 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
                     Execute("Approve", CardVerbs.Approve, thread.Id, approvalId, "positive"),
                     Execute("Deny", CardVerbs.Deny, thread.Id, approvalId, "destructive"),
                 ]));
-                if (pending.Policy.Editable) body.AddRange(EditInputs(thread.Id, pending));
+                if (pending.Policy.Editable) body.AddRange(EditInputs(thread.Id, pending, fullCall));
             }
             else if (viewer is not null)
             {
@@ -174,8 +174,15 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
 
     /// <summary>"Edit, then approve": one input per top-level parameter holding its value (a string as typed, anything
     /// else as JSON), and a button that approves the call as the inputs say.</summary>
-    private static IEnumerable<CardElement> EditInputs(string threadId, PendingApproval pending)
+    /// <remarks>A call too large for the card is never put in its inputs either (a card holds no part of it): the card
+    /// points to the web chat, where it can be edited whole.</remarks>
+    private static IEnumerable<CardElement> EditInputs(string threadId, PendingApproval pending, WebChat.FullCallLink fullCall)
     {
+        if (System.Text.Json.JsonSerializer.Serialize(pending.Parameters, Indented).Length > WebChat.FullCallLink.MaxCardParameters)
+        {
+            yield return new TextBlock($"To change this call before approving it, edit it in the web chat: {fullCall.For(threadId)}") { IsSubtle = true, Separator = true };
+            yield break;
+        }
         yield return new TextBlock("Or change the call, then approve it:") { IsSubtle = true, Separator = true };
         if (pending.Parameters.ValueKind == JsonValueKind.Object)
             foreach (var p in pending.Parameters.EnumerateObject())
