@@ -16,7 +16,9 @@ internal static class ToolCatalogLoader
 
     private static readonly string[] ToolKeys = ["description", "kind", "idempotent", "parameters", "runner", "timeout", "retries", "approval", "preconditions", "verify"];
     private static readonly string[] RunnerKeys = [RunnerSpec.Builtin, RunnerSpec.Http, RunnerSpec.Shell, "secret"];
-    private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm", "editable"];
+    private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm", "editable", "grants"];
+
+    private static readonly string[] GrantKeys = ["on", "max_for"];
     private static readonly Dictionary<string, ToolKind> Kinds = new(StringComparer.Ordinal)
     {
         ["immediate"] = ToolKind.Immediate, ["requires_approval"] = ToolKind.RequiresApproval,
@@ -188,6 +190,25 @@ internal static class ToolCatalogLoader
             YamlNodes.Duration(e, "escalate_after", FileName, problems),
             e.ContainsKey("escalate_to") ? [.. YamlNodes.StringList(e, "escalate_to", FileName, problems).Select(a => a.Value)] : null,
             YamlNodes.Bool(e, "confirm", FileName, problems) ?? false,
-            YamlNodes.Bool(e, "editable", FileName, problems) ?? true);
+            YamlNodes.Bool(e, "editable", FileName, problems) ?? true,
+            e.TryGetValue("grants", out var grantsNode) ? LoadGrants(tool, grantsNode, quorum, problems) : null);
+    }
+
+    /// <summary><c>grants: { on: [service, env], max_for: 1h }</c>: the tool may be allowed for a while (one approver stands for the grant, so quorum 1).</summary>
+    private static GrantPolicy? LoadGrants(string tool, YamlNode node, int quorum, ConfigProblems problems)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(FileName, node, $"tool '{tool}': grants must be a mapping such as {{on: [service], max_for: 1h}}");
+            return null;
+        }
+        var e = YamlNodes.Entries(map, FileName, $"the grants of tool '{tool}'", GrantKeys, problems);
+        var on = e.ContainsKey("on") ? YamlNodes.StringList(e, "on", FileName, problems).Select(a => a.Value).ToList() : [];
+        var maxFor = YamlNodes.Duration(e, "max_for", FileName, problems) ?? GrantPolicy.DefaultMaxFor;
+        if (maxFor > GrantPolicy.Longest)
+            problems.Add(FileName, e["max_for"], $"tool '{tool}': grants.max_for may be at most {Durations.Describe(GrantPolicy.Longest)}");
+        if (quorum > 1)
+            problems.Add(FileName, node, $"tool '{tool}': a tool whose approval needs a quorum of {quorum} cannot have grants (one person's grant would stand for {quorum})");
+        return new GrantPolicy(on, maxFor);
     }
 }

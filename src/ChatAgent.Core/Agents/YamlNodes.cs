@@ -107,20 +107,9 @@ internal static partial class YamlNodes
     public static TimeSpan? Duration(Dictionary<string, YamlNode> entries, string key, string file, ConfigProblems problems)
     {
         if (!entries.TryGetValue(key, out var node)) return null;
-        var m = DurationRegex().Match(Scalar(node) ?? "");
-        if (!m.Success || !long.TryParse(m.Groups["n"].Value, CultureInfo.InvariantCulture, out var n) || n <= 0)
-        {
-            problems.Add(file, node, $"'{key}' must be a positive duration such as 30s, 15m, 1h or 2d");
-            return null;
-        }
-        return m.Groups["unit"].Value switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(n),
-            "s" => TimeSpan.FromSeconds(n),
-            "m" => TimeSpan.FromMinutes(n),
-            "h" => TimeSpan.FromHours(n),
-            _ => TimeSpan.FromDays(n),
-        };
+        if (Tools.Durations.Parse(Scalar(node)) is { } duration) return duration;
+        problems.Add(file, node, $"'{key}' must be a positive duration such as 30s, 15m, 1h or 2d");
+        return null;
     }
 
     /// <summary>A mapping of texts to texts (e.g. <c>when</c>); scalars are taken as written.</summary>
@@ -165,9 +154,6 @@ internal static partial class YamlNodes
         if (NumberRegex().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
         return JsonValue.Create(text);
     }
-
-    [GeneratedRegex(@"^(?<n>\d+)(?<unit>ms|s|m|h|d)$")]
-    private static partial Regex DurationRegex();
 
     [GeneratedRegex(@"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")]
     private static partial Regex NumberRegex();

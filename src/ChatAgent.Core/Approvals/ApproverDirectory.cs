@@ -1,6 +1,7 @@
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Threads;
+using ChatAgent.Core.Tools;
 using Microsoft.Extensions.Options;
 
 namespace ChatAgent.Core.Approvals;
@@ -51,6 +52,18 @@ public sealed class ApproverDirectory(IOptions<ApprovalOptions> options, PeopleD
         if (approvers.Count > 0 && !IsAmong(approvers, userId))
             return ("approval.not_allowed", $"You are not an approver for {approval.Tool}. Approvers: {Describe(approval)}.");
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="userId"/> may approve calls under <paramref name="policy"/> in general (its approvers and
+    /// escalation groups; with none configured, anyone unless the bot is exposed beyond loopback).
+    /// </summary>
+    public bool MayApprove(ApprovalPolicy? policy, string userId)
+    {
+        if (policy is null) return false;
+        var approvers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in policy.Approvers.Concat(policy.EscalateTo ?? [])) approvers.UnionWith(Members(entry));
+        return approvers.Count == 0 ? !options.Value.Exposed : IsAmong(approvers, userId);
     }
 
     /// <summary>

@@ -32,6 +32,8 @@ namespace ChatAgent.Core.Events;
 [JsonDerivedType(typeof(ChildStarted), "child_started")]
 [JsonDerivedType(typeof(ChildUpdated), "child_updated")]
 [JsonDerivedType(typeof(ChildFinished), "child_finished")]
+[JsonDerivedType(typeof(GrantCreated), "grant_created")]
+[JsonDerivedType(typeof(GrantRevoked), "grant_revoked")]
 public abstract record ThreadEvent
 {
     /// <summary>The wire name of this event type (the JSON <c>type</c> discriminator).</summary>

@@ -31,13 +31,15 @@ public sealed class AgentLoop(
     ILogger<AgentLoop> log,
     WorkflowLoop? workflows = null,
     IWorkingIndicator? working = null,
-    ThreadCache? cache = null)
+    ThreadCache? cache = null,
+    Grants.IGrantIndex? grants = null,
+    Approvals.ApproverDirectory? approvers = null)
 {
     /// <summary>The third consecutive error pauses the thread and escalates to a human (factor 9).</summary>
     public const int ErrorThreshold = 3;
 
     private readonly Dictionary<string, IToolRunner> _runners = runners.ToDictionary(r => r.Type, StringComparer.OrdinalIgnoreCase);
-    private readonly ApprovalGate _gate = new(catalog, ids, time, scheduler);
+    private readonly ApprovalGate _gate = new(catalog, ids, time, scheduler, grants, approvers);
     private readonly ThreadCache _cache = cache ?? new ThreadCache(store);
     private ToolCheckRunner? _checks;
     private StepExecutor? _executor;

@@ -33,6 +33,12 @@ public static class RejectionCodes
     public const string ApprovalAlreadyVoted = "approval.already_voted";
     public const string ApprovalNotEditable = "approval.not_editable";
     public const string ApprovalInvalidParameters = "approval.invalid_parameters";
+    public const string GrantNotGrantable = "grant.not_grantable";
+    public const string GrantTooLong = "grant.too_long";
+    public const string GrantSelf = "grant.self";
+    public const string GrantNotFound = "grant.not_found";
+    public const string GrantNotAllowed = "grant.not_allowed";
+    public const string GrantRevoked = "grant.revoked";
     public const string QuestionNotPending = "question.not_pending";
     public const string Busy = "thread.busy";
     public const string SteerNotAllowed = "thread.not_allowed";

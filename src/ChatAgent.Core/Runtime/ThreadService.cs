@@ -22,7 +22,8 @@ public sealed class ThreadService(
     ToolValidator validator,
     TimeProvider time,
     IIdGenerator ids,
-    ILogger<ThreadService> log)
+    ILogger<ThreadService> log,
+    Grants.IGrantIndex? grants = null)
 {
     private readonly CommandWriter _writer = new(store, time);
 
@@ -123,6 +124,16 @@ public sealed class ThreadService(
         DecideAsync(threadId, approvalId, approve, null, actor, comment, ct);
 
     /// <summary>
+    /// "Approve and allow for 1 h": <paramref name="actor"/> approves as <see cref="DecideApprovalAsync"/> does and, in the
+    /// same commit, creates a standing grant (<c>grant_created</c>) that lets later calls of the tool with the same values of
+    /// the policy's <c>grants.on</c> parameters proceed until <paramref name="allowFor"/> from now. Refused, with nothing
+    /// appended, when the tool is not grantable, <paramref name="allowFor"/> exceeds the policy's <c>max_for</c>, or the
+    /// approver asked for the call (nobody grants for their own requests).
+    /// </summary>
+    public Task<CommandResult> ApproveAndAllowAsync(string threadId, string approvalId, TimeSpan allowFor, Actor actor, string? comment, CancellationToken ct = default) =>
+        DecideAsync(threadId, approvalId, true, null, actor, comment, ct, allowFor);
+
+    /// <summary>
     /// Edit, then approve: <paramref name="actor"/> approves the pending call with <paramref name="parameters"/> in place of
     /// the proposed ones (<c>approval_amended</c> + their <c>approval_decided</c> on the new hash), under the same refusals as
     /// a decision, plus: the tool forbids edits, or the parameters do not fit its schema (nothing appended).
@@ -130,7 +141,7 @@ public sealed class ThreadService(
     public Task<CommandResult> ApproveWithChangesAsync(string threadId, string approvalId, JsonElement parameters, Actor actor, string? reason, CancellationToken ct = default) =>
         DecideAsync(threadId, approvalId, true, parameters, actor, reason, ct);
 
-    private Task<CommandResult> DecideAsync(string threadId, string approvalId, bool approve, JsonElement? edited, Actor actor, string? comment, CancellationToken ct)
+    private Task<CommandResult> DecideAsync(string threadId, string approvalId, bool approve, JsonElement? edited, Actor actor, string? comment, CancellationToken ct, TimeSpan? allowFor = null)
     {
         var expired = false;
         return _writer.ExecuteAsync(threadId, ct, state =>
@@ -158,6 +169,7 @@ public sealed class ThreadService(
             if (pending.Votes.Any(v => approvers.People.SamePerson(v.By, actor.Id)))
                 return CommandDecision.Rejected(RejectionCodes.ApprovalAlreadyVoted, $"You already voted on this approval; it needs {pending.Policy.Quorum} approvers.");
             if (edited is { } parameters) return ApprovalEdits.Decide(pending, catalog.FindTool(pending.Tool), validator, parameters, actor, comment, threadId);
+            if (allowFor is { } duration) return Allow(pending, duration, actor, comment);
             var verb = approve ? "Approved" : "Denied";
             return CommandDecision.Accepted(
                 (new ApprovalDecided(approvalId, approve, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), pending.ParametersHash), actor),
@@ -166,6 +178,45 @@ public sealed class ThreadService(
             ? CommandResult.Reject(RejectionCodes.ApprovalExpired, $"This approval expired at {state.FindSettledApproval(approvalId)?.At:u}; nothing was run.", state)
             : result);
     }
+
+    private CommandDecision Allow(PendingApproval pending, TimeSpan duration, Actor actor, string? comment)
+    {
+        if (pending.Policy.Grants is not { } policy || pending.Policy.Quorum > 1)
+            return CommandDecision.Rejected(RejectionCodes.GrantNotGrantable, $"{pending.Tool} cannot be allowed for a while: its approval policy has no grants. Approve this call alone.");
+        if (duration <= TimeSpan.Zero || duration > policy.MaxFor)
+            return CommandDecision.Rejected(RejectionCodes.GrantTooLong, $"A grant for {pending.Tool} lasts at most {Durations.Describe(policy.MaxFor)}.");
+        if (approvers.People.SamePerson(pending.RequestedBy, actor.Id))
+            return CommandDecision.Rejected(RejectionCodes.GrantSelf, "You asked for this call: nobody grants standing approval for their own requests.");
+        var trimmed = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        var grant = new GrantCreated(ids.NewId("gr"), pending.Id, pending.Tool, Grants.Grant.ConstraintsFrom(policy, pending.Parameters), time.GetUtcNow() + duration, trimmed);
+        return CommandDecision.Accepted(
+            (new ApprovalDecided(pending.Id, true, trimmed, pending.ParametersHash), actor),
+            (grant, actor),
+            (new MessageQueued(MessageKeys.Approval(pending.Id), "approval", $"Approved by {actor.Display} and allowed for {Durations.Describe(duration)}: {pending.Tool}", pending.Id), Actor.System));
+    }
+
+    /// <summary>
+    /// Revokes a standing grant: from the commit on it covers no call. The grantor, an approver of the tool or an operator
+    /// may; a second revocation is refused (nothing appended), as is an unknown grant.
+    /// </summary>
+    public async Task<CommandResult> RevokeGrantAsync(string grantId, Actor actor, string? reason, CancellationToken ct = default)
+    {
+        if (grants is null || await grants.FindGrantAsync(grantId, ct) is not { } grant)
+            return CommandResult.Reject(RejectionCodes.GrantNotFound, $"There is no grant {grantId}.");
+        var policy = catalog.FindTool(grant.Tool)?.Approval;
+        if (!approvers.People.SamePerson(grant.GrantedBy.Id, actor.Id) && !approvers.MayApprove(policy, actor.Id) && !approvers.IsOperator(actor.Id))
+        {
+            log.LogWarning("Refused revoking grant {GrantId} by {User}", grantId, actor.Id);
+            return CommandResult.Reject(RejectionCodes.GrantNotAllowed, $"Only {grant.GrantedBy.Display}, an approver of {grant.Tool} or an operator can revoke grant {grantId}.");
+        }
+        return await _writer.ExecuteAsync(grant.ThreadId, ct, state => state.RevokedGrants.Contains(grantId)
+            ? CommandDecision.Rejected(RejectionCodes.GrantRevoked, $"Grant {grantId} is already revoked.")
+            : CommandDecision.Accepted((new GrantRevoked(grantId, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()), actor)));
+    }
+
+    /// <summary>The standing grants, newest first: only the live ones unless <paramref name="includeEnded"/>.</summary>
+    public Task<IReadOnlyList<Grants.Grant>> ListGrantsAsync(bool includeEnded = false, string? tool = null, CancellationToken ct = default) =>
+        grants is null ? Task.FromResult<IReadOnlyList<Grants.Grant>>([]) : grants.ListGrantsAsync(tool, includeEnded ? null : time.GetUtcNow(), 200, ct);
 
     /// <summary>
     /// The approval ladder: when due, expire (deny), escalate to the policy's next group, or remind — one rung per

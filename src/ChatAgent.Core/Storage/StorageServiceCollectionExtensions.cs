@@ -15,7 +15,7 @@ public static class StorageServiceCollectionExtensions
     public const int DefaultMaxPoolSize = 40;
 
     /// <summary>
-    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="IConversationReferences"/>, <see cref="IWebhookDeliveries"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/>, <see cref="IAuditStore"/>, <see cref="IAuditCheckpoints"/> and <see cref="IWakeupQueue"/>:
+    /// Registers <see cref="IEventStore"/>, <see cref="IConversationIndex"/>, <see cref="IConversationReferences"/>, <see cref="IWebhookDeliveries"/>, <see cref="IStorageInitializer"/>, <see cref="IProjectionRebuilder"/>, <see cref="Grants.IGrantIndex"/>, <see cref="IAuditStore"/>, <see cref="IAuditCheckpoints"/> and <see cref="IWakeupQueue"/>:
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set, else the in-memory store
     /// (data lost on exit; the host says so at start-up). The host must await
     /// <see cref="IStorageInitializer.EnsureSchemaAsync"/> before serving requests.
@@ -49,10 +49,11 @@ public static class StorageServiceCollectionExtensions
     }
 
     private static void Forward<TStore>(IServiceCollection services)
-        where TStore : class, IEventStore, IStorageInitializer, IProjectionRebuilder
+        where TStore : class, IEventStore, IStorageInitializer, IProjectionRebuilder, Grants.IGrantIndex
     {
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IProjectionRebuilder>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<Grants.IGrantIndex>(sp => sp.GetRequiredService<TStore>());
     }
 }

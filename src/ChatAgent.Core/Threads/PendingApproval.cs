@@ -37,8 +37,11 @@ public sealed record PendingApproval(
 /// <summary>One approver's edit of a pending call: who, which parameters changed and why.</summary>
 public sealed record ApprovalAmendment(string By, string? ByName, IReadOnlyList<Events.ParameterChange> Changes, string? Reason, DateTimeOffset At);
 
-/// <summary>One person's vote on an approval.</summary>
-public sealed record ApprovalVote(string By, string? ByName, bool Granted, string? Comment, DateTimeOffset At);
+/// <summary>One person's vote on an approval; <see cref="Grant"/>: cast by their standing grant, not by a click.</summary>
+public sealed record ApprovalVote(string By, string? ByName, bool Granted, string? Comment, DateTimeOffset At)
+{
+    public string? Grant { get; init; }
+}
 
 /// <summary>How a settled approval ended: granted, denied (with who and why) or expired.</summary>
 public sealed record ApprovalOutcome(

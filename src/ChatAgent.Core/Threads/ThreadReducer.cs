@@ -132,6 +132,9 @@ public static class ThreadReducer
                 : s,
             CheckPassed x => s with { Checks = s.Checks.Add(new CheckOutcome(x.ToolCallId, x.Tool, x.Phase, x.Check, true, null, e.At)) },
             CheckFailed x => s with { Checks = s.Checks.Add(new CheckOutcome(x.ToolCallId, x.Tool, x.Phase, x.Check, false, x.Message, e.At)) },
+            // A grant lives in the grants projection; in its thread it is history (the approval it came with is the vote).
+            GrantCreated => s,
+            GrantRevoked x => s with { RevokedGrants = s.RevokedGrants.Add(x.GrantId) },
             _ => throw new InvalidOperationException($"No reducer arm for event type {e.Data.GetType().Name}"),
         };
     }
@@ -167,7 +170,7 @@ public static class ThreadReducer
         if (s.FindPendingApproval(x.ApprovalId) is not { } pending) return s;
         // Once edited, only votes on the edited call count (every vote before an edit was cast on the old hash).
         if (!pending.Amendments.IsEmpty && x.ParametersHash != pending.ParametersHash) return s;
-        var vote = new ApprovalVote(e.Actor.Id, e.Actor.Name, x.Granted, x.Comment, e.At);
+        var vote = new ApprovalVote(e.Actor.Id, e.Actor.Name, x.Granted, x.Comment, e.At) { Grant = x.Grant };
         var updated = pending with { Votes = pending.Votes.Add(vote) };
         // A denial's comment is feedback for the next decision (ThreadState.Feedback's contract), not only history.
         if (!x.Granted)

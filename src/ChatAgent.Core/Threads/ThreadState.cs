@@ -71,6 +71,9 @@ public sealed record ThreadState
     /// <summary>Feedback given on resume (or a denial's comment) not yet seen by a planner decision.</summary>
     public ImmutableList<string> Feedback { get; init; } = [];
 
+    /// <summary>The standing grants created in this thread that were revoked since (a second revocation changes nothing).</summary>
+    public ImmutableHashSet<string> RevokedGrants { get; init; } = [];
+
     public string? PausedReason { get; init; }
     public string? PausedDetail { get; init; }
     public bool Escalated { get; init; }

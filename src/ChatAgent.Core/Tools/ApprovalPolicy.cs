@@ -7,6 +7,7 @@ namespace ChatAgent.Core.Tools;
 /// user ids (<c>slack:U123</c>) or groups (<c>group:deployers</c>, members from configuration).
 /// An empty approver list means "anyone but, unless allowed, the requester". <see cref="Editable"/>: an approver may
 /// change the call's parameters (within the tool's schema) before approving; <c>editable: false</c> forbids it.
+/// <see cref="Grants"/>: whether an approval may become a standing grant (null: never).
 /// </summary>
 public sealed record ApprovalPolicy(
     IReadOnlyList<string> Approvers,
@@ -17,7 +18,8 @@ public sealed record ApprovalPolicy(
     TimeSpan? EscalateAfter = null,
     IReadOnlyList<string>? EscalateTo = null,
     bool Confirm = false,
-    bool Editable = true)
+    bool Editable = true,
+    GrantPolicy? Grants = null)
 {
     public static readonly TimeSpan DefaultExpiry = TimeSpan.FromHours(1);
 

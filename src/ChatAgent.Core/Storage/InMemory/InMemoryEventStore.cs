@@ -13,7 +13,7 @@ namespace ChatAgent.Core.Storage.InMemory;
 /// so they exist exactly when their events do.
 /// </summary>
 public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConversations? conversations = null, WakeSignal? signal = null)
-    : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore, IWakeupQueue
+    : IEventStore, IStorageInitializer, IProjectionRebuilder, IAuditStore, IWakeupQueue, Grants.IGrantIndex
 {
     private readonly WakeSignal _signal = signal ?? new WakeSignal();
     private readonly LinkedList<ThreadWakeup> _wakeups = new();
@@ -28,6 +28,7 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConver
     private readonly Dictionary<string, List<StoredEvent>> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ThreadSummary> _threads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _deliveries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Grants.Grant> _grants = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
     {
@@ -76,6 +77,7 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConver
             stream.AddRange(stored);
             _threads[threadId] = summary;
             Conversations.Link(threadId, events);
+            ApplyGrants(threadId, stored);
             if (deliveryKey is not null) _deliveries[deliveryKey] = threadId;
             foreach (var w in wakeups ?? []) _wakeups.AddLast(w);
             return stored;
@@ -203,8 +205,38 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConver
                 _threads[id] = ThreadSummary.From(ThreadReducer.Replay(stream));
             var events = _streams.Values.Sum(s => (long)s.Count);
             var (conversations, own) = Conversations.Rebuild(_streams.Values.SelectMany(s => s));
+            _grants.Clear();
+            foreach (var (id, stream) in _streams) ApplyGrants(id, stream);
             return Task.FromResult<IReadOnlyList<RebuiltProjection>>(
-                [new RebuiltProjection("threads", _threads.Count, events), new RebuiltProjection("conversations", conversations, events + own)]);
+                [new RebuiltProjection("threads", _threads.Count, events), new RebuiltProjection("conversations", conversations, events + own),
+                 new RebuiltProjection("grants", _grants.Count, events)]);
+        }
+    }
+
+    public Task<Grants.Grant?> FindGrantAsync(string grantId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult(_grants.GetValueOrDefault(grantId));
+    }
+
+    public Task<IReadOnlyList<Grants.Grant>> ListGrantsAsync(string? tool = null, DateTimeOffset? liveAt = null, int limit = 200, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Grants.Grant> list = [.. _grants.Values
+                .Where(g => (tool is null || g.Tool == tool) && (liveAt is not { } now || g.IsLive(now)))
+                .OrderByDescending(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal).Take(limit)];
+            return Task.FromResult(list);
+        }
+    }
+
+    /// <summary>The grants projection after <paramref name="events"/> of <paramref name="threadId"/> (under the lock).</summary>
+    private void ApplyGrants(string threadId, IEnumerable<StoredEvent> events)
+    {
+        foreach (var e in events)
+        {
+            var id = e.Data switch { GrantCreated c => c.GrantId, GrantRevoked r => r.GrantId, _ => null };
+            if (id is null) continue;
+            if (Grants.Grant.Apply(_grants.GetValueOrDefault(id), threadId, e) is { } row) _grants[id] = row;
         }
     }
 

@@ -19,7 +19,7 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// Wake-ups go in with the events (same statement, so same commit) and notify <see cref="PostgresWakeups.Channel"/>,
 /// which PostgreSQL delivers at the commit.
 /// </summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null, WakeSignal? signal = null) : IEventStore, IStorageInitializer, IProjectionRebuilder
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? auditKey = null, WakeSignal? signal = null) : IEventStore, IStorageInitializer, IProjectionRebuilder, Grants.IGrantIndex
 {
     private const string UniqueViolation = "23505";
     private const int MaxCachedHeads = 10_000;
@@ -37,7 +37,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             RETURNING seq
         """;
 
-    private const string AppendSql = """
+    private const string AppendCtes = """
         WITH appended AS (
         """ + InsertEventsSql + """
         ), delivered AS (
@@ -57,8 +57,31 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
              WHERE EXISTS (SELECT 1 FROM appended)
         """ + ConversationRows.OnConflictLink + """
         )
+        """;
+
+    private const string AppendSql = AppendCtes + "SELECT count(*) FROM appended";
+
+    /// <summary>
+    /// An append that creates or revokes a grant also writes the grants projection in the same statement (only such an
+    /// append carries these two parts, so every other append's plan is unchanged).
+    /// </summary>
+    private const string AppendWithGrantsSql = AppendCtes + """
+        , granted AS (
+            INSERT INTO grants (id, thread_id, tool, data, granted_by, created_at, expires_at)
+            SELECT g.data->>'grantId', $1, g.data->>'tool', g.data, g.actor, g.at, (g.data->>'expiresAt')::timestamptz
+            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) AS g(type, data, actor, at)
+            WHERE g.type = 'grant_created' AND EXISTS (SELECT 1 FROM appended)
+            ON CONFLICT (id) DO NOTHING
+        ), revoked AS (
+            UPDATE grants SET revoked_by = r.actor, revoked_at = r.at
+            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) AS r(type, data, actor, at)
+            WHERE r.type = 'grant_revoked' AND grants.id = r.data->>'grantId' AND grants.thread_id = $1
+              AND grants.revoked_at IS NULL AND EXISTS (SELECT 1 FROM appended)
+        )
         SELECT count(*) FROM appended
         """;
+
+    private const string GrantColumns = "data::text, thread_id, granted_by::text, created_at, revoked_by::text, revoked_at";
 
     /// <summary>Migrates, then records as events the conversation references a migration carried over without any.</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
@@ -130,7 +153,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
-        await using var command = new NpgsqlCommand(AppendSql, connection);
+        var sql = events.Any(e => e.Data is GrantCreated or GrantRevoked) ? AppendWithGrantsSql : AppendSql;
+        await using var command = new NpgsqlCommand(sql, connection);
         var hashes = EventRows.AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
@@ -182,6 +206,45 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         var result = new List<ThreadSummary>();
         while (await reader.ReadAsync(cancellationToken)) result.Add(ThreadRows.Read(reader));
         return result;
+    }
+
+    public async Task<Grants.Grant?> FindGrantAsync(string grantId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {GrantColumns} FROM grants WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grantId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadGrant(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<Grants.Grant>> ListGrantsAsync(string? tool = null, DateTimeOffset? liveAt = null, int limit = 200, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {GrantColumns} FROM grants
+            WHERE ($1::text IS NULL OR tool = $1) AND ($2::timestamptz IS NULL OR (revoked_at IS NULL AND expires_at > $2))
+            ORDER BY created_at DESC, id COLLATE "C"
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)tool ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)liveAt?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(0, limit) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<Grants.Grant>();
+        while (await reader.ReadAsync(cancellationToken)) list.Add(ReadGrant(reader));
+        return list;
+    }
+
+    /// <summary>A grants row (<see cref="GrantColumns"/>): its creating event's fields, who granted, and the revocation if any.</summary>
+    private static Grants.Grant ReadGrant(NpgsqlDataReader reader)
+    {
+        var created = (GrantCreated)EventJson.Deserialize(reader.GetString(0));
+        var by = JsonSerializer.Deserialize<Actor>(reader.GetString(2), EventJson.Options)!;
+        var at = new DateTimeOffset(reader.GetFieldValue<DateTime>(3));
+        var grant = Grants.Grant.Apply(null, reader.GetString(1), new StoredEvent(reader.GetString(1), 0, at, by, created))!;
+        return reader.IsDBNull(5) ? grant : grant with
+        {
+            RevokedBy = JsonSerializer.Deserialize<Actor>(reader.GetString(4), EventJson.Options),
+            RevokedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(5)),
+        };
     }
 
     public Task<IReadOnlyList<RebuiltProjection>> RebuildProjectionAsync(CancellationToken cancellationToken = default) =>

@@ -18,7 +18,7 @@ internal static class PostgresProjectionRebuild
         await using var read = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var write = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await write.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand("LOCK TABLE threads, conversations IN EXCLUSIVE MODE; DELETE FROM threads; DELETE FROM conversations", write, tx))
+        await using (var clear = new NpgsqlCommand("LOCK TABLE threads, conversations, grants IN EXCLUSIVE MODE; DELETE FROM threads; DELETE FROM conversations; DELETE FROM grants", write, tx))
             await clear.ExecuteNonQueryAsync(cancellationToken);
 
         var rebuild = new Rebuild();
@@ -38,11 +38,30 @@ internal static class PostgresProjectionRebuild
             ConversationRows.AddParameters(insert.Parameters, row);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+        foreach (var g in rebuild.Grants.Values)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO grants (id, thread_id, tool, data, granted_by, created_at, expires_at, revoked_by, revoked_at)
+                VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8::jsonb, $9)
+                """, write, tx);
+            var p = insert.Parameters;
+            p.Add(new NpgsqlParameter<string> { TypedValue = g.Id });
+            p.Add(new NpgsqlParameter<string> { TypedValue = g.ThreadId });
+            p.Add(new NpgsqlParameter<string> { TypedValue = g.Tool });
+            p.Add(new NpgsqlParameter<string> { TypedValue = g.Data });
+            p.Add(new NpgsqlParameter<string> { TypedValue = g.By });
+            p.Add(new NpgsqlParameter<DateTime> { TypedValue = g.At.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            p.Add(new NpgsqlParameter<DateTime> { TypedValue = g.ExpiresAt.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            p.Add(new NpgsqlParameter { Value = (object?)g.RevokedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter { Value = (object?)g.RevokedAt?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
         await tx.CommitAsync(cancellationToken);
         return
         [
             new RebuiltProjection("threads", rebuild.Threads, rebuild.ThreadEvents),
             new RebuiltProjection("conversations", conversations.Count, rebuild.ThreadEvents + rebuild.ConversationEvents),
+            new RebuiltProjection("grants", rebuild.Grants.Count, rebuild.ThreadEvents),
         ];
     }
 
@@ -66,6 +85,9 @@ internal static class PostgresProjectionRebuild
         private ThreadState _state = ThreadState.Empty;
         private bool _inThread;
 
+        /// <summary>The grants rows, from the threads' grant_created / grant_revoked (the stored JSON kept as it is).</summary>
+        public Dictionary<string, GrantRow> Grants { get; } = new(StringComparer.Ordinal);
+
         public long Threads { get; private set; }
         public long ThreadEvents { get; private set; }
         public long ConversationEvents { get; private set; }
@@ -88,6 +110,10 @@ internal static class PostgresProjectionRebuild
             var stored = PostgresEventStore.ReadEvent(streamId, reader);
             _state = ThreadReducer.Reduce(_state, stored);
             _inThread = true;
+            if (stored.Data is GrantCreated created && !Grants.ContainsKey(created.GrantId))
+                Grants[created.GrantId] = new GrantRow(created.GrantId, streamId, created.Tool, reader.GetString(1), reader.GetString(2), stored.At, created.ExpiresAt);
+            else if (stored.Data is GrantRevoked revoked && Grants.TryGetValue(revoked.GrantId, out var row) && row.ThreadId == streamId && row.RevokedAt is null)
+                Grants[revoked.GrantId] = row with { RevokedBy = reader.GetString(2), RevokedAt = stored.At };
             if (ConversationProjection.LinkOf(stored.Data) is { } link
                 && (!_links.TryGetValue(link, out var first) || Earlier((stored.At, streamId, stored.Seq), first)))
                 _links[link] = (stored.At, streamId, stored.Seq);
@@ -115,5 +141,12 @@ internal static class PostgresProjectionRebuild
 
         private static bool Earlier((DateTimeOffset At, string ThreadId, long Seq) a, (DateTimeOffset At, string ThreadId, long Seq) b) =>
             a.At != b.At ? a.At < b.At : string.CompareOrdinal(a.ThreadId, b.ThreadId) is var c && c != 0 ? c < 0 : a.Seq < b.Seq;
+    }
+
+    internal sealed record GrantRow(string Id, string ThreadId, string Tool, string Data, string By, DateTimeOffset At, DateTimeOffset ExpiresAt)
+    {
+        public string? RevokedBy { get; init; }
+
+        public DateTimeOffset? RevokedAt { get; init; }
     }
 }
