@@ -27,6 +27,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapOperations();
 app.MapThreadsApi();
+app.MapGrantsApi();
 app.MapWebChat();
 app.MapWebhooks();
 app.MapAuditApi();

@@ -12,7 +12,7 @@ public sealed record ForkRequest(long? At, bool? DryRun, string? PromptVersion =
 
 /// <summary><c>POST /api/threads/{id}/approvals/{approvalId}</c>.</summary>
 /// <param name="Parameters">Edit, then approve: the call's parameters as the approver wants them run (only with <c>approve</c>).</param>
-public sealed record DecisionRequest(string? Decision, string? Comment, string? User, System.Text.Json.JsonElement? Parameters = null);
+public sealed record DecisionRequest(string? Decision, string? Comment, string? User, System.Text.Json.JsonElement? Parameters = null, string? AllowFor = null);
 
 /// <summary><c>POST /api/threads/{id}/resume</c>.</summary>
 public sealed record ResumeRequest(string? Feedback, string? User);

@@ -79,13 +79,16 @@ public sealed record AmendmentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason,
     DateTimeOffset At);
 
-/// <summary>One person's vote.</summary>
+/// <summary>One person's vote; <see cref="Grant"/>: cast by their standing grant (absent when they clicked).</summary>
 public sealed record VoteView(
     string By,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ByName,
     bool Granted,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Comment,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    public string? Grant { get; init; }
+}
 
 /// <summary>How an approval ended: <c>granted</c>, <c>denied</c> or <c>expired</c>.</summary>
 public sealed record SettledApprovalView(

@@ -55,7 +55,7 @@ public static class ThreadViews
     private static IReadOnlyList<AmendmentView> Amendments(IEnumerable<ApprovalAmendment> amendments) =>
         [.. amendments.Select(m => new AmendmentView(m.By, m.ByName, m.Changes, m.Reason, m.At))];
 
-    private static VoteView Vote(ApprovalVote v) => new(v.By, v.ByName, v.Granted, v.Comment, v.At);
+    private static VoteView Vote(ApprovalVote v) => new(v.By, v.ByName, v.Granted, v.Comment, v.At) { Grant = v.Grant };
 
     private static CheckView Check(CheckOutcome c) => new(c.ToolCallId, c.Tool, c.Phase, c.Check, c.Passed, c.Message, c.At);
 }

@@ -123,7 +123,15 @@ public static class ThreadsApi
         if (InputLimits.Check(("comment", body.Comment)) is { } tooLong) return Problem(400, tooLong);
         var edited = body.Parameters is { ValueKind: not System.Text.Json.JsonValueKind.Null } p ? p : (System.Text.Json.JsonElement?)null;
         if (edited is not null && approve == false) return Problem(400, "parameters can only be changed when approving: leave them out to deny.");
+        TimeSpan? allowFor = null;
+        if (!string.IsNullOrWhiteSpace(body.AllowFor))
+        {
+            if (approve == false || edited is not null) return Problem(400, "allowFor goes with a plain approval: not with a denial or changed parameters.");
+            allowFor = Core.Tools.Durations.Parse(body.AllowFor);
+            if (allowFor is null) return Problem(400, "allowFor must be a positive duration such as 30m or 1h.");
+        }
         if (ActorOf(body.User, http) is not { } actor) return NotGranted(body.User, http);
+        if (allowFor is { } duration) return Answer(await threads.ApproveAndAllowAsync(id, approvalId, duration, actor, body.Comment, ct));
         return Answer(edited is { } parameters
             ? await threads.ApproveWithChangesAsync(id, approvalId, parameters, actor, body.Comment, ct)
             : await threads.DecideApprovalAsync(id, approvalId, approve.Value, actor, body.Comment, ct));
@@ -133,23 +141,24 @@ public static class ThreadsApi
     /// The person acting: granted to the caller, never claimed (<see cref="ApiCaller.ActorFor"/>); null when the caller
     /// names someone it was not granted.
     /// </summary>
-    private static Actor? ActorOf(string? user, HttpContext http) => ApiCaller.Of(http).ActorFor(user);
+    internal static Actor? ActorOf(string? user, HttpContext http) => ApiCaller.Of(http).ActorFor(user);
 
-    private static ProblemHttpResult NotGranted(string? user, HttpContext http) => TypedResults.Problem(
+    internal static ProblemHttpResult NotGranted(string? user, HttpContext http) => TypedResults.Problem(
         title: "identity.not_granted", detail: ApiCaller.Of(http).Refusal(user), statusCode: 403,
         extensions: new Dictionary<string, object?> { ["code"] = "identity.not_granted" });
 
     private static Results<Ok<ThreadView>, ProblemHttpResult> Answer(CommandResult result) =>
         result.Accepted ? TypedResults.Ok(ThreadViews.View(result.State!)) : Rejection(result);
 
-    private static ProblemHttpResult Rejection(CommandResult result) => TypedResults.Problem(
+    internal static ProblemHttpResult Rejection(CommandResult result) => TypedResults.Problem(
         title: result.Code,
         detail: result.Message,
         statusCode: result.Code switch
         {
-            RejectionCodes.ThreadNotFound or RejectionCodes.ApprovalNotFound => 404,
-            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf or RejectionCodes.SteerNotAllowed or RejectionCodes.ApprovalNotEditable => 403,
-            RejectionCodes.AgentUnknown or RejectionCodes.Usage or RejectionCodes.ApprovalInvalidParameters => 400,
+            RejectionCodes.ThreadNotFound or RejectionCodes.ApprovalNotFound or RejectionCodes.GrantNotFound => 404,
+            RejectionCodes.ApprovalNotAllowed or RejectionCodes.ApprovalSelf or RejectionCodes.SteerNotAllowed or RejectionCodes.ApprovalNotEditable
+                or RejectionCodes.GrantNotGrantable or RejectionCodes.GrantSelf or RejectionCodes.GrantNotAllowed => 403,
+            RejectionCodes.AgentUnknown or RejectionCodes.Usage or RejectionCodes.ApprovalInvalidParameters or RejectionCodes.GrantTooLong => 400,
             _ => 409,
         },
         extensions: new Dictionary<string, object?> { ["code"] = result.Code });

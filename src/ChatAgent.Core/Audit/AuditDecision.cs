@@ -24,6 +24,12 @@ public sealed record AuditDecision(
 {
     /// <summary>When the approver changed the call before approving it: what changed (the hash is the edited call's).</summary>
     public IReadOnlyList<Events.ParameterChange>? Changes { get; init; }
+
+    /// <summary>When a standing grant decided (<c>approved_by_grant</c>): the grant; <see cref="Who"/> is the person who granted it.</summary>
+    public string? Grant { get; init; }
+
+    /// <summary>When the approver also allowed later calls for a while: the grant this approval created.</summary>
+    public string? GrantCreated { get; init; }
 }
 
 /// <summary>Where the approval card was posted: the platform and its reference to the message.</summary>

@@ -31,8 +31,13 @@ public sealed class AuditTrail(IAuditStore audit, IEventStore store)
         // The edit is appended just before the editor's vote on the edited call's hash.
         var amended = events.Select(x => x.Data).OfType<ApprovalAmended>().LastOrDefault(a => a.ApprovalId == decided.ApprovalId && a.ParametersHash == decided.ParametersHash);
         return new AuditDecision(
-            e.At, e.ThreadId, e.Seq, agent, decided.ApprovalId, decided.Granted ? (amended is null ? "approved" : "approved_with_changes") : "denied",
+            e.At, e.ThreadId, e.Seq, agent, decided.ApprovalId, decided.Granted ? (decided.Grant is not null ? "approved_by_grant" : amended is null ? "approved" : "approved_with_changes") : "denied",
             e.Actor.Display, e.Actor.Id, requested?.Tool, decided.ParametersHash, requested?.Policy, decided.Comment,
-            card is null ? null : new AuditMessageRef(card.Platform, card.Ref)) { Changes = amended?.Changes };
+            card is null ? null : new AuditMessageRef(card.Platform, card.Ref))
+        {
+            Changes = amended?.Changes,
+            Grant = decided.Grant,
+            GrantCreated = events.Select(x => x.Data).OfType<GrantCreated>().FirstOrDefault(g => g.ApprovalId == decided.ApprovalId)?.GrantId,
+        };
     }
 }

@@ -45,7 +45,7 @@ internal static class ContextHistory
                     ("quorum", Int(Math.Max(1, x.Policy.Quorum))), ("expires_at", Time(x.ExpiresAt))],
                 Tag("parameters", [], Truncate(Json(x.Parameters), o.MaxToolOutputChars)) + (x.Reason is null ? "" : Tag("reason", [], x.Reason))),
             ApprovalDecided x => Tag("approval_decided", [seq, at, ("id", x.ApprovalId), ("vote", x.Granted ? "grant" : "deny"), by, ("name", e.Actor.Name),
-                    ("outcome", SettledNow(before, after, x.ApprovalId))],
+                    ("by_grant", x.Grant), ("outcome", SettledNow(before, after, x.ApprovalId))],
                 x.Comment is null ? null : Truncate(x.Comment, o.MaxTextChars)),
             // The model proposed one call and people approved another: it must see what changed before it decides again.
             ApprovalAmended x => Tag("approval_amended", [seq, at, ("id", x.ApprovalId), by, ("name", e.Actor.Name)],
@@ -59,6 +59,9 @@ internal static class ContextHistory
             ThreadResumed x => Tag("thread_resumed", [seq, at, by], x.Feedback is null ? null : Truncate(x.Feedback, o.MaxTextChars)),
             ThreadCompleted x => Tag("thread_completed", [seq, at], Truncate(x.Summary, o.MaxTextChars)),
             ThreadFailed x => Tag("thread_failed", [seq, at, ("reason", x.Reason)], x.Detail is null ? null : Truncate(x.Detail, o.MaxErrorDetailChars)),
+            GrantCreated x => Tag("grant_created", [seq, at, ("id", x.GrantId), ("tool", x.Tool), by, ("expires_at", Time(x.ExpiresAt))],
+                Truncate("later calls with " + new Grants.Grant(x.GrantId, "", x.ApprovalId, x.Tool, x.Constraints, e.Actor, e.At, x.ExpiresAt, x.Comment).DescribeConstraints() + " need no approval until then", o.MaxTextChars)),
+            GrantRevoked x => Tag("grant_revoked", [seq, at, ("id", x.GrantId), by], x.Reason is null ? null : Truncate(x.Reason, o.MaxTextChars)),
             MessageQueued or MessagePosted => null,
             _ => Tag(e.Data.Type, [seq, at]),
         };
