@@ -21,6 +21,12 @@ public sealed record ListAgents : ChatCommand;
 /// <summary><c>pending</c>: the approvals the person asking may decide now.</summary>
 public sealed record ListPending : ChatCommand;
 
+/// <summary><c>grants</c>: the standing grants that are live now.</summary>
+public sealed record ListGrants : ChatCommand;
+
+/// <summary><c>revoke &lt;grant&gt; [reason]</c>: the grant covers no call from now on (empty id: the usage).</summary>
+public sealed record RevokeGrant(string GrantId, string? Reason) : ChatCommand;
+
 /// <summary><c>status &lt;thread&gt;</c>.</summary>
 public sealed record ShowStatus(string ThreadId) : ChatCommand;
 

@@ -51,6 +51,10 @@ public sealed class ChatCommandParser(IAgentCatalog catalog)
                 return new ListAgents();
             case "pending":
                 return new ListPending();
+            case "grants":
+                return new ListGrants();
+            case "revoke":
+                return new RevokeGrant(thread, tail.Length == 0 ? null : tail);
             case "status" or "pause" or "resume" or "abort" when thread.Length == 0:
                 return new ThreadMissing(verb);
             case "status":

@@ -32,6 +32,13 @@ public sealed class ChatCommandRunner(ChatCommandParser parser, ThreadService th
             ShowHelp => new ChatAnswer(ChatTexts.Help(Agents, style)),
             ListAgents => new ChatAnswer(ChatTexts.List(Agents, style)),
             ListPending => await PendingAsync(context, ct),
+            ListGrants => await threads.ListGrantsAsync(false, null, ct) is { Count: > 0 } live
+                ? new ChatAnswer(ChatTexts.Grants(live, style))
+                : new ChatAnswer(ChatTexts.NoGrants),
+            RevokeGrant { GrantId: "" } => new CommandRefused(RejectionCodes.Usage, ChatTexts.RevokeUsage(style)),
+            RevokeGrant c => await threads.RevokeGrantAsync(c.GrantId, context.Actor, c.Reason, ct) is { Accepted: false } refused
+                ? new CommandRefused(refused.Code!, refused.Message!)
+                : new ChatAnswer(ChatTexts.Revoked(c.GrantId, style)),
             ShowStatus c => await threads.GetStateAsync(c.ThreadId, null, ct) is { } state
                 ? new ChatAnswer(ChatTexts.Status(state, style))
                 : new ChatAnswer(ChatTexts.NoThread(c.ThreadId, style)),

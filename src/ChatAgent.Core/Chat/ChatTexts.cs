@@ -12,13 +12,24 @@ public static class ChatTexts
 {
     public const string NothingPending = "Nothing is waiting for your approval.";
 
+    public const string NoGrants = "No standing grants are live.";
+
+    /// <summary>The live grants, one line each: id, tool, what it covers, who granted it, until when.</summary>
+    public static string Grants(IReadOnlyList<Grants.Grant> grants, ChatStyle style) =>
+        $"Standing grants ({grants.Count}):" + string.Concat(grants.Select(g => style.LineBreak + style.Bullet +
+            $"{style.Code(g.Id)}: {style.Code(g.Tool)} with {style.Escape(g.DescribeConstraints())}, granted by {style.Escape(g.GrantedBy.Display)}, until {style.Date(g.ExpiresAt)}"));
+
+    public static string RevokeUsage(ChatStyle style) => $"Name the grant, e.g. {style.Command("revoke gr_abc123")} ({style.Command("grants")} lists them).";
+
+    public static string Revoked(string grantId, ChatStyle style) => $"Revoked {style.Code(grantId)}: it covers no call from now on.";
+
     public static string Help(IReadOnlyList<AgentDefinition> agents, ChatStyle style)
     {
         var sb = new StringBuilder("Say one of:");
         foreach (var agent in agents)
             sb.Append(style.LineBreak).Append(style.Bullet).Append(style.Command(Usage(agent))).Append(" — ").Append(style.Escape(agent.Description));
         sb.Append(style.LineBreak).Append(style.Bullet).Append(string.Join(" · ",
-            new[] { "help", "list", "pending", "status <thread>", "pause <thread>", "resume <thread> [feedback]", "abort <thread> [reason]" }.Select(style.Command)));
+            new[] { "help", "list", "pending", "status <thread>", "pause <thread>", "resume <thread> [feedback]", "abort <thread> [reason]", "grants", "revoke <grant> [reason]" }.Select(style.Command)));
         return sb.ToString();
     }
 
