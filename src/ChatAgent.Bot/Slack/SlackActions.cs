@@ -8,6 +8,7 @@ public static class SlackActions
     public const string ApproveWithComment = "approval.approve_comment";
     public const string DenyWithComment = "approval.deny_comment";
     public const string Edit = "approval.edit";
+    public const string ApproveAndAllow = "approval.approve_allow";
     public const string Retry = "stuck.retry";
     public const string RetryWithHint = "stuck.retry_hint";
     public const string Abort = "stuck.abort";

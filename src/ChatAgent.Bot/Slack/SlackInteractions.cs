@@ -34,6 +34,7 @@ public sealed class SlackInteractions
             [SlackActions.ApproveWithComment] = (p, a, actor, ct) => OpenCommentAsync(p, a, "approve", actor, ct),
             [SlackActions.DenyWithComment] = (p, a, actor, ct) => OpenCommentAsync(p, a, "deny", actor, ct),
             [SlackActions.Edit] = edit.OpenAsync,
+            [SlackActions.ApproveAndAllow] = ApproveAndAllowAsync,
             [SlackActions.Retry] = async (p, a, actor, ct) => await RefuseIfRejectedAsync(p, await _threads.ResumeAsync(a.Value ?? "", actor, null, ct), ct),
             [SlackActions.RetryWithHint] = OpenHintAsync,
             [SlackActions.Abort] = async (p, a, actor, ct) => await RefuseIfRejectedAsync(p, await _threads.AbortAsync(a.Value ?? "", actor, null, ct), ct),
@@ -65,6 +66,14 @@ public sealed class SlackInteractions
         if (!SlackActions.TryParseApprovalValue(action.Value, out var threadId, out var approvalId)) return;
         var result = await _threads.DecideApprovalAsync(threadId, approvalId, approve, actor, null, ct);
         await RefuseIfRejectedAsync(payload, result, ct);
+    }
+
+    /// <summary>"Approve and allow for 1 h": approves and creates a standing grant for what the card offered (the policy's offer).</summary>
+    private async Task ApproveAndAllowAsync(InteractionPayload payload, SlackAction action, Actor actor, CancellationToken ct)
+    {
+        if (!SlackActions.TryParseApprovalValue(action.Value, out var threadId, out var approvalId)) return;
+        var offered = (await _threads.GetStateAsync(threadId, null, ct))?.FindPendingApproval(approvalId)?.Policy.Grants?.Offered ?? Core.Tools.GrantPolicy.DefaultMaxFor;
+        await RefuseIfRejectedAsync(payload, await _threads.ApproveAndAllowAsync(threadId, approvalId, offered, actor, null, ct), ct);
     }
 
     private async Task OpenCommentAsync(InteractionPayload payload, SlackAction action, string decision, Actor actor, CancellationToken ct)

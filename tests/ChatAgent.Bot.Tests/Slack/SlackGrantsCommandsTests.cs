@@ -1,3 +1,4 @@
+using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Events;
@@ -37,6 +38,32 @@ public sealed class SlackGrantsCommandsTests
 
         var revoked = Assert.Single(await rig.Host.Get<ThreadService>().GetEventsAsync(threadId), e => e.Data is GrantRevoked);
         Assert.Equal(("slack:UBOB", "freeze"), (revoked.Actor.Id, ((GrantRevoked)revoked.Data).Reason));
+        Assert.Empty(rig.Slack.Violations);
+    }
+
+    [Fact]
+    public async Task TheCardsAllowButton_ApprovesAndGrants_SoTheNextDeployOfThatServiceByAnotherPersonRunsWithoutACard()
+    {
+        using var agents = SampleAgents.WithToolsLine("      confirm: true\n", "      confirm: true\n      grants: {on: [service], max_for: 2h}\n");
+        await using var rig = await SlackRig.StartAsync(postgres: true, settings: new Dictionary<string, string?>
+        {
+            ["Approvals:Groups:deployers:0"] = "slack:UBOB",
+            ["Agents:Path"] = agents.Path,
+        });
+        var first = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "api to production", user: "UALICE"));
+        var card = await SlackApprovalFlowTests.CardAsync(rig);
+        var allow = Assert.Single(card.Buttons, b => b.ActionId == SlackActions.ApproveAndAllow);
+        Assert.Contains("Approve and allow for 1 h", card.BlocksJson);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rig.ClickAsync(SlackActions.ApproveAndAllow, allow.Value, user: "UBOB")).StatusCode);
+        await rig.WaitForAsync(first, s => s.Status == ThreadStatus.Completed, "the first deploy");
+        var created = (GrantCreated)Assert.Single(await rig.Host.Get<ThreadService>().GetEventsAsync(first), e => e.Data is GrantCreated).Data;
+        Assert.Equal("""{"service":"api"}""", System.Text.Json.JsonSerializer.Serialize(created.Constraints));
+
+        var second = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "api to production", user: "UCAROL"));
+        var done = await rig.WaitForAsync(second, s => s.Status == ThreadStatus.Completed, "the covered deploy");
+        var vote = Assert.Single(Assert.Single(done.SettledApprovals).Votes);
+        Assert.Equal(("slack:UBOB", created.GrantId), (vote.By, vote.Grant));
         Assert.Empty(rig.Slack.Violations);
     }
 }
