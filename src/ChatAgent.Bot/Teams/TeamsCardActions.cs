@@ -45,6 +45,10 @@ public sealed class TeamsCardActions(ThreadService threads, TeamsCards cards, IL
             case CardVerbs.Approve or CardVerbs.Deny when pressed.ApprovalId is { } approvalId:
                 var decided = await threads.DecideApprovalAsync(pressed.ThreadId, approvalId, pressed.Verb == CardVerbs.Approve, actor, pressed.Comment, ct);
                 return await ApprovalCardAsync(pressed.ThreadId, approvalId, actor, decided, ct);
+            case CardVerbs.ApproveAndAllow when pressed.ApprovalId is { } approvalId:
+                var offered = (await threads.GetStateAsync(pressed.ThreadId, null, ct))?.FindPendingApproval(approvalId)?.Policy.Grants?.Offered ?? Core.Tools.GrantPolicy.DefaultMaxFor;
+                var allowed = await threads.ApproveAndAllowAsync(pressed.ThreadId, approvalId, offered, actor, pressed.Comment, ct);
+                return await ApprovalCardAsync(pressed.ThreadId, approvalId, actor, allowed, ct);
             case CardVerbs.ApproveEdited when pressed.ApprovalId is { } approvalId:
                 return await ApproveEditedAsync(pressed, approvalId, actor, ct);
             case CardVerbs.Refresh when pressed.ApprovalId is { } approvalId:

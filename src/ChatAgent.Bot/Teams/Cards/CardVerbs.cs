@@ -9,6 +9,9 @@ public static class CardVerbs
     public const string Retry = "retry";
     public const string Abort = "abort";
 
+    /// <summary>Approve, and allow later calls like it for the policy's offer (a standing grant).</summary>
+    public const string ApproveAndAllow = "approve_allow";
+
     /// <summary>Approve the call as edited in the card's parameter inputs.</summary>
     public const string ApproveEdited = "approve_edited";
 
