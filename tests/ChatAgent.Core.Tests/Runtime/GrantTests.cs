@@ -1,10 +1,12 @@
 using System.Text.Json;
 using ChatAgent.Core.Agents;
+using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Threads;
 using ChatAgent.Core.Tools;
 using ChatAgent.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatAgent.Core.Tests.Runtime;
 
@@ -194,6 +196,23 @@ public sealed class GrantTests : IDisposable
         Assert.True(revoked.Accepted, revoked.Message);
         Assert.Empty(await h.Service.ListGrantsAsync());
         Assert.Single(await h.Service.ListGrantsAsync(includeEnded: true));
+    }
+
+    /// <summary>As the host composes Core (AddChatAgentStorage + AddChatAgentCore): the service and the loop's gate both read the store's grants.</summary>
+    [Fact]
+    public async Task AsRegistered_AGrantMadeThroughTheService_CoversTheLoopsNextCall()
+    {
+        using var h = new LoopHarness(_agents.Path, services => services.AddOptions<ApprovalOptions>().Configure(o => o.Groups["deployers"] = ["web:bob"]));
+        var first = await h.LaunchAsync("deploy", "api to production");
+        var approval = Assert.Single((await h.Loop.RunAsync(first)).PendingApprovals);
+        Assert.True((await h.Threads.ApproveAndAllowAsync(first, approval.Id, OneHour, LoopHarness.Bob, null)).Accepted);
+        Assert.Single(await h.Threads.ListGrantsAsync());
+
+        var second = await h.LaunchAsync("deploy", "api to production");
+        var state = await h.Loop.RunAsync(second);
+
+        Assert.Equal(ThreadStatus.Completed, state.Status);
+        Assert.NotNull(Assert.Single(state.SettledApprovals).Votes.Single().Grant);
     }
 
     [Fact]
