@@ -78,6 +78,19 @@ public abstract class GrantIndexContract
         Assert.Equal((Bob, T0, T0.AddHours(1)), (found.GrantedBy, found.CreatedAt, found.ExpiresAt));
     }
 
+    /// <summary>One append that creates and then revokes a grant leaves it revoked, as a rebuild from those events would.</summary>
+    [Fact]
+    public async Task OneAppend_CreatingAndRevokingAGrant_LeavesItRevoked_AsTheRebuildDoes()
+    {
+        var (thread, tool, grant) = (NewId("th"), NewTool(), NewId("gr"));
+
+        await AppendAsync(thread, 0, (Start(), Bob, T0), (Created(grant, tool, T0.AddHours(1)), Bob, T0), (new GrantRevoked(grant, "mistake"), Bob, T0.AddSeconds(1)));
+
+        var found = (await Grants.FindGrantAsync(grant))!;
+        Assert.Equal((Bob, T0.AddSeconds(1)), (found.RevokedBy, found.RevokedAt));
+        Assert.Empty(await Grants.ListGrantsAsync(tool, liveAt: T0.AddMinutes(1)));
+    }
+
     /// <summary>A revocation counts in the grant's own thread (where the service appends it); one in another thread is not this grant's.</summary>
     [Fact]
     public async Task GrantRevoked_InAnotherThread_DoesNotRevokeTheGrant()
