@@ -33,11 +33,14 @@ public sealed record Grant(
         ? "any parameters"
         : string.Join(", ", Constraints.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={(c.Value.ValueKind == JsonValueKind.String ? c.Value.GetString() : c.Value.GetRawText())}"));
 
-    /// <summary>The projection's row after one of the thread's events (unchanged for any other event).</summary>
+    /// <summary>
+    /// The projection's row after one of the thread's events (unchanged for any other event). A revocation counts only in
+    /// the grant's own thread, as PostgreSQL's append and rebuild have it.
+    /// </summary>
     public static Grant? Apply(Grant? row, string threadId, StoredEvent e) => e.Data switch
     {
         GrantCreated c when row is null => new Grant(c.GrantId, threadId, c.ApprovalId, c.Tool, c.Constraints, e.Actor, e.At, c.ExpiresAt, c.Comment),
-        GrantRevoked r when row is { RevokedAt: null } && r.GrantId == row.Id => row with { RevokedBy = e.Actor, RevokedAt = e.At },
+        GrantRevoked r when row is { RevokedAt: null } && r.GrantId == row.Id && row.ThreadId == threadId => row with { RevokedBy = e.Actor, RevokedAt = e.At },
         _ => row,
     };
 

@@ -47,5 +47,8 @@ internal static class EventSamples
         ("check_failed", new CheckFailed("call-3", "deploy_to_staging", "verify", "health check", "expected healthy = true, got false", "{\"healthy\":false}")),
         ("approval_amended", new ApprovalAmended("appr-1", Json("""{"service":"web","env":"production"}"""), "hash-3", "hash-2",
             [new ParameterChange("service", Json("\"api\""), Json("\"web\"")), new ParameterChange("dry_run", Json("true"), null)], "api is frozen")),
+        ("grant_created", new GrantCreated("gr-1", "appr-1", "deploy", new Dictionary<string, JsonElement> { ["env"] = Json("\"production\""), ["service"] = Json("\"api\"") },
+            new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero), "for the release window")),
+        ("grant_revoked", new GrantRevoked("gr-1", "release done")),
     ];
 }

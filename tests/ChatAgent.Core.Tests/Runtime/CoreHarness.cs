@@ -2,6 +2,7 @@ using ChatAgent.Core.Agents;
 using ChatAgent.Core.Chat;
 using ChatAgent.Core.Approvals;
 using ChatAgent.Core.Events;
+using ChatAgent.Core.Grants;
 using ChatAgent.Core.Planning;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Storage;
@@ -30,18 +31,22 @@ internal sealed class CoreHarness : IDisposable
     public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null,
         IWorkingIndicator? working = null, ThreadCache? cache = null)
     {
-        Store = new WakeupsToScheduler(store ?? new InMemoryEventStore(), Scheduler);
+        var inner = store ?? new InMemoryEventStore();
+        Store = new WakeupsToScheduler(inner, Scheduler);
+        // The stores are also the grants projection (written by the same appends): the service and the gate read it there.
+        Grants = inner as IGrantIndex;
         Catalog = catalog ?? ShippedAgents.Value;
         var agentsOptions = Options.Create(new AgentsOptions { Path = RepositoryPaths.Agents, DataDir = _data.Path });
         IToolRunner[] runners = [new BuiltinToolRunner(Store, Time), new ShellToolRunner(agentsOptions)];
-        Service = new ThreadService(Store, Catalog, new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions()))),
-            new ToolValidator(Catalog), Time, Ids, NullLogger<ThreadService>.Instance);
+        var approvers = new ApproverDirectory(Options.Create(approvals ?? new ApprovalOptions()), new PeopleDirectory(Options.Create(people ?? new PeopleOptions())));
+        Service = new ThreadService(Store, Catalog, approvers, new ToolValidator(Catalog), Time, Ids, NullLogger<ThreadService>.Instance, Grants);
         Forker = new ThreadForker(Store, Catalog, planner ?? new OfflinePlanner(), Time, Ids, NullLogger<ThreadForker>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
-            Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache);
+            Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache, grants: Grants, approvers: approvers);
     }
 
     public IEventStore Store { get; }
+    public IGrantIndex? Grants { get; }
     public IAgentCatalog Catalog { get; }
     public FakeTimeProvider Time { get; } = new(Start);
     public SequentialIds Ids { get; } = new();

@@ -20,13 +20,16 @@ internal sealed class LoopHarness : IDisposable
     private readonly ServiceProvider _provider;
     private readonly TempDirectory _data = new();
 
-    public LoopHarness()
+    /// <param name="agentsPath">Another agents folder than the shipped one (e.g. with a changed tools.yaml).</param>
+    /// <param name="configure">More registrations or options, before Core's.</param>
+    public LoopHarness(string? agentsPath = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddChatAgentStorage(null);
-        services.AddChatAgentTools(o => { o.Path = RepositoryPaths.Agents; o.DataDir = _data.Path; o.WorkflowsPath = RepositoryPaths.Workflows; });
+        services.AddChatAgentTools(o => { o.Path = agentsPath ?? RepositoryPaths.Agents; o.DataDir = _data.Path; o.WorkflowsPath = RepositoryPaths.Workflows; });
         services.AddSingleton<IThreadScheduler>(Scheduler);
+        configure?.Invoke(services);
         services.AddChatAgentCore();
         _provider = services.BuildServiceProvider();
     }

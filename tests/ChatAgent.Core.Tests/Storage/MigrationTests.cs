@@ -18,13 +18,14 @@ namespace ChatAgent.Core.Tests.Storage;
 public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     private static readonly string[] Tables =
-        ["audit_checkpoints", "conversations", "deliveries", "events", "schema_version", "threads", "wakeups", "webhook_deliveries"];
+        ["audit_checkpoints", "conversations", "deliveries", "events", "grants", "schema_version", "threads", "wakeups", "webhook_deliveries"];
 
     [Fact]
     public void ThisBuild_HasItsMigrationsNumberedFromOne()
     {
         Assert.Equal((1, "baseline"), (PostgresMigrations.All[0].Version, PostgresMigrations.All[0].Name));
         Assert.Equal((2, "conversations"), (PostgresMigrations.All[1].Version, PostgresMigrations.All[1].Name));
+        Assert.Equal((4, "grants"), (PostgresMigrations.All[3].Version, PostgresMigrations.All[3].Name));
         Assert.Equal(Enumerable.Range(1, PostgresMigrations.All.Count), PostgresMigrations.All.Select(m => m.Version));
         Assert.Equal(PostgresMigrations.All.Count, PostgresMigrations.Latest);
     }

@@ -66,7 +66,7 @@ public sealed class ProjectionRebuildTests(PostgresDatabase database) : IClassFi
         Assert.Equal(threads, await RowsAsync("SELECT row_to_json(t)::text FROM threads t ORDER BY id COLLATE \"C\""));
         Assert.Equal(places, await RowsAsync("SELECT row_to_json(c)::text FROM conversations c ORDER BY platform, conversation_id COLLATE \"C\""));
         var events = list.Values.Sum(t => t.Version);
-        Assert.Equal([new RebuiltProjection("threads", 3, events), new RebuiltProjection("conversations", 4, events + 3)], rebuilt);
+        Assert.Equal([new RebuiltProjection("threads", 3, events), new RebuiltProjection("conversations", 4, events + 3), new RebuiltProjection("grants", 0, events)], rebuilt);
         Assert.Equal("https://smba.example/emea/", (await conversations.FindAsync("teams", "19:ops@thread.tacv2"))?.ServiceUrl);
         Assert.Null(await conversations.FindAsync("teams", "19:gone@thread.tacv2"));
         Assert.Equal(slack, await conversations.FindThreadAsync("slack", "C1|1700000000.000200"));

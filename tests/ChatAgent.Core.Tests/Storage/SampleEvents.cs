@@ -9,7 +9,10 @@ internal static class SampleEvents
 {
     private static readonly JsonElement Parameters = JsonSerializer.SerializeToElement(new { service = "api", env = "production", replicas = 3 });
 
-    public static IReadOnlyList<ThreadEvent> All(string agent) =>
+    /// <summary>The events; the grant's id is new on each call (grant ids are unique across threads, as a real store's are).</summary>
+    public static IReadOnlyList<ThreadEvent> All(string agent) => All(agent, $"gr-{Guid.NewGuid():N}");
+
+    private static IReadOnlyList<ThreadEvent> All(string agent, string grantId) =>
     [
         new ThreadStarted(agent, "api to production", new Dictionary<string, string> { ["service"] = "api", ["env"] = "production" },
             new Origin("slack", "C123", "1700000000.000100", "slack:U1"), 10),
@@ -22,6 +25,8 @@ internal static class SampleEvents
         new ApprovalReminded("appr-1"),
         new ApprovalEscalated("appr-1", ["slack:U9", "group:sre"]),
         new ApprovalDecided("appr-1", true, "looks fine", "hash-1"),
+        new GrantCreated(grantId, "appr-1", "deploy", new Dictionary<string, JsonElement> { ["service"] = JsonSerializer.SerializeToElement("api") },
+            new DateTimeOffset(2026, 1, 2, 5, 0, 0, TimeSpan.Zero), "release window"),
         new ApprovalAmended("appr-1", JsonSerializer.SerializeToElement(new { service = "web" }), "hash-2", "hash-1",
             [new ParameterChange("service", JsonSerializer.SerializeToElement("api"), JsonSerializer.SerializeToElement("web")), new ParameterChange("dry_run", JsonSerializer.SerializeToElement(true), null)], "api is frozen"),
         new ApprovalExpired("appr-1"),
@@ -39,6 +44,7 @@ internal static class SampleEvents
         new ChildUpdated("staging", "th-child-1", "awaiting_human",
             [new ChatAgent.Core.Threads.ChildApproval("th-child-1", "appr-9", "deploy", Parameters, new DateTimeOffset(2026, 1, 2, 5, 0, 0, TimeSpan.Zero))], "Which region?"),
         new ChildFinished("staging", "th-child-1", "completed", "deployed", JsonSerializer.SerializeToElement(new { version = "1.2.3" })),
+        new GrantRevoked(grantId, "release done"),
         new ThreadFailed("aborted", "by a person"),
         new ThreadCompleted("deployed", JsonSerializer.SerializeToElement(new { version = "1.2.3" })),
     ];

@@ -19,6 +19,7 @@ internal sealed class RandomThreadGenerator(int seed)
 
     private readonly Random _random = new(seed);
     private readonly List<(string Id, string CallId)> _pendingApprovals = [];
+    private readonly List<string> _grants = [];
     private string? _question;
     private string? _readyCall;
     private bool _paused;
@@ -68,6 +69,15 @@ internal sealed class RandomThreadGenerator(int seed)
             case "run_tests": RunCall(s, callId, tool, ToolKind.Immediate); break;
             case "deploy":
                 var approvalId = NextId("appr");
+                if (_grants.Count > 0 && _random.Next(3) == 0)
+                {
+                    // A standing grant covers the call: asked and approved in one go, by the grantor, under quorum 1.
+                    s.Add(new ApprovalRequested(approvalId, callId, tool, Params, "h-" + callId, null, "slack:U1", new ApprovalPolicy([]), s.Now.AddMinutes(30)));
+                    s.Add(new ApprovalDecided(approvalId, true, null, "h-" + callId, Pick([.. _grants])), People[1]);
+                    s.Add(new MessageQueued("approval:" + approvalId, "approval", "Approved by a grant", approvalId), Actor.System);
+                    _readyCall = callId;
+                    break;
+                }
                 var policy = new ApprovalPolicy([], Quorum: _random.Next(1, 3));
                 s.Add(new ApprovalRequested(approvalId, callId, tool, Params, "h-" + callId, null, "slack:U1", policy, s.Now.AddMinutes(30)));
                 s.Add(new MessageQueued("approval:" + approvalId, "approval", "Deploy?", approvalId), Actor.System);
@@ -125,7 +135,15 @@ internal sealed class RandomThreadGenerator(int seed)
                 if (_random.Next(2) == 0) Settled(true);
                 break;
             default:
-                s.Add(new ApprovalDecided(id, true, null, "h-" + callId), Pick(People));
+                var approver = Pick(People);
+                s.Add(new ApprovalDecided(id, true, null, "h-" + callId), approver);
+                if (_random.Next(4) == 0)
+                {
+                    // Approve and allow: the grant goes in with the vote, by the same person.
+                    var grant = NextId("gr");
+                    s.Add(new GrantCreated(grant, id, "deploy", new Dictionary<string, JsonElement> { ["service"] = Params.GetProperty("service") }, s.Now.AddHours(1), null), approver);
+                    _grants.Add(grant);
+                }
                 // The generator does not count the quorum; it guesses, and lets the reducer be the judge.
                 if (_random.Next(2) == 0) Settled(true);
                 break;
@@ -170,6 +188,12 @@ internal sealed class RandomThreadGenerator(int seed)
 
     private void Noise(EventStream s)
     {
+        // Revoking one of this thread's grants, now and then a second time (which changes nothing).
+        if (_grants.Count > 0 && _random.Next(3) == 0)
+        {
+            s.Add(new GrantRevoked(Pick([.. _grants]), _random.Next(2) == 0 ? null : "shift over"), Pick(People));
+            return;
+        }
         ThreadEvent noise = _random.Next(4) switch
         {
             0 => new ApprovalDecided("appr-unknown", true, null, "h"),

@@ -26,6 +26,7 @@ internal sealed class ReferenceFold
     public List<string> ResultTools { get; } = [];
     public List<string> PendingApprovals { get; } = [];
     public List<string> SettledApprovals { get; } = [];
+    public HashSet<string> RevokedGrants { get; } = new(StringComparer.Ordinal);
 
     public static ReferenceFold Of(IEnumerable<StoredEvent> events)
     {
@@ -72,6 +73,10 @@ internal sealed class ReferenceFold
                     approval.Grants.Add(e.Actor.Id);
                     if (approval.Grants.Count >= Math.Max(1, approval.Quorum)) Settle(d.ApprovalId, "granted");
                 }
+                break;
+            // A grant lives in the grants projection: creating one changes nothing a person reads off its thread.
+            case GrantRevoked r:
+                RevokedGrants.Add(r.GrantId);
                 break;
             case ApprovalExpired x when _pending.ContainsKey(x.ApprovalId):
                 Settle(x.ApprovalId, "expired");

@@ -40,6 +40,7 @@ public sealed class ReplayPropertyTests
                 Assert.Equal(fold.ResultTools, state.Results.Select(r => r.Tool));
                 Assert.Equal(fold.PendingApprovals, state.PendingApprovals.Select(a => a.Id));
                 Assert.Equal(fold.SettledApprovals, state.SettledApprovals.Select(a => $"{a.Id}:{a.Outcome}"));
+                Assert.Equal(fold.RevokedGrants.Order(StringComparer.Ordinal), state.RevokedGrants.Order(StringComparer.Ordinal));
             }
             // Past the last event, the whole stream.
             Assert.Equal(events[^1].Seq, ThreadReducer.ReplayUntil(events, long.MaxValue).Version);

@@ -245,4 +245,10 @@ public sealed class InMemoryEventStore(AuditKey? auditKey = null, InMemoryConver
     {
         lock (_gate) _threads.Clear();
     }
+
+    /// <summary>Loses the grants projection (not the events), for tests of its rebuild.</summary>
+    internal void ClearGrants()
+    {
+        lock (_gate) _grants.Clear();
+    }
 }

@@ -63,13 +63,21 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     /// <summary>
     /// An append that creates or revokes a grant also writes the grants projection in the same statement (only such an
-    /// append carries these two parts, so every other append's plan is unchanged).
+    /// append carries these two parts, so every other append's plan is unchanged). The parts of one statement do not see
+    /// each other's rows, so a grant created and revoked by the same append is inserted already revoked (by the first
+    /// revocation after it), as the rebuild and the in-memory store have it.
     /// </summary>
     private const string AppendWithGrantsSql = AppendCtes + """
         , granted AS (
-            INSERT INTO grants (id, thread_id, tool, data, granted_by, created_at, expires_at)
-            SELECT g.data->>'grantId', $1, g.data->>'tool', g.data, g.actor, g.at, (g.data->>'expiresAt')::timestamptz
-            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) AS g(type, data, actor, at)
+            INSERT INTO grants (id, thread_id, tool, data, granted_by, created_at, expires_at, revoked_by, revoked_at)
+            SELECT g.data->>'grantId', $1, g.data->>'tool', g.data, g.actor, g.at, (g.data->>'expiresAt')::timestamptz, r.actor, r.at
+            FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS g(type, data, actor, at, n)
+            LEFT JOIN LATERAL (
+                SELECT x.actor, x.at
+                FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS x(type, data, actor, at, n)
+                WHERE x.type = 'grant_revoked' AND x.data->>'grantId' = g.data->>'grantId' AND x.n > g.n
+                ORDER BY x.n LIMIT 1
+            ) r ON true
             WHERE g.type = 'grant_created' AND EXISTS (SELECT 1 FROM appended)
             ON CONFLICT (id) DO NOTHING
         ), revoked AS (
