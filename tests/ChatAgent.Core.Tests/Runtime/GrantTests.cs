@@ -282,7 +282,7 @@ public sealed class GrantTests : IDisposable
     }
 
     /// <summary>A copy of the repository's agents with one line of <c>tools.yaml</c> changed (the line must be there once).</summary>
-    private static TempDirectory AgentsWithToolsLine(string line, string replacement)
+    internal static TempDirectory AgentsWithToolsLine(string line, string replacement)
     {
         var copy = new TempDirectory();
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Agents, "*", SearchOption.AllDirectories))
