@@ -95,6 +95,17 @@ internal static class ToolCatalogLoader
         if (kind != ToolKind.RequiresApproval && approval is not null)
             problems.Add(FileName, approvalNode, $"tool '{name}' has an approval policy but its kind is not requires_approval");
 
+        if (approval?.Grants is { On.Count: > 0 } grants && schema is not null)
+        {
+            // A misspelt name would make grants that never cover a call: refuse it at load.
+            var known = System.Text.Json.JsonDocument.Parse(schema).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
+                && root.TryGetProperty("properties", out var properties) && properties.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+                : [];
+            foreach (var missing in grants.On.Where(n => !known.Contains(n)))
+                problems.Add(FileName, approvalNode!, $"tool '{name}': grants.on names '{missing}', which is not one of its parameters ({string.Join(", ", known.Order(StringComparer.Ordinal))})");
+        }
+
         var idempotent = YamlNodes.Bool(e, "idempotent", FileName, problems) ?? false;
         var preconditions = ToolCheckLoader.Load(name, e, "preconditions", problems);
         var verify = ToolCheckLoader.Load(name, e, "verify", problems);

@@ -183,7 +183,9 @@ public sealed class ThreadService(
     {
         if (pending.Policy.Grants is not { } policy || pending.Policy.Quorum > 1)
             return CommandDecision.Rejected(RejectionCodes.GrantNotGrantable, $"{pending.Tool} cannot be allowed for a while: its approval policy has no grants. Approve this call alone.");
-        if (duration <= TimeSpan.Zero || duration > policy.MaxFor)
+        if (duration <= TimeSpan.Zero)
+            return CommandDecision.Rejected(RejectionCodes.GrantTooLong, "A grant must last a positive time, such as 30m or 1h.");
+        if (duration > policy.MaxFor)
             return CommandDecision.Rejected(RejectionCodes.GrantTooLong, $"A grant for {pending.Tool} lasts at most {Durations.Describe(policy.MaxFor)}.");
         if (approvers.People.SamePerson(pending.RequestedBy, actor.Id))
             return CommandDecision.Rejected(RejectionCodes.GrantSelf, "You asked for this call: nobody grants standing approval for their own requests.");

@@ -71,7 +71,7 @@ public sealed record ThreadState
     /// <summary>Feedback given on resume (or a denial's comment) not yet seen by a planner decision.</summary>
     public ImmutableList<string> Feedback { get; init; } = [];
 
-    /// <summary>The standing grants created in this thread that were revoked since (a second revocation changes nothing).</summary>
+    /// <summary>The standing grants revoked in this thread (always the thread that created them), so a second revocation is refused.</summary>
     public ImmutableHashSet<string> RevokedGrants { get; init; } = [];
 
     public string? PausedReason { get; init; }

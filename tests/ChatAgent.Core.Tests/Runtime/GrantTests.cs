@@ -241,6 +241,16 @@ public sealed class GrantTests : IDisposable
         Assert.Contains(error.Problems, p => p.Contains("tool 'deploy_to_production': grants.max_for may be at most 7 d"));
     }
 
+    [Fact]
+    public void Grants_OnAParameterTheToolDoesNotHave_AreALoadError()
+    {
+        using var agents = AgentsWithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [servce]}");
+
+        var error = Assert.Throws<AgentConfigurationException>(() => AgentCatalog.Load(agents.Path));
+
+        Assert.Contains(error.Problems, p => p.Contains("tool 'deploy_to_production': grants.on names 'servce', which is not one of its parameters (service, version)"));
+    }
+
     /// <summary>A production deploy of <paramref name="service"/> launched by <paramref name="requester"/>, run to its approval.</summary>
     private static async Task<(string ThreadId, PendingApproval Approval)> AwaitingProductionAsync(CoreHarness h, string service, string requester)
     {
