@@ -4,6 +4,7 @@ using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Runtime;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Slack;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Core.Runtime;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Bot.Tests.Teams;
 

@@ -11,7 +11,7 @@ namespace ChatAgent.Core.Tests.Runtime;
 /// <summary>Standing grants on real PostgreSQL: the gate reads the live grants the service's commits wrote; people revoking at once revoke once.</summary>
 public sealed class GrantPostgresTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
-    private readonly TempDirectory _agents = GrantTests.AgentsWithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [service], max_for: 2h}");
+    private readonly TempDirectory _agents = SampleAgents.WithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [service], max_for: 2h}");
 
     public void Dispose() => _agents.Dispose();
 

@@ -20,7 +20,7 @@ public sealed class GrantTests : IDisposable
     private static readonly TimeSpan OneHour = TimeSpan.FromHours(1);
     private static readonly ApprovalPolicy GrantablePolicy = new(["group:deployers"], ExpiresAfter: OneHour, Grants: new GrantPolicy(["service"], TimeSpan.FromHours(2)));
 
-    private readonly TempDirectory _agents = AgentsWithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [service], max_for: 2h}");
+    private readonly TempDirectory _agents = SampleAgents.WithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [service], max_for: 2h}");
 
     public void Dispose() => _agents.Dispose();
 
@@ -218,7 +218,7 @@ public sealed class GrantTests : IDisposable
     [Fact]
     public void Grants_WithAQuorumAboveOne_AreALoadError_NamingTheTool()
     {
-        using var agents = AgentsWithToolsLine("      quorum: 1", "      quorum: 2\n      grants: {on: [service]}");
+        using var agents = SampleAgents.WithToolsLine("      quorum: 1", "      quorum: 2\n      grants: {on: [service]}");
 
         var error = Assert.Throws<AgentConfigurationException>(() => AgentCatalog.Load(agents.Path));
 
@@ -230,7 +230,7 @@ public sealed class GrantTests : IDisposable
     [InlineData("7d", true)]
     public void Grants_MaxFor_IsAtMostSevenDays(string maxFor, bool loads)
     {
-        using var agents = AgentsWithToolsLine("      confirm: true", $"      confirm: true\n      grants: {{on: [service], max_for: {maxFor}}}");
+        using var agents = SampleAgents.WithToolsLine("      confirm: true", $"      confirm: true\n      grants: {{on: [service], max_for: {maxFor}}}");
 
         if (loads)
         {
@@ -244,7 +244,7 @@ public sealed class GrantTests : IDisposable
     [Fact]
     public void Grants_OnAParameterTheToolDoesNotHave_AreALoadError()
     {
-        using var agents = AgentsWithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [servce]}");
+        using var agents = SampleAgents.WithToolsLine("      confirm: true", "      confirm: true\n      grants: {on: [servce]}");
 
         var error = Assert.Throws<AgentConfigurationException>(() => AgentCatalog.Load(agents.Path));
 
@@ -289,22 +289,5 @@ public sealed class GrantTests : IDisposable
         Assert.Equal(before.Count, (await h.EventsAsync(threadId)).Count);
         Assert.Equal(grants.Count, (await h.Grants.ListGrantsAsync()).Count);
         return result;
-    }
-
-    /// <summary>A copy of the repository's agents with one line of <c>tools.yaml</c> changed (the line must be there once).</summary>
-    internal static TempDirectory AgentsWithToolsLine(string line, string replacement)
-    {
-        var copy = new TempDirectory();
-        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Agents, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy.Path, Path.GetRelativePath(RepositoryPaths.Agents, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        var tools = Path.Combine(copy.Path, "tools.yaml");
-        var yaml = File.ReadAllText(tools);
-        Assert.Single(yaml.Split(line)[1..]);
-        File.WriteAllText(tools, yaml.Replace(line, replacement));
-        return copy;
     }
 }

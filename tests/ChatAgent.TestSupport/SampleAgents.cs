@@ -1,9 +1,9 @@
-using ChatAgent.TestSupport;
+using Xunit;
 
-namespace ChatAgent.Bot.Tests.Support;
+namespace ChatAgent.TestSupport;
 
 /// <summary>A copy of the repository's agents with one line of <c>tools.yaml</c> changed (the line must be there once).</summary>
-internal static class SampleAgents
+public static class SampleAgents
 {
     public static TempDirectory WithToolsLine(string line, string replacement)
     {
