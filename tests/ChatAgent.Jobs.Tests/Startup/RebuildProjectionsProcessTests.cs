@@ -43,6 +43,7 @@ public sealed class RebuildProjectionsProcessTests
         [
             $"rebuilt threads: 2 rows from {events[0]} events",
             $"rebuilt conversations: 0 rows from {events[0]} events",
+            $"rebuilt grants: 0 rows from {events[0]} events",
             "left alone (primary data, not projections): events (the source of truth), deliveries (launch idempotency keys), " +
                 "webhook_deliveries (webhook delivery ids already handled), audit_checkpoints (signed audit checkpoints), schema_version (the migrations applied)",
         ], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
