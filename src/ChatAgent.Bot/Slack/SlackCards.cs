@@ -145,8 +145,8 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
             new ButtonElement(SlackText.Plain("Deny with comment…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.DenyWithComment },
             .. pending.Policy.Editable ? [new ButtonElement(SlackText.Plain("Edit…", BlockKitLimits.ButtonText), value) { ActionId = SlackActions.Edit }] : Array.Empty<SlackElement>(),
             // A standing grant: only where the policy allows one (never by default).
-            .. pending.Policy is { Grants: { } grants, Quorum: <= 1 }
-                ? [new ButtonElement(SlackText.Plain($"Approve and allow for {Core.Tools.Durations.Describe(grants.Offered)}", BlockKitLimits.ButtonText), value, null, confirm) { ActionId = SlackActions.ApproveAndAllow }]
+            .. pending.Policy.GrantOffer is { } offer
+                ? [new ButtonElement(SlackText.Plain($"Approve and allow for {Core.Tools.Durations.Describe(offer)}", BlockKitLimits.ButtonText), value, null, confirm) { ActionId = SlackActions.ApproveAndAllow }]
                 : Array.Empty<SlackElement>(),
         ];
     }

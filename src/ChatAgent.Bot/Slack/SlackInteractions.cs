@@ -72,7 +72,7 @@ public sealed class SlackInteractions
     private async Task ApproveAndAllowAsync(InteractionPayload payload, SlackAction action, Actor actor, CancellationToken ct)
     {
         if (!SlackActions.TryParseApprovalValue(action.Value, out var threadId, out var approvalId)) return;
-        var offered = (await _threads.GetStateAsync(threadId, null, ct))?.FindPendingApproval(approvalId)?.Policy.Grants?.Offered ?? Core.Tools.GrantPolicy.DefaultMaxFor;
+        var offered = (await _threads.GetStateAsync(threadId, null, ct))?.FindPendingApproval(approvalId)?.Policy.GrantOffer ?? Core.Tools.GrantPolicy.DefaultMaxFor;
         await RefuseIfRejectedAsync(payload, await _threads.ApproveAndAllowAsync(threadId, approvalId, offered, actor, null, ct), ct);
     }
 

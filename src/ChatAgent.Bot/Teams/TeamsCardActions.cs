@@ -46,7 +46,7 @@ public sealed class TeamsCardActions(ThreadService threads, TeamsCards cards, IL
                 var decided = await threads.DecideApprovalAsync(pressed.ThreadId, approvalId, pressed.Verb == CardVerbs.Approve, actor, pressed.Comment, ct);
                 return await ApprovalCardAsync(pressed.ThreadId, approvalId, actor, decided, ct);
             case CardVerbs.ApproveAndAllow when pressed.ApprovalId is { } approvalId:
-                var offered = (await threads.GetStateAsync(pressed.ThreadId, null, ct))?.FindPendingApproval(approvalId)?.Policy.Grants?.Offered ?? Core.Tools.GrantPolicy.DefaultMaxFor;
+                var offered = (await threads.GetStateAsync(pressed.ThreadId, null, ct))?.FindPendingApproval(approvalId)?.Policy.GrantOffer ?? Core.Tools.GrantPolicy.DefaultMaxFor;
                 var allowed = await threads.ApproveAndAllowAsync(pressed.ThreadId, approvalId, offered, actor, pressed.Comment, ct);
                 return await ApprovalCardAsync(pressed.ThreadId, approvalId, actor, allowed, ct);
             case CardVerbs.ApproveEdited when pressed.ApprovalId is { } approvalId:

@@ -29,4 +29,8 @@ public sealed record ApprovalPolicy(
     /// <remarks><see cref="ExpiresAfter"/> is nullable (not <c>TimeSpan = default</c>) so the OpenAPI schema exporter can describe it.</remarks>
     [JsonIgnore]
     public TimeSpan EffectiveExpiry => ExpiresAfter is { } after && after > TimeSpan.Zero ? after : DefaultExpiry;
+
+    /// <summary>What a card's "Approve and allow for …" offers (<see cref="GrantPolicy.Offered"/>); null when the tool is not grantable. Derived, so never stored.</summary>
+    [JsonIgnore]
+    public TimeSpan? GrantOffer => Grants is { } grants && Quorum <= 1 ? grants.Offered : null;
 }

@@ -36,8 +36,8 @@ public sealed class TeamsCards(ApproverDirectory approvers, WebChat.FullCallLink
                     Execute("Approve", CardVerbs.Approve, thread.Id, approvalId, "positive"),
                     Execute("Deny", CardVerbs.Deny, thread.Id, approvalId, "destructive"),
                     // A standing grant: only where the policy allows one (never by default).
-                    .. pending.Policy is { Grants: { } grants, Quorum: <= 1 }
-                        ? [Execute($"Approve and allow for {Core.Tools.Durations.Describe(grants.Offered)}", CardVerbs.ApproveAndAllow, thread.Id, approvalId, "default")]
+                    .. pending.Policy.GrantOffer is { } offer
+                        ? [Execute($"Approve and allow for {Core.Tools.Durations.Describe(offer)}", CardVerbs.ApproveAndAllow, thread.Id, approvalId, "default")]
                         : Array.Empty<ActionExecute>(),
                 ]));
                 if (pending.Policy.Editable) body.AddRange(EditInputs(thread.Id, pending, fullCall));
