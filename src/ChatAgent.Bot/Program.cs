@@ -28,6 +28,7 @@ app.UseStaticFiles();
 app.MapOperations();
 app.MapThreadsApi();
 app.MapGrantsApi();
+app.MapApprovalsApi();
 app.MapWebChat();
 app.MapWebhooks();
 app.MapAuditApi();

@@ -69,7 +69,16 @@ public sealed record ApprovalView(
 
     /// <summary>The approvers' edits so far, oldest first; <see cref="Parameters"/> is the call as edited.</summary>
     public IReadOnlyList<AmendmentView> Amendments { get; init; } = [];
+
+    /// <summary>
+    /// What "Approve and allow for …" offers as the approval route's <c>allowFor</c> (<c>1h</c>, <c>30m</c>): the policy's
+    /// longest grant, at most an hour; null when the tool is not grantable.
+    /// </summary>
+    public string? AllowFor { get; init; }
 }
+
+/// <summary>An approval waiting for the person whose inbox is read, with its thread (<c>GET /api/approvals</c>).</summary>
+public sealed record InboxItemView(string ThreadId, string Agent, string Status, ApprovalView Approval);
 
 /// <summary>One approver's edit: who, what changed (each parameter's value before and after) and why.</summary>
 public sealed record AmendmentView(

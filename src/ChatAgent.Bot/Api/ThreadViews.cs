@@ -50,7 +50,11 @@ public static class ThreadViews
     {
         Editable = a.Policy.Editable,
         Amendments = Amendments(a.Amendments),
+        AllowFor = a.Policy.GrantOffer is { } offer ? Core.Tools.Durations.Format(offer) : null,
     };
+
+    /// <summary>One entry of a person's approvals inbox (<c>GET /api/approvals</c>).</summary>
+    public static InboxItemView InboxItem(Core.Approvals.InboxItem i) => new(i.Thread.Id, i.Thread.Agent, i.Thread.Status.WireName(), Approval(i.Approval));
 
     private static IReadOnlyList<AmendmentView> Amendments(IEnumerable<ApprovalAmendment> amendments) =>
         [.. amendments.Select(m => new AmendmentView(m.By, m.ByName, m.Changes, m.Reason, m.At))];

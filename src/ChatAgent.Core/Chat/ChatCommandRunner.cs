@@ -13,9 +13,9 @@ namespace ChatAgent.Core.Chat;
 /// (Slack slash commands, mentions and direct messages, Teams messages, the web chat's box) goes through here, so the
 /// same line does the same thing everywhere.
 /// </summary>
-public sealed class ChatCommandRunner(ChatCommandParser parser, ThreadService threads, IAgentCatalog catalog, ApproverDirectory approvers, IOptions<ChatOptions> options)
+public sealed class ChatCommandRunner(ChatCommandParser parser, ThreadService threads, IAgentCatalog catalog, ApprovalInbox inbox, IOptions<ChatOptions> options)
 {
-    /// <summary>How many waiting threads <c>pending</c> and the question lookup read.</summary>
+    /// <summary>How many waiting threads the question lookup reads.</summary>
     private const int WaitingThreads = 100;
 
     public IReadOnlyList<AgentDefinition> Agents => options.Value.InOrder(catalog.Agents);
@@ -68,15 +68,8 @@ public sealed class ChatCommandRunner(ChatCommandParser parser, ThreadService th
 
     private async Task<ChatReply> PendingAsync(ChatContext context, CancellationToken ct)
     {
-        var operatorSeesAll = approvers.IsOperator(context.Actor.Id);
-        var items = new List<PendingItem>();
-        foreach (var summary in await threads.ListAsync(new ThreadQuery(ThreadStatus.AwaitingHuman.WireName(), Limit: WaitingThreads), ct))
-        {
-            if (summary.PendingApprovals == 0 || await threads.GetStateAsync(summary.Id, null, ct) is not { } state) continue;
-            items.AddRange(state.PendingApprovals
-                .Where(a => operatorSeesAll || approvers.CheckMayDecide(a, context.Actor.Id) is null)
-                .Select(a => new PendingItem(state, a, ChatTexts.PendingLine(state, a, context.Style))));
-        }
+        var items = (await inbox.ForAsync(context.Actor.Id, ct))
+            .Select(i => new PendingItem(i.Thread, i.Approval, ChatTexts.PendingLine(i.Thread, i.Approval, context.Style))).ToList();
         return items.Count == 0 ? new ChatAnswer(ChatTexts.NothingPending) : new ApprovalsPending(ChatTexts.Pending(items.Count), items);
     }
 

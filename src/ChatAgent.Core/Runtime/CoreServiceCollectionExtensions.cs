@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ThreadForker>();
         services.AddOptions<Chat.ChatOptions>();
         services.TryAddSingleton<Chat.ChatCommandParser>();
+        services.TryAddSingleton<ApprovalInbox>();
         services.TryAddSingleton<Chat.ChatCommandRunner>();
         services.TryAddSingleton<WorkflowLoop>();
         services.TryAddSingleton<ThreadCache>();

@@ -28,6 +28,14 @@ public static partial class Durations
         : d.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{d.Ticks / TimeSpan.TicksPerMinute} min"
         : $"{d.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
+    /// <summary>The shortest form <see cref="Parse"/> reads back: <c>1h</c>, <c>90m</c>, <c>2d</c>, <c>45s</c>, <c>500ms</c>.</summary>
+    public static string Format(TimeSpan d) =>
+        d.Ticks % TimeSpan.TicksPerDay == 0 ? $"{d.Ticks / TimeSpan.TicksPerDay}d"
+        : d.Ticks % TimeSpan.TicksPerHour == 0 ? $"{d.Ticks / TimeSpan.TicksPerHour}h"
+        : d.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{d.Ticks / TimeSpan.TicksPerMinute}m"
+        : d.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{d.Ticks / TimeSpan.TicksPerSecond}s"
+        : $"{(long)Math.Ceiling(d.TotalMilliseconds)}ms";
+
     [GeneratedRegex(@"^(?<n>\d+)(?<unit>ms|s|m|h|d)$")]
     private static partial Regex DurationRegex();
 }
