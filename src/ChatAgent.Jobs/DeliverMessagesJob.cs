@@ -18,9 +18,12 @@ public sealed class DeliverMessagesJob(
     IEnumerable<IChatSurface> surfaces,
     IThreadLock locks,
     TimeProvider time,
-    ILogger<DeliverMessagesJob> log)
+    ILogger<DeliverMessagesJob> log,
+    IEnumerable<IDirectMessages> direct,
+    Core.Approvals.ApproverDirectory approvers)
 {
     private readonly Dictionary<string, IChatSurface> _surfaces = surfaces.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IDirectMessages> _direct = direct.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
 
     [Queue(JobQueues.Outbox)]
     [AutomaticRetry(Attempts = 20, DelaysInSeconds = [1, 2, 5, 10, 15, 30, 30, 60, 60, 60, 120, 120, 300, 300, 300, 600, 600, 600, 600, 600])]
@@ -36,7 +39,8 @@ public sealed class DeliverMessagesJob(
                 if (handle is null) return;
                 await DeliverAllAsync(threadId, cancellationToken);
             }
-            if (NextUndelivered(await LoadAsync(threadId, cancellationToken)) is null) return;
+            var state = await LoadAsync(threadId, cancellationToken);
+            if (NextUndelivered(state) is null && NextCopy(state) is null) return;
         }
     }
 
@@ -45,10 +49,43 @@ public sealed class DeliverMessagesJob(
         while (true)
         {
             var state = await LoadAsync(threadId, cancellationToken);
-            if (NextUndelivered(state) is not { } next || !_surfaces.TryGetValue(state.Origin.Platform, out var surface)) return;
-            var messageRef = await SendAsync(surface, state, next, cancellationToken);
-            await RecordAsync(threadId, new MessagePosted(next.Key, surface.Platform, messageRef, next.Version), cancellationToken);
+            if (NextUndelivered(state) is { } next && _surfaces.TryGetValue(state.Origin.Platform, out var surface))
+            {
+                var messageRef = await SendAsync(surface, state, next, cancellationToken);
+                await RecordAsync(threadId, new MessagePosted(next.Key, surface.Platform, messageRef, next.Version), cancellationToken);
+                continue;
+            }
+            if (NextCopy(state) is not var (message, recipient, platform)) return;
+            var copyRef = await SendCopyAsync(platform, state, message, recipient, cancellationToken);
+            await RecordAsync(threadId, new MessagePosted(message.Key, platform.Platform, copyRef, message.Version, recipient), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The next direct-message copy due, oldest message first: a person who may decide a pending approval whose policy
+    /// sends direct messages and who has no copy yet, or a copy older than its card (never a refused one).
+    /// </summary>
+    private (ChatMessage Message, string Recipient, IDirectMessages Platform)? NextCopy(ThreadState state)
+    {
+        if (_direct.Count == 0) return null;
+        foreach (var message in state.Messages.Values.Where(m => m.Kind == "approval" && m.ApprovalId is not null).OrderBy(m => m.Version))
+        {
+            var due = message.Copies.Where(c => !c.Value.Refused && c.Value.DeliveredVersion < message.Version).Select(c => c.Key);
+            if (state.FindPendingApproval(message.ApprovalId!) is { Policy.DirectMessage: true } pending && !state.IsEnded)
+                due = due.Concat(approvers.ToNudge(pending, escalation: false).Where(r => !message.Copies.ContainsKey(r)));
+            foreach (var recipient in due)
+                if (_direct.TryGetValue(PlatformOf(recipient), out var platform)) return (message, recipient, platform);
+        }
+        return null;
+    }
+
+    private static string PlatformOf(string recipient) => recipient[..Math.Max(0, recipient.IndexOf(':'))];
+
+    private static async Task<string> SendCopyAsync(IDirectMessages platform, ThreadState state, ChatMessage message, string recipient, CancellationToken ct)
+    {
+        if (message.Copies.GetValueOrDefault(recipient) is not { } copy) return await platform.PostDirectAsync(state, message, recipient, ct);
+        await platform.UpdateDirectAsync(state, message, recipient, copy.Ref, ct);
+        return copy.Ref;
     }
 
     private async Task<ThreadState> LoadAsync(string threadId, CancellationToken ct) =>

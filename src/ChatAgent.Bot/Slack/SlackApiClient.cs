@@ -75,6 +75,21 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
             ["view"] = JsonSerializer.SerializeToNode(view, SlackJson.Options),
         }, ct);
 
+    /// <summary>The bot's direct message channel with <paramref name="user"/> (a Slack user id), opened if need be: <c>conversations.open</c>.</summary>
+    public async Task<string> OpenDirectMessageAsync(string user, CancellationToken ct)
+    {
+        var result = await CallAsync("conversations.open", new JsonObject { ["users"] = user }, ct);
+        return result["channel"]?["id"]?.GetValue<string>() ?? throw new SlackApiException("conversations.open", "missing_channel");
+    }
+
+    /// <summary>Replaces <paramref name="user"/>'s App Home tab with <paramref name="blocks"/>: <c>views.publish</c>.</summary>
+    public async Task PublishHomeAsync(string user, IReadOnlyList<SlackBlock> blocks, CancellationToken ct) =>
+        await CallAsync("views.publish", new JsonObject
+        {
+            ["user_id"] = user,
+            ["view"] = new JsonObject { ["type"] = "home", ["blocks"] = JsonSerializer.SerializeToNode(blocks, SlackJson.Options) },
+        }, ct);
+
     /// <summary>Socket Mode: a fresh WebSocket URL, authorised by the app-level token.</summary>
     public async Task<Uri> OpenConnectionAsync(CancellationToken ct)
     {

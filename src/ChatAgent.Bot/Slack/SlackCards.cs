@@ -103,6 +103,25 @@ public sealed class SlackCards(IAgentCatalog catalog, ApproverDirectory approver
     }
 
     /// <summary>
+    /// Approvals as their cards with buttons, divided, within <paramref name="maxBlocks"/> (a message's 50, a Home tab's
+    /// 100); returns the blocks and how many cards fit. Used by <c>/agent pending</c> and the App Home inbox.
+    /// </summary>
+    public (List<SlackBlock> Blocks, int Shown) Approvals(IEnumerable<(ThreadState Thread, PendingApproval Approval)> items, int maxBlocks)
+    {
+        var blocks = new List<SlackBlock>();
+        var shown = 0;
+        foreach (var (thread, approval) in items)
+        {
+            var (_, card) = Approval(thread, new ChatMessage(Core.Runtime.MessageKeys.Approval(approval.Id), "approval", $"Approval needed: {approval.Tool}", approval.Id, null, 0));
+            if (blocks.Count + card.Count + 1 > maxBlocks) continue;
+            if (blocks.Count > 0) blocks.Add(new DividerBlock());
+            blocks.AddRange(card);
+            shown++;
+        }
+        return (blocks, shown);
+    }
+
+    /// <summary>
     /// A rung of the ladder as a new message that @mentions whom it concerns (an edited card notifies no one): the
     /// approvers for a reminder, the escalation group's members for an escalation.
     /// </summary>

@@ -18,7 +18,7 @@ public sealed class SlackChatSurface(
     IEventStore store,
     SlackResponseUrls responseUrls,
     IOptions<SlackOptions> options,
-    ILogger<SlackChatSurface> log) : IChatSurface
+    ILogger<SlackChatSurface> log) : IChatSurface, IDirectMessages
 {
     public const string PlatformName = "slack";
 
@@ -59,6 +59,35 @@ public sealed class SlackChatSurface(
                 await api.PostToResponseUrlAsync(url, text, blocks, inChannel: true, cancellationToken);
             return;
         }
+        await api.UpdateMessageAsync(messageRef[..separator], messageRef[(separator + 1)..], text, blocks, cancellationToken);
+    }
+
+    /// <summary>
+    /// An approval card in the person's DM with the bot (<c>conversations.open</c>, then <c>chat.postMessage</c>): the same
+    /// card, so its buttons decide as the channel's do. Slack refusing for good (no such user, a deactivated one, a
+    /// missing <c>im:write</c> scope) is recorded as refused and logged; being rate-limited or unreachable is retried.
+    /// </summary>
+    public async Task<string> PostDirectAsync(ThreadState thread, ChatMessage message, string recipient, CancellationToken cancellationToken)
+    {
+        var user = recipient[(recipient.IndexOf(':') + 1)..];
+        var (text, blocks) = await RenderAsync(thread, message, cancellationToken);
+        try
+        {
+            var channel = await api.OpenDirectMessageAsync(user, cancellationToken);
+            return ConversationId(channel, await api.PostMessageAsync(channel, text, blocks, null, cancellationToken));
+        }
+        catch (SlackApiException refused) when (refused.Error != "ratelimited")
+        {
+            log.LogWarning("Slack would not take {Key} of thread {ThreadId} as a DM to {User} ({Error}); recorded as refused", message.Key, thread.Id, recipient, refused.Error);
+            return $"{RefusedPrefix}{refused.Error}|{recipient}";
+        }
+    }
+
+    public async Task UpdateDirectAsync(ThreadState thread, ChatMessage message, string recipient, string messageRef, CancellationToken cancellationToken)
+    {
+        var separator = messageRef.IndexOf('|');
+        if (separator <= 0) throw new ArgumentException($"'{messageRef}' is not a Slack message reference (channel|ts).", nameof(messageRef));
+        var (text, blocks) = await RenderAsync(thread, message, cancellationToken);
         await api.UpdateMessageAsync(messageRef[..separator], messageRef[(separator + 1)..], text, blocks, cancellationToken);
     }
 

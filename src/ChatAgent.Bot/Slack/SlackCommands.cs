@@ -51,16 +51,8 @@ public sealed class SlackCommands(ChatCommandRunner runner, SlackCards cards, Sl
     /// <summary>Each approval as its card with buttons, within Slack's 50 blocks a message.</summary>
     private SlackReply Pending(ApprovalsPending pending)
     {
-        var blocks = new List<SlackBlock>();
-        var shown = 0;
-        foreach (var item in pending.Items)
-        {
-            var (_, card) = cards.Approval(item.Thread, new ChatMessage(Core.Runtime.MessageKeys.Approval(item.Approval.Id), "approval", $"Approval needed: {item.Approval.Tool}", item.Approval.Id, null, 0));
-            if (blocks.Count + card.Count + 2 > BlockKitLimits.MessageBlocks) continue;
-            if (blocks.Count > 0) blocks.Add(new DividerBlock());
-            blocks.AddRange(card);
-            shown++;
-        }
+        // One block is kept for the headline.
+        var (blocks, shown) = cards.Approvals(pending.Items.Select(i => (i.Thread, i.Approval)), BlockKitLimits.MessageBlocks - 1);
         var more = pending.Items.Count - shown;
         var text = more > 0 ? $"{pending.Text[..^1]} ({shown} shown; decide these first, then ask again for the other {more})." : pending.Text;
         blocks.Insert(0, new SectionBlock(SlackText.Markdown(text)));

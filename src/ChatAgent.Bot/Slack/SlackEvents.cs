@@ -12,15 +12,22 @@ namespace ChatAgent.Bot.Slack;
 /// requester: colleagues talking in the thread are not taken as answers, and plain channel messages never launch.
 /// Deliveries are deduplicated durably by <c>event_id</c> (the launch's delivery key; an answer only lands while the
 /// question is pending), so Slack's retries, which may be the only copy that arrives, are processed like any
-/// delivery. Bot messages and edits (any subtype) are ignored.
+/// delivery. Bot messages and edits (any subtype) are ignored. <c>app_home_opened</c> publishes the person's App Home
+/// inbox (<see cref="SlackHome"/>).
 /// </summary>
 public sealed partial class SlackEvents(SlackCommands commands, ThreadService threads, IConversationIndex index, SlackApiClient api,
-    PeopleDirectory people, ILogger<SlackEvents> log)
+    PeopleDirectory people, SlackHome home, ILogger<SlackEvents> log)
 {
     public async Task<object?> HandleAsync(EventEnvelope envelope, CancellationToken ct)
     {
         if (envelope.Type == "url_verification") return new Dictionary<string, string?> { ["challenge"] = envelope.Challenge };
         if (envelope.Type != "event_callback" || envelope.Event is not { } e || envelope.EventId is null) return null;
+        if (e.Type == "app_home_opened")
+        {
+            // The inbox: what awaits the person, published for them each time they open the tab.
+            if (e.Tab == "home" && e.User is { } user) await home.PublishAsync(user, null, ct);
+            return null;
+        }
         var threadReply = e.Type == "message" && e.ChannelType is "channel" or "group" or "mpim" && e.ThreadTs is { } t && t != e.Ts;
         var relevant = e.Type == "app_mention" || (e.Type == "message" && e.ChannelType == "im") || threadReply;
         if (!relevant || e.BotId is not null || e.Subtype is not null || e.User is null || e.Channel is null || e.Ts is null) return null;

@@ -27,10 +27,15 @@ public static class SlackHostExtensions
         services.AddSingleton<SlackResponseUrls>();
         services.AddSingleton<SlackCommands>();
         services.AddSingleton<SlackEditModal>();
+        services.AddSingleton<SlackHome>();
         services.AddSingleton<SlackInteractions>();
         services.AddSingleton<SlackEvents>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Slack:BotToken"]))
-            services.AddSingleton<IChatSurface, SlackChatSurface>();
+        {
+            services.AddSingleton<SlackChatSurface>();
+            services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<SlackChatSurface>());
+            services.AddSingleton<IDirectMessages>(sp => sp.GetRequiredService<SlackChatSurface>());
+        }
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Slack:AppToken"]))
             services.AddHostedService<SlackSocketMode>();
         return builder;

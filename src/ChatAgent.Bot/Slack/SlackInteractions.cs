@@ -17,11 +17,13 @@ public sealed class SlackInteractions
     private readonly ApproverDirectory _approvers;
     private readonly SlackApiClient _api;
     private readonly SlackEditModal _edit;
+    private readonly SlackHome _home;
     private readonly ILogger<SlackInteractions> _log;
     private readonly Dictionary<string, Func<InteractionPayload, SlackAction, Actor, CancellationToken, Task>> _actions;
 
-    public SlackInteractions(ThreadService threads, ApproverDirectory approvers, SlackApiClient api, SlackEditModal edit, ILogger<SlackInteractions> log)
+    public SlackInteractions(ThreadService threads, ApproverDirectory approvers, SlackApiClient api, SlackEditModal edit, SlackHome home, ILogger<SlackInteractions> log)
     {
+        _home = home;
         _edit = edit;
         _threads = threads;
         _approvers = approvers;
@@ -53,6 +55,8 @@ public sealed class SlackInteractions
                     if (_actions.TryGetValue(action.ActionId, out var handle)) await handle(payload, action, actor, ct);
                     else _log.LogInformation("Ignored Slack action {ActionId}", action.ActionId);
                 }
+                // The Home tab shows the inbox as it is now: a decided card leaves it; a refusal heads it.
+                if (payload.FromHome) await _home.PublishAsync(payload.User.Id, payload.HomeNotices.LastOrDefault(), ct);
                 return null;
             case "view_submission":
                 return await SubmitAsync(payload, actor, ct);
@@ -161,6 +165,10 @@ public sealed class SlackInteractions
         await EphemeralAsync(payload, result.Message ?? "That did not work.", ct);
     }
 
-    private Task EphemeralAsync(InteractionPayload payload, string text, CancellationToken ct) =>
-        payload.ChannelId is { } channel ? _api.PostEphemeralAsync(channel, payload.User.Id, text, null, ct) : Task.CompletedTask;
+    private Task EphemeralAsync(InteractionPayload payload, string text, CancellationToken ct)
+    {
+        if (payload.ChannelId is { } channel) return _api.PostEphemeralAsync(channel, payload.User.Id, text, null, ct);
+        if (payload.FromHome) payload.HomeNotices.Add(text);
+        return Task.CompletedTask;
+    }
 }

@@ -14,7 +14,7 @@ public sealed record SlackUser(string Id, string? Username = null, string? Name 
 
 public sealed record SlackChannelRef(string Id);
 
-public sealed record SlackContainer(string? ChannelId = null, string? MessageTs = null);
+public sealed record SlackContainer(string? Type = null, string? ChannelId = null, string? MessageTs = null);
 
 public sealed record SlackAction(string ActionId, string? Value = null);
 
@@ -22,7 +22,8 @@ public sealed record SlackInputValue(string? Value = null);
 
 public sealed record SlackViewState(Dictionary<string, Dictionary<string, SlackInputValue>>? Values = null);
 
-public sealed record SlackView(string? CallbackId = null, string? PrivateMetadata = null, SlackViewState? State = null);
+/// <summary>A view as Slack sends it back: a modal being submitted, or the App Home tab a button was pressed on (<see cref="Type"/> <c>home</c>).</summary>
+public sealed record SlackView(string? CallbackId = null, string? PrivateMetadata = null, SlackViewState? State = null, string? Type = null);
 
 /// <summary>An interaction (<c>payload=</c> of <c>POST /slack/interactions</c>): <c>block_actions</c> or <c>view_submission</c>.</summary>
 public sealed record InteractionPayload(
@@ -35,6 +36,13 @@ public sealed record InteractionPayload(
     SlackView? View = null)
 {
     public string? ChannelId => Channel?.Id ?? Container?.ChannelId;
+
+    /// <summary>Pressed on the App Home tab, which has no channel to answer in.</summary>
+    public bool FromHome => View?.Type == "home";
+
+    /// <summary>What the handlers had to tell the person who pressed a button on the App Home tab (shown at its top).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public List<string> HomeNotices { get; } = [];
 }
 
 /// <summary>The identity of the approval a comment modal decides, carried in the modal's <c>private_metadata</c>.</summary>
@@ -53,7 +61,8 @@ public sealed record SlackMessageEvent(
     string? Ts = null,
     string? ThreadTs = null,
     string? BotId = null,
-    string? Subtype = null);
+    string? Subtype = null,
+    string? Tab = null);
 
 /// <summary>An Events API request: <c>url_verification</c> or <c>event_callback</c>.</summary>
 public sealed record EventEnvelope(string Type, string? Challenge = null, string? EventId = null, SlackMessageEvent? Event = null,

@@ -16,7 +16,7 @@ internal static class ToolCatalogLoader
 
     private static readonly string[] ToolKeys = ["description", "kind", "idempotent", "parameters", "runner", "timeout", "retries", "approval", "preconditions", "verify"];
     private static readonly string[] RunnerKeys = [RunnerSpec.Builtin, RunnerSpec.Http, RunnerSpec.Shell, "secret"];
-    private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm", "editable", "grants"];
+    private static readonly string[] ApprovalKeys = ["approvers", "quorum", "allow_self_approval", "expires_after", "remind_after", "escalate_after", "escalate_to", "confirm", "editable", "grants", "direct_message"];
 
     private static readonly string[] GrantKeys = ["on", "max_for"];
     private static readonly Dictionary<string, ToolKind> Kinds = new(StringComparer.Ordinal)
@@ -202,7 +202,8 @@ internal static class ToolCatalogLoader
             e.ContainsKey("escalate_to") ? [.. YamlNodes.StringList(e, "escalate_to", FileName, problems).Select(a => a.Value)] : null,
             YamlNodes.Bool(e, "confirm", FileName, problems) ?? false,
             YamlNodes.Bool(e, "editable", FileName, problems) ?? true,
-            e.TryGetValue("grants", out var grantsNode) ? LoadGrants(tool, grantsNode, quorum, problems) : null);
+            e.TryGetValue("grants", out var grantsNode) ? LoadGrants(tool, grantsNode, quorum, problems) : null,
+            YamlNodes.Bool(e, "direct_message", FileName, problems) ?? false);
     }
 
     /// <summary><c>grants: { on: [service, env], max_for: 1h }</c>: the tool may be allowed for a while (one approver stands for the grant, so quorum 1).</summary>

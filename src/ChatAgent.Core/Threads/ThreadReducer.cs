@@ -104,6 +104,10 @@ public static class ThreadReducer
                     ? m with { Kind = x.Kind, Text = x.Text, ApprovalId = x.ApprovalId, RequestId = x.RequestId, Version = e.Seq }
                     : new ChatMessage(x.MessageKey, x.Kind, x.Text, x.ApprovalId, x.RequestId, e.Seq)),
             },
+            MessagePosted { To: { } to } x => s.Messages.TryGetValue(x.MessageKey, out var copied)
+                ? s with { Messages = s.Messages.SetItem(x.MessageKey, copied with { Copies = copied.Copies.SetItem(to, new MessageCopy(x.Platform, x.Ref,
+                    Math.Max(copied.Copies.GetValueOrDefault(to)?.DeliveredVersion ?? 0, x.Version))) }) }
+                : s,
             MessagePosted x => s.Messages.TryGetValue(x.MessageKey, out var posted)
                 ? s with
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using ChatAgent.Core.Tools;
 
@@ -41,4 +42,14 @@ public sealed record ChatMessage(
     long DeliveredVersion = 0)
 {
     public bool IsDelivered => DeliveredVersion >= Version;
+
+    /// <summary>Copies sent to people in direct messages, by recipient (a platform id such as <c>slack:U123</c>).</summary>
+    public ImmutableSortedDictionary<string, MessageCopy> Copies { get; init; } = ImmutableSortedDictionary<string, MessageCopy>.Empty;
+}
+
+/// <summary>A copy of an outbox message in one person's direct messages: where it is and the version last delivered there.</summary>
+public sealed record MessageCopy(string Platform, string Ref, long DeliveredVersion)
+{
+    /// <summary>The platform would not take it (no direct message possible): never retried, never updated.</summary>
+    public bool Refused => Ref.StartsWith(Chat.MessageRefs.RefusedPrefix, StringComparison.Ordinal);
 }

@@ -7,7 +7,9 @@ namespace ChatAgent.Core.Tools;
 /// user ids (<c>slack:U123</c>) or groups (<c>group:deployers</c>, members from configuration).
 /// An empty approver list means "anyone but, unless allowed, the requester". <see cref="Editable"/>: an approver may
 /// change the call's parameters (within the tool's schema) before approving; <c>editable: false</c> forbids it.
-/// <see cref="Grants"/>: whether an approval may become a standing grant (null: never).
+/// <see cref="Grants"/>: whether an approval may become a standing grant (null: never). <see cref="DirectMessage"/>: each
+/// approver (and, once escalated, each escalation target) also gets the card in a direct message, which decides as the
+/// channel's card does and is updated with it.
 /// </summary>
 public sealed record ApprovalPolicy(
     IReadOnlyList<string> Approvers,
@@ -19,7 +21,8 @@ public sealed record ApprovalPolicy(
     IReadOnlyList<string>? EscalateTo = null,
     bool Confirm = false,
     bool Editable = true,
-    GrantPolicy? Grants = null)
+    GrantPolicy? Grants = null,
+    bool DirectMessage = false)
 {
     public static readonly TimeSpan DefaultExpiry = TimeSpan.FromHours(1);
 

@@ -20,6 +20,12 @@ public static class BlockKitChecker
             if (string.IsNullOrEmpty((string?)body["text"])) problems.Add($"{method}: no fallback text");
             if (body["blocks"] is JsonArray blocks) CheckBlocks(method, blocks, 50, problems);
         }
+        else if (method == "views.publish")
+        {
+            if (string.IsNullOrEmpty((string?)body["user_id"])) problems.Add($"{method}: no user_id");
+            if (body["view"] is not JsonObject { } home || (string?)home["type"] != "home") problems.Add($"{method}: not a home view");
+            else if (home["blocks"] is JsonArray blocks) CheckBlocks(method, blocks, 100, problems);
+        }
         else if (method == "views.open" && body["view"] is JsonObject view)
         {
             if (view["blocks"] is JsonArray blocks) CheckBlocks(method, blocks, 100, problems);

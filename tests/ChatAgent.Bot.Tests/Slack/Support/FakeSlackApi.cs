@@ -181,6 +181,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
                 answer["ts"] = ts;
             }
             if (method == "apps.connections.open") answer["url"] = $"ws://127.0.0.1:{Root.Port}/socket";
+            // A person's DM with the bot: D + their user id, the same channel every time, as Slack answers.
+            if (method == "conversations.open") answer["channel"] = new JsonObject { ["id"] = "D" + (string?)body["users"] };
             await WriteJsonAsync(context.Response, answer);
         }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
