@@ -22,7 +22,8 @@ public sealed record ApprovalPolicy(
     bool Confirm = false,
     bool Editable = true,
     GrantPolicy? Grants = null,
-    bool DirectMessage = false)
+    // Omitted while false, so every policy written before it existed reads and writes back the same.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool DirectMessage = false)
 {
     public static readonly TimeSpan DefaultExpiry = TimeSpan.FromHours(1);
 

@@ -158,6 +158,29 @@ public sealed class EventJsonTests
         Assert.Null(Assert.IsType<ApprovalDecided>(EventJson.Deserialize("""{"type":"approval_decided","approvalId":"a-1","granted":true,"parametersHash":"h"}""")).Grant);
     }
 
+    /// <summary>A card's copy in a person's DM names them; the copy in the thread's conversation is written as before, without the field.</summary>
+    [Fact]
+    public void MessagePosted_OfADirectMessageCopy_NamesTheRecipient_AndTheThreadsOwnOmitsIt()
+    {
+        const string copy = """{"type":"message_posted","v":1,"messageKey":"approval:a-1","platform":"slack","ref":"DUBOB|1700000000.000100","version":7,"to":"slack:UBOB"}""";
+
+        Assert.Equal(copy, EventJson.Serialize(new MessagePosted("approval:a-1", "slack", "DUBOB|1700000000.000100", 7, "slack:UBOB")));
+        Assert.Equal(new MessagePosted("approval:a-1", "slack", "DUBOB|1700000000.000100", 7, "slack:UBOB"), EventJson.Deserialize(copy));
+        Assert.DoesNotContain("\"to\"", EventJson.Serialize(new MessagePosted("approval:a-1", "slack", "C1|1", 7)));
+    }
+
+    /// <summary>A policy that sends DMs says so in its snapshot; every other policy is written as before.</summary>
+    [Fact]
+    public void ApprovalPolicy_WritesDirectMessageOnlyWhenSet()
+    {
+        var asking = new ApprovalRequested("a-1", "c-1", "deploy", JsonDocument.Parse("{}").RootElement, "h", null, "slack:U1",
+            new ChatAgent.Core.Tools.ApprovalPolicy(["group:deployers"], DirectMessage: true), DateTimeOffset.UnixEpoch);
+        var written = EventJson.Serialize(asking);
+        Assert.Contains("\"directMessage\":true", written);
+        Assert.True(Assert.IsType<ApprovalRequested>(EventJson.Deserialize(written)).Policy.DirectMessage);
+        Assert.DoesNotContain("directMessage", EventJson.Serialize(asking with { Policy = new ChatAgent.Core.Tools.ApprovalPolicy(["group:deployers"]) }));
+    }
+
     [Fact]
     public void ApprovalDecided_IsWrittenAtVersion2_WithTheDecisionInWords()
     {

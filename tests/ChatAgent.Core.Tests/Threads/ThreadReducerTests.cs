@@ -419,6 +419,26 @@ public sealed class ThreadReducerTests
     }
 
     [Fact]
+    public void MessagePosted_ToAPerson_RecordsTheirCopy_AndLeavesTheThreadsOwnDeliveryAlone()
+    {
+        var s = Started("t-msg-copy").Add(new MessageQueued("approval:a1", "approval", "Deploy?", "a1"), Actor.System);
+        var firstSeq = s.State.Version;
+        s.Add(new MessagePosted("approval:a1", "slack", "DUBOB|1.1", firstSeq, "slack:UBOB"), Actor.System);
+
+        var message = s.State.Messages["approval:a1"];
+        Assert.False(message.IsDelivered); // the channel's card is still to post
+        Assert.Null(message.Ref);
+        Assert.Equal(new MessageCopy("slack", "DUBOB|1.1", firstSeq), Assert.Single(message.Copies).Value);
+
+        s.Add(new MessageQueued("approval:a1", "approval", "Deploy? approved by Bob", "a1"), Actor.System);
+        s.Add(new MessagePosted("approval:a1", "slack", "DUBOB|1.1", s.State.Version, "slack:UBOB"), Actor.System);
+        s.Add(new MessagePosted("approval:a1", "slack", "DUBOB|1.1", firstSeq, "slack:UBOB"), Actor.System); // a late receipt of the first version
+        Assert.Equal(s.State.Version - 2, s.State.Messages["approval:a1"].Copies["slack:UBOB"].DeliveredVersion);
+        Assert.False(new MessageCopy("slack", "DUBOB|1.1", 1).Refused);
+        Assert.True(new MessageCopy("slack", "refused:user_not_found|slack:UX", 1).Refused);
+    }
+
+    [Fact]
     public void MessagePosted_IsIgnored_ForAnUnknownKey()
     {
         var s = Started("t-msg-unknown").Add(new MessagePosted("nope", "slack", "ref", 1), Actor.System);
