@@ -60,13 +60,17 @@ public static class ActivityTypes
     public const string AdaptiveCardAction = "adaptiveCard/action";
 }
 
-/// <summary>The body of a <c>POST /v3/conversations</c> (create a conversation, e.g. a new post in a channel).</summary>
+/// <summary>
+/// The body of a <c>POST /v3/conversations</c> (create a conversation: a new post in a channel, or the personal chat with
+/// the one member of <see cref="Members"/>, by Entra object id, which Teams answers with the existing chat).
+/// </summary>
 public sealed record ConversationParameters(
     bool IsGroup,
     ChannelAccount? Bot,
     string? TenantId,
     Activity? Activity,
-    TeamsChannelData? ChannelData);
+    TeamsChannelData? ChannelData,
+    IReadOnlyList<ChannelAccount>? Members = null);
 
 /// <summary>What the connector answers to a send (<c>id</c> of the new activity) or to a create conversation.</summary>
 public sealed record ResourceResponse(string? Id, string? ActivityId = null);

@@ -14,7 +14,8 @@ namespace ChatAgent.Bot.Teams;
 /// Threads that did not start in Teams (a cron agent posting to <c>Teams__DefaultConversation</c>) have no service URL
 /// of their own: it comes from the conversation reference stored when the bot was installed there.
 /// </summary>
-public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, TeamsTargets targets, ILogger<TeamsChatSurface> log) : IChatSurface
+public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards cards, TeamsTargets targets, TeamsOptions options, ILogger<TeamsChatSurface> log)
+    : IChatSurface, IDirectMessages
 {
     public const string PlatformName = "teams";
     private const string RefusedPrefix = MessageRefs.RefusedPrefix;
@@ -64,6 +65,49 @@ public sealed class TeamsChatSurface(BotConnectorClient connector, TeamsCards ca
         catch (TeamsDeliveryRefusedException refused)
         {
             log.LogWarning("Teams refused the update of {Key} of thread {ThreadId} ({Status}); not retried", message.Key, thread.Id, (int)refused.Status);
+        }
+    }
+
+    /// <summary>
+    /// A proactive 1:1: the card in the person's personal chat with the bot, opened with <c>POST /v3/conversations</c>
+    /// naming them by Entra object id (Teams answers with the chat they have, which exists once they installed the app for
+    /// themselves). The same card, so Action.Execute decides from there as from the channel. A refusal (403: the app is not
+    /// installed for them; 400/404: no such person) is recorded as refused and logged, never retried.
+    /// </summary>
+    public async Task<string> PostDirectAsync(ThreadState thread, ChatMessage message, string recipient, CancellationToken cancellationToken)
+    {
+        if (await targets.ReachAsync(thread, cancellationToken) is not var (serviceUrl, tenant))
+        {
+            log.LogWarning("{Key} of thread {ThreadId} is for {User}'s personal chat, but the bot was never installed in Teams; recorded as undelivered", message.Key, thread.Id, recipient);
+            return $"{RefusedPrefix}not_installed|{recipient}";
+        }
+        try
+        {
+            var chat = await connector.CreateConversationAsync(serviceUrl, new ConversationParameters(false, new ChannelAccount("28:" + options.AppId), tenant, null,
+                new TeamsChannelData(new TenantInfo(tenant)), [new ChannelAccount(recipient[(recipient.IndexOf(':') + 1)..])]), cancellationToken);
+            var conversation = chat.Id ?? throw new HttpRequestException("The Bot Connector created no conversation id.");
+            var sent = await connector.SendAsync(serviceUrl, conversation, Render(thread, message), cancellationToken);
+            return $"{sent.Id}|{conversation}";
+        }
+        catch (Exception refused) when (refused is TeamsDeliveryRefusedException || refused is HttpRequestException { StatusCode: System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest })
+        {
+            var status = refused is TeamsDeliveryRefusedException r ? (int)r.Status : (int)((HttpRequestException)refused).StatusCode!;
+            log.LogWarning("Teams refused {Key} of thread {ThreadId} in {User}'s personal chat ({Status}); recorded as undelivered", message.Key, thread.Id, recipient, status);
+            return $"{RefusedPrefix}{status}|{recipient}";
+        }
+    }
+
+    public async Task UpdateDirectAsync(ThreadState thread, ChatMessage message, string recipient, string messageRef, CancellationToken cancellationToken)
+    {
+        var separator = messageRef.IndexOf('|');
+        if (separator <= 0 || await targets.ReachAsync(thread, cancellationToken) is not var (serviceUrl, _)) return;
+        try
+        {
+            await connector.UpdateAsync(serviceUrl, messageRef[(separator + 1)..], messageRef[..separator], Render(thread, message), cancellationToken);
+        }
+        catch (TeamsDeliveryRefusedException refused)
+        {
+            log.LogWarning("Teams refused the update of {Key} of thread {ThreadId} in {User}'s personal chat ({Status}); not retried", message.Key, thread.Id, recipient, (int)refused.Status);
         }
     }
 

@@ -36,6 +36,7 @@ public static class TeamsExtensions
         services.AddSingleton<TeamsTargets>();
         services.AddSingleton<TeamsChatSurface>();
         services.AddSingleton<IChatSurface>(sp => sp.GetRequiredService<TeamsChatSurface>());
+        services.AddSingleton<IDirectMessages>(sp => sp.GetRequiredService<TeamsChatSurface>());
         services.AddSingleton<IWorkingIndicator, TeamsTypingIndicator>();
         services.AddSingleton<TeamsReplies>();
         services.AddHostedService(sp => sp.GetRequiredService<TeamsReplies>());
