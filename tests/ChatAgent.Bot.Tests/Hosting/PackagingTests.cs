@@ -52,6 +52,20 @@ public sealed class PackagingTests
         Assert.Superset(new HashSet<string> { "app_mentions:read", "im:history", "channels:history", "groups:history", "chat:write", "commands" }, scopes);
     }
 
+    [Theory]
+    [MemberData(nameof(SlackManifests))]
+    public void SlackManifest_EnablesTheHomeTabInbox_AndDirectMessages(string file)
+    {
+        var root = (YamlMappingNode)LoadYaml(Path.Combine(RepositoryPaths.Root, "manifests", "slack", file));
+        var events = Scalars(((YamlMappingNode)((YamlMappingNode)root["settings"])["event_subscriptions"])["bot_events"]);
+        var scopes = Scalars(((YamlMappingNode)((YamlMappingNode)root["oauth_config"])["scopes"])["bot"]);
+        var home = (YamlMappingNode)((YamlMappingNode)root["features"])["app_home"];
+
+        Assert.Contains("app_home_opened", events);
+        Assert.Equal("true", ((YamlScalarNode)home["home_tab_enabled"]).Value);
+        Assert.Contains("im:write", scopes); // conversations.open, for the cards in approvers' DMs
+    }
+
     private static HashSet<string> Scalars(YamlNode sequence) =>
         [.. ((YamlSequenceNode)sequence).Cast<YamlScalarNode>().Select(n => n.Value!)];
 
