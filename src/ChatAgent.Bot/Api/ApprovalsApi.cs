@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ChatAgent.Bot.Api;
 
 /// <summary>
-/// A person's approvals inbox: <c>GET /api/approvals?user=</c> lists every pending approval they may decide now, oldest
-/// thread first (the same list as the <c>pending</c> chat command, Slack's App Home and the web chat's "Awaiting you").
+/// A person's approvals inbox: <c>GET /api/approvals?user=</c> lists every pending approval they may decide now, the
+/// soonest to expire first (the same list as the <c>pending</c> chat command, Slack's App Home and the web chat's "Awaiting you").
 /// The person is the caller, or an identity the caller's key was granted (<see cref="ApiCaller"/>).
 /// </summary>
 public static class ApprovalsApi

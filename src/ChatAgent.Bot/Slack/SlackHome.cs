@@ -38,7 +38,7 @@ public sealed class SlackHome(ApprovalInbox inbox, SlackCards cards, SlackApiCli
         // The headline and the closing note take two blocks.
         var (cardBlocks, shown) = cards.Approvals(items.Select(i => (i.Thread, i.Approval)), BlockKitLimits.ModalBlocks - blocks.Count - 2);
         blocks.Add(new SectionBlock(SlackText.Markdown(shown == items.Count
-            ? $"{items.Count} approval(s) waiting for you, oldest thread first."
+            ? $"{items.Count} approval(s) waiting for you, the soonest to expire first."
             : $"{items.Count} approval(s) waiting for you; the first {shown} are shown. Decide these, and the others appear.")));
         blocks.AddRange(cardBlocks);
         blocks.Add(new ContextBlock([SlackText.Markdown("The same cards are in the threads' channels (and your DMs where the policy says so); deciding here updates them all. Open this tab again to refresh it.")]));

@@ -6,12 +6,12 @@ namespace ChatAgent.Core.Approvals;
 
 /// <summary>
 /// What awaits a person: every pending approval of a waiting thread that they may decide now (members of the
-/// <c>operators</c> group: every pending approval), oldest thread first. One rule for every inbox — the <c>pending</c>
+/// <c>operators</c> group: every pending approval), the soonest to expire first. One rule for every inbox — the <c>pending</c>
 /// chat command, Slack's App Home, Teams' personal chat, the web chat's "Awaiting you" and <c>GET /api/approvals</c>.
 /// </summary>
 public sealed class ApprovalInbox(ThreadService threads, ApproverDirectory approvers)
 {
-    /// <summary>How many waiting threads one look reads (the most recently active first).</summary>
+    /// <summary>How many waiting threads one look reads (the most recently active ones).</summary>
     public const int WaitingThreads = 100;
 
     public async Task<IReadOnlyList<InboxItem>> ForAsync(string userId, CancellationToken ct = default)
@@ -25,7 +25,7 @@ public sealed class ApprovalInbox(ThreadService threads, ApproverDirectory appro
                 .Where(a => operatorSeesAll || approvers.CheckMayDecide(a, userId) is null)
                 .Select(a => new InboxItem(state, a)));
         }
-        return items;
+        return [.. items.OrderBy(i => i.Approval.ExpiresAt).ThenBy(i => i.Approval.Id, StringComparer.Ordinal)];
     }
 }
 

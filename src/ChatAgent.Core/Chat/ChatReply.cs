@@ -19,7 +19,7 @@ public sealed record ChatAnswer(string Text) : ChatReply(Text);
 public sealed record ThreadSteered(string ThreadId, string Verb, string Text) : ChatReply(Text);
 
 /// <summary>
-/// The approvals the person may decide now (operators: all), oldest thread first as listed; <see cref="ChatReply.Text"/>
+/// The approvals the person may decide now (operators: all), the soonest to expire first (<see cref="Approvals.ApprovalInbox"/>); <see cref="ChatReply.Text"/>
 /// is the headline and each item's <see cref="PendingItem.Line"/> a one-line description, for surfaces without cards.
 /// </summary>
 public sealed record ApprovalsPending(string Text, IReadOnlyList<PendingItem> Items) : ChatReply(Text);
