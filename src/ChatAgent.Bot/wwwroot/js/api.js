@@ -31,6 +31,8 @@ export const api = {
   // extra: { parameters } (approve with changes) or { allowFor } (approve and allow for a while).
   decide: (id, approvalId, decision, comment, user, extra) =>
     call('POST', `/api/threads/${enc(id)}/approvals/${enc(approvalId)}`, { decision, comment, user, ...extra }),
+  // What awaits a person: every pending approval they may decide now, with its thread.
+  approvals: (user) => call('GET', `/api/approvals?user=${enc(user)}`),
   answer: (id, text, user) => call('POST', `/api/threads/${enc(id)}/answer`, { text, user }),
   resume: (id, feedback, user) => call('POST', `/api/threads/${enc(id)}/resume`, { feedback, user }),
   pause: (id, user) => call('POST', `/api/threads/${enc(id)}/pause`, { user }),
