@@ -74,6 +74,7 @@ public sealed record ApprovalView(
     /// What "Approve and allow for …" offers as the approval route's <c>allowFor</c> (<c>1h</c>, <c>30m</c>): the policy's
     /// longest grant, at most an hour; null when the tool is not grantable.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? AllowFor { get; init; }
 }
 
@@ -88,7 +89,7 @@ public sealed record AmendmentView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason,
     DateTimeOffset At);
 
-/// <summary>One person's vote; <see cref="Grant"/>: cast by their standing grant (absent when they clicked).</summary>
+/// <summary>One person's vote; <see cref="Grant"/>: the standing grant that cast it (null when they clicked).</summary>
 public sealed record VoteView(
     string By,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ByName,
@@ -96,6 +97,7 @@ public sealed record VoteView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Comment,
     DateTimeOffset At)
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Grant { get; init; }
 }
 

@@ -57,6 +57,7 @@ public sealed class ThreadViewTests
         Assert.Equal(2, approval.GetProperty("quorum").GetInt32());
         Assert.Empty(approval.GetProperty("votes").EnumerateArray());
         Assert.Empty(approval.GetProperty("escalatedTo").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, approval.GetProperty("allowFor").ValueKind); // the shipped deploy_to_production has no grants
         var precondition = Assert.Single(approval.GetProperty("checks").EnumerateArray());
         Assert.Equal((Str(approval, "toolCallId"), "deploy_to_production", "precondition", "staging runs this version", true, JsonValueKind.Null),
             (Str(precondition, "toolCallId"), Str(precondition, "tool"), Str(precondition, "phase"), Str(precondition, "check"), precondition.GetProperty("passed").GetBoolean(), precondition.GetProperty("message").ValueKind));
@@ -80,6 +81,7 @@ public sealed class ThreadViewTests
         var voted = await ViewAsync(deploy, v => v.GetProperty("pendingApprovals")[0].GetProperty("votes").GetArrayLength() == 1, "bob's vote");
         var vote = voted.GetProperty("pendingApprovals")[0].GetProperty("votes")[0];
         Assert.Equal(("web:bob", "bob", true, "ship it"), (Str(vote, "by"), Str(vote, "byName"), vote.GetProperty("granted").GetBoolean(), Str(vote, "comment")));
+        Assert.Equal(JsonValueKind.Null, vote.GetProperty("grant").ValueKind); // bob clicked
         Assert.True(vote.GetProperty("at").GetDateTimeOffset() >= approval.GetProperty("requestedAt").GetDateTimeOffset());
 
         // The second vote: it runs, is verified and completes.

@@ -56,6 +56,8 @@ public sealed class GrantsApiTests
         var decided = (await EventsAsync(host, covered)).Single(e => Type(e) == "approval_decided");
         Assert.Equal((grantId, "web:dana", "approve"),
             (decided.GetProperty("data").GetProperty("grant").GetString(), decided.GetProperty("actor").GetProperty("id").GetString(), decided.GetProperty("data").GetProperty("decision").GetString()));
+        var byGrant = Assert.Single((await host.StateAsync(covered)).GetProperty("settledApprovals")[0].GetProperty("votes").EnumerateArray());
+        Assert.Equal((grantId, "web:dana"), (byGrant.GetProperty("grant").GetString(), byGrant.GetProperty("by").GetString()));
         var log = await File.ReadAllLinesAsync(Path.Combine(host.DataDir, "releases.log"));
         Assert.Equal(2, log.Count(l => l.Contains(" tool=deploy_to_production service=api env=production ")));
         var audit = await host.Client.GetStringAsync("/api/audit");

@@ -8,7 +8,7 @@ await run('deny-with-comment', async (people) => {
 
   const bob = await people.open('bob', `#thread=${threadId}`);
   await bob.fill('[data-testid=approval-card] textarea', 'Change freeze until Monday');
-  await bob.click('[data-testid=deny]');
+  await bob.click('[data-testid=approval-card] [data-testid=deny]');
   await alice.locator('[data-testid=final]').waitFor();
   await shot(alice, 'deny-with-comment.png');
   return {

@@ -13,9 +13,9 @@ await run('deploy-approve', async (people) => {
   await shot(alice, 'deploy-approve-1-waiting.png');
 
   const bob = await people.open('bob', `#thread=${threadId}`);
-  await bob.locator('[data-testid=approve]').waitFor();
+  await bob.locator('[data-testid=approval-card] [data-testid=approve]').waitFor();
   await bob.fill('[data-testid=approval-card] textarea', 'ship it');
-  await bob.click('[data-testid=approve]');
+  await bob.click('[data-testid=approval-card] [data-testid=approve]');
   await waitStatus(bob, 'completed');
   await waitStatus(alice, 'completed'); // alice's page was not reloaded: the live feed brought it here
   await shot(alice, 'deploy-approve-2-completed.png');

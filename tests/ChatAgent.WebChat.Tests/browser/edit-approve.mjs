@@ -12,13 +12,13 @@ await run('edit-approve', async (people) => {
   await alice.locator('[data-testid=approval-card]').waitFor();
 
   const bob = await people.open('bob', `#thread=${threadId}`);
-  await bob.locator('[data-testid=approve]').waitFor();
-  await bob.click('[data-testid=edit] summary');
-  const fieldsShown = await bob.locator('[data-testid=edit] input').evaluateAll((els) => els.map((e) => `${e.name}=${e.value}`));
-  await bob.fill('[data-testid=edit-service]', 'web');
+  await bob.locator('[data-testid=approval-card] [data-testid=approve]').waitFor();
+  await bob.click('[data-testid=approval-card] [data-testid=edit] summary');
+  const fieldsShown = await bob.locator('[data-testid=approval-card] [data-testid=edit] input').evaluateAll((els) => els.map((e) => `${e.name}=${e.value}`));
+  await bob.fill('[data-testid=approval-card] [data-testid=edit-service]', 'web');
   await bob.fill('[data-testid=approval-card] textarea', 'api is frozen');
   await shot(bob, 'edit-approve-1-editing.png');
-  await bob.click('[data-testid=approve-edited]');
+  await bob.click('[data-testid=approval-card] [data-testid=approve-edited]');
   await waitStatus(alice, 'completed');
   await alice.locator('[data-testid=approval-changes]').waitFor();
   await shot(alice, 'edit-approve-2-completed.png');

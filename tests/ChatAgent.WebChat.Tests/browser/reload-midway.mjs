@@ -24,7 +24,7 @@ await run('reload-midway', async (people) => {
   await shot(alice, 'reload-midway-after-reload.png');
 
   const bob = await people.open('bob', `#thread=${threadId}`);
-  await bob.click('[data-testid=approve]');
+  await bob.click('[data-testid=approval-card] [data-testid=approve]');
   await waitStatus(alice, 'completed');
   const end = await snapshot(alice);
   const distinct = new Set(end.events).size;

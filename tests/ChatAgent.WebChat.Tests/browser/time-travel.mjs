@@ -15,7 +15,7 @@ await run('time-travel', async (people) => {
   const threadId = await launch(alice, 'deploy', 'api to production');
   await alice.locator('[data-testid=approval-card]').waitFor();
   const bob = await people.open('bob', `#thread=${threadId}`);
-  await bob.click('[data-testid=approve]');
+  await bob.click('[data-testid=approval-card] [data-testid=approve]');
   await waitStatus(alice, 'completed');
   await alice.locator('#events li summary .type').filter({ hasText: /^thread_completed$/ }).waitFor();
 

@@ -28,8 +28,11 @@ export const api = {
   thread: (id) => call('GET', `/api/threads/${enc(id)}`),
   stateAt: (id, seq) => call('GET', `/api/threads/${enc(id)}/state?at=${seq}`),
   command: (line, agent, user, session) => call('POST', '/webchat/commands', { line, agent, user, session }),
-  decide: (id, approvalId, decision, comment, user, parameters) =>
-    call('POST', `/api/threads/${enc(id)}/approvals/${enc(approvalId)}`, parameters ? { decision, comment, user, parameters } : { decision, comment, user }),
+  // extra: { parameters } (approve with changes) or { allowFor } (approve and allow for a while).
+  decide: (id, approvalId, decision, comment, user, extra) =>
+    call('POST', `/api/threads/${enc(id)}/approvals/${enc(approvalId)}`, { decision, comment, user, ...extra }),
+  // What awaits a person: every pending approval they may decide now, with its thread.
+  approvals: (user) => call('GET', `/api/approvals?user=${enc(user)}`),
   answer: (id, text, user) => call('POST', `/api/threads/${enc(id)}/answer`, { text, user }),
   resume: (id, feedback, user) => call('POST', `/api/threads/${enc(id)}/resume`, { feedback, user }),
   pause: (id, user) => call('POST', `/api/threads/${enc(id)}/pause`, { user }),

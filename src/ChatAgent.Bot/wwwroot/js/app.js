@@ -1,7 +1,8 @@
-// The web chat: who you are, the agents, the thread list with status filters, the open thread and reliability.
+// The web chat: who you are, the agents, what awaits you, the thread list with status filters, the open thread and reliability.
 import { api } from './api.js';
 import { badge, h, time, toast } from './dom.js';
 import { initialName, isValidName, saveName, sessionId } from './identity.js';
+import { Inbox } from './inbox.js';
 import { ThreadView } from './thread.js';
 
 const $ = (id) => document.getElementById(id);
@@ -11,6 +12,7 @@ let statusFilter = '';
 let listTimer = null;
 
 const view = new ThreadView(() => name, () => refreshList());
+const inbox = new Inbox(() => name);
 
 function threadFromHash() {
   const match = /^#thread=([\w-]+)$/.exec(location.hash);
@@ -30,10 +32,12 @@ function setupIdentity() {
     ev.preventDefault();
     const next = input.value.trim();
     if (!isValidName(next)) { toast('A name is 1 to 40 letters, digits, ".", "_" or "-".', true); return; }
+    const changed = next !== name;
     name = next;
     saveName(name);
     toast(`You are ${name}.`);
     if (view.state) view.render();
+    if (changed) inbox.reset();
   });
 }
 
@@ -118,6 +122,8 @@ function setupFilters() {
 
 async function refreshList() {
   clearTimeout(listTimer);
+  // The inbox is looked at with the list: every two seconds, and whenever a thread moves on.
+  inbox.refresh();
   const result = await api.threads(statusFilter);
   listTimer = setTimeout(refreshList, 2000);
   if (!result.ok) return;

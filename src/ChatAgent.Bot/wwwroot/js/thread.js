@@ -73,7 +73,7 @@ export class ThreadView {
       threadId: this.id,
       refusals: this.refusals,
       busy: this.busy,
-      decide: (approvalId, decision, comment, parameters) => this.act(approvalId, () => api.decide(this.id, approvalId, decision, comment, this.user(), parameters)),
+      decide: (approvalId, decision, comment, extra) => this.act(approvalId, () => api.decide(this.id, approvalId, decision, comment, this.user(), extra)),
       answer: (requestId, text) => {
         if (!text.trim()) { this.refusals.set(requestId, 'Type an answer first.'); this.render(); return; }
         this.act(requestId, () => api.answer(this.id, text, this.user()));

@@ -1,9 +1,9 @@
 // Turns a thread's events and live state into timeline entries: { key, sig, build() }.
 // An entry is rebuilt only when its signature changes, so a comment being typed survives unrelated updates.
+import { approvalSummary, checkList, decisionControls, grantText, outcomeText } from './approval.js';
 import { h, kv, time } from './dom.js';
 
 const who = (actor) => (actor && (actor.name || actor.id)) || 'someone';
-const voteBy = (v) => v.byName || (v.by || '').replace(/^web:/, '');
 
 export function buildEntries(events, state, ui) {
   const outcomes = new Map(); // toolCallId -> tool_result / error event
@@ -45,7 +45,7 @@ export function buildEntries(events, state, ui) {
           entries.push(simple(`error:${e.seq}`, 'entry.error', `Error (${d.source}): ${d.message}`, e.at, d.detail));
         break;
       case 'approval_requested':
-        entries.push(approvalEntry(e, state, ui));
+        entries.push(approvalEntry(e, state, ui, events));
         break;
       case 'approval_expired':
       case 'approval_escalated':
@@ -96,7 +96,7 @@ function noticeText(e) {
   }
 }
 
-function approvalEntry(e, state, ui) {
+function approvalEntry(e, state, ui, events) {
   const d = e.data;
   const pending = (state.pendingApprovals || []).find((a) => a.id === d.approvalId);
   const settled = (state.settledApprovals || []).find((a) => a.id === d.approvalId);
@@ -105,38 +105,30 @@ function approvalEntry(e, state, ui) {
   // The call's checks: the preconditions that ran before the approval was asked, and its verification once it ran.
   const checks = (state.checks || []).filter((c) => c.toolCallId === d.toolCallId);
   const amendments = (pending || settled || {}).amendments || [];
-  const sig = JSON.stringify([!!pending, settled && settled.outcome, votes.length, checks.length, refusal, ui.name, ui.busy.has(d.approvalId), amendments.length]);
+  // A standing grant this decision made ("Approve and allow for …"), and whether it was revoked since.
+  const grant = events.find((x) => x.type === 'grant_created' && x.data.approvalId === d.approvalId);
+  const revoked = grant && events.find((x) => x.type === 'grant_revoked' && x.data.grantId === grant.data.grantId);
+  const sig = JSON.stringify([!!pending, settled && settled.outcome, votes.length, checks.length, refusal, ui.name, ui.busy.has(d.approvalId),
+    amendments.length, grant && grant.seq, revoked && revoked.seq]);
   return {
     key: `approval:${d.approvalId}`,
     sig,
     build: () => {
-      const approvers = (d.policy.approvers || []).length ? d.policy.approvers.join(', ') : 'anyone but the requester';
       const mine = ui.name && `web:${ui.name}`.toLowerCase() === (d.requestedBy || '').toLowerCase();
-      const body = [
-        d.reason ? h('p', { text: d.reason }) : null,
-        kv(pending ? pending.parameters : d.parameters),
-        h('p.hint', { text: `Requested by ${d.requestedBy.replace(/^web:/, '')} · approvers: ${approvers}` +
-          (d.policy.quorum > 1 ? ` · needs ${d.policy.quorum}` : '') + ` · expires ${time(d.expiresAt)}` }),
-      ];
-      const pre = checks.filter((c) => c.phase === 'precondition');
-      if (pre.length) body.push(checkList('Checked before asking', pre));
-      if (amendments.length) body.push(h('p.changes', { 'data-testid': 'approval-changes', text: amendments.map(describeAmendment).join(' · ') }));
-      if (votes.length && pending) body.push(h('p.hint', { text: `Votes so far: ${votes.map((v) => `${voteBy(v)} (${v.granted ? 'approve' : 'deny'})`).join(', ')}` }));
+      // The card reads the request as it was asked; the live view adds the edits, votes and what the buttons offer.
+      const approval = {
+        id: d.approvalId, reason: d.reason, parameters: pending ? pending.parameters : d.parameters, requestedBy: d.requestedBy,
+        approvers: d.policy.approvers, quorum: d.policy.quorum, expiresAt: d.expiresAt, amendments, votes,
+        editable: !!(pending && pending.editable), allowFor: pending ? pending.allowFor : null,
+      };
+      const body = approvalSummary(approval, checks.filter((c) => c.phase === 'precondition'));
       if (settled) {
-        const vote = settled.votes && settled.votes.length ? settled.votes[settled.votes.length - 1] : null;
-        const text = settled.outcome === 'expired' ? 'Expired: nothing was run.'
-          : `${settled.outcome === 'granted' ? 'Approved' : 'Denied'} by ${vote ? voteBy(vote) : 'someone'}` + (vote && vote.comment ? `: “${vote.comment}”` : '');
-        body.push(h(`p.outcome.${settled.outcome}`, { 'data-testid': 'approval-outcome', text: amendments.length && settled.outcome === 'granted' ? text.replace(/^Approved/, 'Approved with changes') : text }));
+        body.push(h(`p.outcome.${settled.outcome}`, { 'data-testid': 'approval-outcome', text: outcomeText(settled) }));
+        if (grant) body.push(h('p.hint.grant', { 'data-testid': 'approval-grant', text: grantText(grant, revoked) }));
         const post = checks.filter((c) => c.phase === 'verify');
         if (post.length) body.push(checkList(post.some((c) => !c.passed) ? 'Verification FAILED' : 'Verified after it ran', post));
       } else if (pending) {
-        const comment = h('textarea', { id: `comment-${d.approvalId}`, 'aria-label': 'Comment (optional)', placeholder: 'Comment (optional)' });
-        const disabled = ui.busy.has(d.approvalId);
-        body.push(h('div.actions', {},
-          comment,
-          h('button.btn.btn-approve', { type: 'button', 'data-testid': 'approve', disabled, onclick: () => ui.decide(d.approvalId, 'approve', comment.value) }, 'Approve'),
-          h('button.btn.btn-deny', { type: 'button', 'data-testid': 'deny', disabled, onclick: () => ui.decide(d.approvalId, 'deny', comment.value) }, 'Deny')));
-        if (pending.editable) body.push(editForm(d.approvalId, pending.parameters, comment, disabled, ui));
+        body.push(...decisionControls(approval, ui));
         if (mine && !d.policy.allowSelfApproval) body.push(h('p.hint', { text: 'You asked for this, so someone else has to approve it. Share this page: ' + shareLink(ui.threadId) }));
       }
       if (refusal) body.push(h('p.refusal', { role: 'alert', 'data-testid': 'refusal', text: refusal }));
@@ -145,36 +137,6 @@ function approvalEntry(e, state, ui) {
         h('div.body', {}, body));
     },
   };
-}
-
-/** "Edit…": one field per parameter (strings as typed, anything else as JSON); the server checks the schema. */
-function editForm(approvalId, parameters, comment, disabled, ui) {
-  const fields = Object.entries(parameters || {}).map(([name, value]) => {
-    const input = h('input', { name, 'data-testid': `edit-${name}`, 'aria-label': name, value: typeof value === 'string' ? value : JSON.stringify(value) });
-    input.dataset.kind = typeof value === 'string' ? 'string' : 'json';
-    return h('label.field', {}, h('span', { text: name }), input);
-  });
-  const collect = () => Object.fromEntries(fields.map((f) => f.querySelector('input')).map((i) => [i.name, parse(i)]));
-  return h('details.edit', { 'data-testid': 'edit' },
-    h('summary', { text: 'Edit…' }),
-    ...fields,
-    h('button.btn.btn-approve', { type: 'button', 'data-testid': 'approve-edited', disabled, onclick: () => ui.decide(approvalId, 'approve', comment.value, collect()) }, 'Approve with changes'));
-}
-
-function parse(input) {
-  if (input.dataset.kind === 'string') return input.value;
-  try { return JSON.parse(input.value); } catch { return input.value; }
-}
-
-const show = (v) => (v === undefined ? '(none)' : JSON.stringify(v));
-const describeAmendment = (a) => `${a.byName || (a.by || '').replace(/^web:/, '')} changed ` +
-  a.changes.map((c) => `${c.name}: ${show(c.from)} → ${show(c.to)}`).join('; ') + (a.reason ? ` (“${a.reason}”)` : '');
-
-/** Checks as the Slack and Teams cards show them: ✓ passed, ✗ failed with why. */
-function checkList(heading, checks) {
-  return h('div.checks', { 'data-testid': 'approval-checks' },
-    h('p.hint', { text: heading }),
-    h('ul', {}, checks.map((c) => h(`li.${c.passed ? 'passed' : 'failed'}`, { text: (c.passed ? '✓ ' : '✗ ') + c.check + (!c.passed && c.message ? `: ${c.message}` : '') }))));
 }
 
 function shareLink(threadId) {
