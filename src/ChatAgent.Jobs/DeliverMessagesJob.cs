@@ -63,11 +63,12 @@ public sealed class DeliverMessagesJob(
 
     /// <summary>
     /// The next direct-message copy due, oldest message first: a person who may decide a pending approval whose policy
-    /// sends direct messages and who has no copy yet, or a copy older than its card (never a refused one).
+    /// sends direct messages and who has no copy yet, or a copy older than its card (never a refused one). A dry run asks
+    /// nobody, so it sends none.
     /// </summary>
     private (ChatMessage Message, string Recipient, IDirectMessages Platform)? NextCopy(ThreadState state)
     {
-        if (_direct.Count == 0) return null;
+        if (_direct.Count == 0 || state.DryRun) return null;
         foreach (var message in state.Messages.Values.Where(m => m.Kind == "approval" && m.ApprovalId is not null).OrderBy(m => m.Version))
         {
             var due = message.Copies.Where(c => !c.Value.Refused && c.Value.DeliveredVersion < message.Version).Select(c => c.Key);
