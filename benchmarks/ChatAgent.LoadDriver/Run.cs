@@ -79,7 +79,8 @@ public sealed partial class Run(Options options, Report report, string dataDir) 
 
     private PostgresEventStore Store(string connectionString)
     {
-        var source = NpgsqlDataSource.Create(connectionString);
+        // The store's own pool, as the host builds it (no reset on return).
+        var source = StoreDataSource.Create(connectionString);
         _owned.Add(source);
         return new PostgresEventStore(source);
     }

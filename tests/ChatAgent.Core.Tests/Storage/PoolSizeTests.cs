@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace ChatAgent.Core.Tests.Storage;
 
-/// <summary>The host's one PostgreSQL pool is bounded: by the option, else by the connection string, else by the default.</summary>
+/// <summary>
+/// The host's PostgreSQL pool is bounded: by the option, else by the connection string, else by the default; the store's
+/// own pool is half that (at least 4) and skips the reset on return, which the host's pool never does.
+/// </summary>
 public sealed class PoolSizeTests
 {
     private const string Server = "Host=127.0.0.1;Port=1;Username=u;Database=d";
@@ -20,5 +23,17 @@ public sealed class PoolSizeTests
         using var services = new ServiceCollection().AddChatAgentStorage(connectionString, option).BuildServiceProvider();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize);
+        Assert.False(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData(null, 20)]
+    [InlineData(12, 6)]
+    [InlineData(3, 4)]
+    public void TheStoresPool_IsHalfTheHosts_AtLeastFour_AndNotResetOnReturn(int? option, int expected)
+    {
+        using var services = new ServiceCollection().AddChatAgentStorage(Server, option).BuildServiceProvider();
+        var store = new NpgsqlConnectionStringBuilder(services.GetRequiredService<ChatAgent.Core.Storage.Postgres.StoreDataSource>().Source.ConnectionString);
+        Assert.Equal((expected, true), (store.MaxPoolSize, store.NoResetOnClose));
     }
 }

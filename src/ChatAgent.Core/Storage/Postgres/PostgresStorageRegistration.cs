@@ -8,8 +8,10 @@ namespace ChatAgent.Core.Storage.Postgres;
 internal static class PostgresStorageRegistration
 {
     /// <summary>
-    /// Registers the <see cref="NpgsqlDataSource"/>, <see cref="PostgresEventStore"/> (not yet forwarded to the ports),
-    /// the <see cref="Audit.IAuditStore"/> over its tables, the conversations (index and references over one table), the webhook delivery claims and the wake-up queue.
+    /// Registers the host's <see cref="NpgsqlDataSource"/> (thread locks, the wake-up LISTEN, Hangfire), and, over a pool
+    /// of their own (<see cref="StoreDataSource"/>), <see cref="PostgresEventStore"/> (not yet forwarded to the ports), the
+    /// <see cref="Audit.IAuditStore"/> over its tables, the conversations (index and references over one table) and the
+    /// webhook delivery claims; the wake-up queue stays on the host's pool, since it holds a LISTEN.
     /// </summary>
     /// <param name="defaultMaxPoolSize">The pool's bound unless <paramref name="maxPoolSize"/> or the connection string sets one.</param>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString, int? maxPoolSize, int defaultMaxPoolSize)
@@ -19,14 +21,16 @@ internal static class PostgresStorageRegistration
         else if (!NamesPoolSize(connectionString)) builder.MaxPoolSize = defaultMaxPoolSize;
         var bounded = builder.ConnectionString;
         services.AddSingleton(_ => NpgsqlDataSource.Create(bounded));
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>(), sp.GetRequiredService<WakeSignal>()));
+        services.AddSingleton(_ => new StoreDataSource(StoreDataSource.Create(bounded)));
+        static NpgsqlDataSource Store(IServiceProvider sp) => sp.GetRequiredService<StoreDataSource>().Source;
+        services.AddSingleton(sp => new PostgresEventStore(Store(sp), sp.GetService<Audit.AuditKey>(), sp.GetRequiredService<WakeSignal>()));
         services.AddSingleton<IWakeupQueue>(sp => new PostgresWakeups(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<WakeSignal>()));
-        services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
-        services.AddSingleton(sp => new PostgresConversations(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<Audit.AuditKey>()));
+        services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(Store(sp), sp.GetService<Audit.AuditKey>()));
+        services.AddSingleton(sp => new PostgresConversations(Store(sp), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => sp.GetRequiredService<PostgresConversations>());
         services.AddSingleton<IConversationReferences>(sp => sp.GetRequiredService<PostgresConversations>());
-        services.AddSingleton<Audit.IAuditCheckpoints>(sp => new PostgresAuditCheckpoints(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<IWebhookDeliveries>(sp => new PostgresWebhookDeliveries(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Audit.IAuditCheckpoints>(sp => new PostgresAuditCheckpoints(Store(sp)));
+        services.AddSingleton<IWebhookDeliveries>(sp => new PostgresWebhookDeliveries(Store(sp)));
         return services;
     }
 

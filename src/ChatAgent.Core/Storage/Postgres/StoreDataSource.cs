@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace ChatAgent.Core.Storage.Postgres;
+
+/// <summary>
+/// The storage classes' own connection pool, beside the host's <see cref="NpgsqlDataSource"/>. Nothing they run leaves
+/// state on a session (their locks are transaction-scoped, they never LISTEN, SET or create temporary tables), so a
+/// connection going back to this pool is not reset (<c>No Reset On Close</c>): Npgsql's reset cost every append a round
+/// trip (docs/PERFORMANCE.md, "The append's parts"). The thread locks' session advisory locks, the wake-up LISTEN and
+/// Hangfire stay on the host's pool, whose connections are reset, so a lock never outlives its holder on a pooled
+/// connection. Disposed with the container.
+/// </summary>
+public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable, IDisposable
+{
+    /// <summary>The smallest store pool, whatever the host's bound.</summary>
+    public const int MinPoolSize = 4;
+
+    public NpgsqlDataSource Source { get; } = source;
+
+    /// <summary>
+    /// A store pool for <paramref name="connectionString"/>: half its <c>Maximum Pool Size</c> (at least
+    /// <see cref="MinPoolSize"/>), without the reset on return.
+    /// </summary>
+    public static NpgsqlDataSource Create(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        builder.MaxPoolSize = Math.Max(MinPoolSize, builder.MaxPoolSize / 2);
+        if (builder.MinPoolSize > builder.MaxPoolSize) builder.MinPoolSize = builder.MaxPoolSize;
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public ValueTask DisposeAsync() => Source.DisposeAsync();
+
+    public void Dispose() => Source.Dispose();
+}
