@@ -4,7 +4,9 @@ using ChatAgent.Bot.Slack;
 using ChatAgent.Bot.Tests.Slack.Support;
 using ChatAgent.Core.Events;
 using ChatAgent.Core.Threads;
+using ChatAgent.Bot.Tests.Support;
 using ChatAgent.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatAgent.Bot.Tests.Slack;
 
@@ -78,6 +80,33 @@ public sealed class SlackInboxTests
         Assert.Single(copies.Values, c => c.Refused && c.Ref.StartsWith("refused:user_not_found|", StringComparison.Ordinal));
         Assert.Single(copies.Values, c => !c.Refused && c.Ref.StartsWith('D'));
         Assert.Equal(2, rig.Slack.CallsTo("chat.postMessage").Count(c => c.Buttons.Count > 0)); // the channel and the one DM
+    }
+
+    [Fact]
+    public async Task AnEscalation_SendsTheCardToTheEscalationTargetsDm_AndLaterVersionsReplaceItThere()
+    {
+        using var agents = DirectMessageAgents();
+        var clock = new ManualClock();
+        await using var rig = await SlackRig.StartAsync(settings: new Dictionary<string, string?> { ["Agents:Path"] = agents.Path },
+            services: s => s.AddSingleton<TimeProvider>(clock));
+        var threadId = SlackRig.ThreadIdFrom(await rig.CommandAsync("/deploy", "api to production", user: "UALICE"));
+        await rig.WaitForCallsAsync(c => c.Any(x => x.Method == "chat.postMessage" && x.Str("channel") == "DUBOB"), "the deployer's DM");
+        Assert.DoesNotContain(rig.Slack.CallsTo("conversations.open"), c => c.Str("users") == "USAM"); // not asked yet
+        var approvalId = (await rig.StateAsync(threadId))!.PendingApprovals.Single().Id;
+        var ladder = rig.Host.Get<ChatAgent.Jobs.ApprovalLadderJob>();
+
+        clock.Advance(TimeSpan.FromMinutes(31)); // past the reminder and the escalation to group:sre-leads (USAM)
+        await ladder.CheckAsync(threadId, approvalId, CancellationToken.None);
+        await ladder.CheckAsync(threadId, approvalId, CancellationToken.None);
+        var calls = await rig.WaitForCallsAsync(c => c.Any(x => x.Method == "chat.postMessage" && x.Str("channel") == "DUSAM" && x.Buttons.Count > 0), "the escalation target's DM");
+        var samsCard = calls.First(x => x.Method == "chat.postMessage" && x.Str("channel") == "DUSAM");
+        Assert.Single(rig.Slack.CallsTo("conversations.open"), c => c.Str("users") == "UBOB"); // Bob's copy is updated, not posted again
+
+        clock.Advance(TimeSpan.FromMinutes(30)); // expired
+        await ladder.CheckAsync(threadId, approvalId, CancellationToken.None);
+        await rig.WaitForCallsAsync(c => c.Any(u => u.Method == "chat.update" && u.Str("channel") == "DUSAM" && u.Ts == samsCard.Ts && u.BlocksJson.Contains("Expired") && u.Buttons.Count == 0),
+            "the escalation target's copy showing the expiry");
+        Assert.Empty(rig.Slack.Violations);
     }
 
     [Fact]
