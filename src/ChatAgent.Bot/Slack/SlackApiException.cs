@@ -7,4 +7,11 @@ public sealed class SlackApiException(string method, string error)
     public string Method { get; } = method;
 
     public string Error { get; } = error;
+
+    /// <summary>
+    /// Slack refused or could not be reached (not our caller giving up): what a best-effort call to Slack logs instead of
+    /// failing the request it answers.
+    /// </summary>
+    public static bool IsSlackFailure(Exception failure, CancellationToken ct) =>
+        failure is HttpRequestException or SlackApiException || (failure is TaskCanceledException && !ct.IsCancellationRequested);
 }

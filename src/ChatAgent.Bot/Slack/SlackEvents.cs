@@ -78,7 +78,7 @@ public sealed partial class SlackEvents(SlackCommands commands, ThreadService th
         {
             await api.PostEphemeralAsync(channel, user, text, blocks, ct);
         }
-        catch (Exception failure) when (failure is HttpRequestException or SlackApiException || (failure is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception failure) when (SlackApiException.IsSlackFailure(failure, ct))
         {
             log.LogWarning("Could not send a Slack reply to {User} in {Channel}: {Error}", user, channel, failure.Message);
         }

@@ -19,7 +19,7 @@ public sealed class SlackHome(ApprovalInbox inbox, SlackCards cards, SlackApiCli
         {
             await api.PublishHomeAsync(user, await BlocksAsync(user, notice, ct), ct);
         }
-        catch (Exception failure) when (failure is HttpRequestException or SlackApiException || (failure is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception failure) when (SlackApiException.IsSlackFailure(failure, ct))
         {
             log.LogWarning("Could not publish the App Home of {User}: {Error}", user, failure.Message);
         }
