@@ -48,11 +48,14 @@ public sealed partial class Run
     /// <summary>
     /// With <c>CHATAGENT_LOAD_GCDUMP</c> naming a folder, a heap dump of the bot (<c>dotnet-gcdump collect</c>, which
     /// forces a full GC in the bot: taken after the working set is read) there, so what grows per thread can be read
-    /// with <c>dotnet-gcdump report</c>. Off by default: the driver measures, it does not profile.
+    /// with <c>dotnet-gcdump report</c>, and before it a copy of the bot's <c>/proc/PID/smaps</c> (which mappings hold
+    /// the working set: the heap, the loaded code, native allocations). Off by default: the driver measures, it does not
+    /// profile.
     /// </summary>
     private static async Task GcDumpAsync(int pid, string name)
     {
         if (Environment.GetEnvironmentVariable("CHATAGENT_LOAD_GCDUMP") is not { Length: > 0 } folder) return;
+        if (OperatingSystem.IsLinux()) File.Copy($"/proc/{pid}/smaps", Path.Combine(folder, name + ".smaps"), overwrite: true);
         using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", Path.Combine(folder, name + ".gcdump")]);
         await dump.WaitForExitAsync();
     }

@@ -15,7 +15,16 @@ public static class PlannerFactory
     public static IPlanner Create(LlmOptions options, IServiceProvider services)
     {
         var provider = options.Provider.Trim().ToLowerInvariant();
-        if (provider == "offline") return new OfflinePlanner();
+        return provider == "offline" ? new OfflinePlanner() : ModelPlanner(options, provider, services);
+    }
+
+    /// <summary>
+    /// Its own method, never inlined: the JIT loads the assemblies a method names when it compiles it, so an offline bot
+    /// never loads the model SDKs (Anthropic, OpenAI, Microsoft.Extensions.AI: ~4 MB of its working set).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IPlanner ModelPlanner(LlmOptions options, string provider, IServiceProvider services)
+    {
         var model = string.IsNullOrWhiteSpace(options.Model)
             ? throw new InvalidOperationException($"Llm:Model is required when Llm:Provider is {provider}.")
             : options.Model;
