@@ -17,6 +17,7 @@ public sealed partial class Run
         await DrainAsync(_botDb, TimeSpan.FromMinutes(1));
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var before = await CostAsync(bot.Pid);
         var launchStart = Machine.Now();
         await Parallel.ForEachAsync(Enumerable.Range(0, options.LoopThreads), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (i, _) => ids.Add(await LaunchAsync(bot.Client, LoadAgent.Name, "go", $"loop-{run}-{i}")));
@@ -31,6 +32,9 @@ public sealed partial class Run
         {
             Console.WriteLine($"  {e.Message}; measuring what finished");
         }
+
+        await DrainAsync(_botDb, TimeSpan.FromMinutes(1));
+        var cost = (await CostAsync(bot.Pid)).Minus(before);
 
         var rows = new List<(string Thread, long Seq, string Type, DateTimeOffset At)>();
         await using (var connection = new NpgsqlConnection(_botDb))
@@ -60,6 +64,13 @@ public sealed partial class Run
         report.Add(new Row("loop", $"steps/s across {idList.Length:N0} threads (offline planner; {completed:N0} finished in time)", stepsPerSecond, "/s", ">= 0.3× (ratio)", limit is { } bound ? stepsPerSecond >= 0.3 * bound : null,
             limit is null ? null : "bare INSERT+COMMIT/s (8 writers) ÷ 2 commits per step", limit));
         report.Add(new Row("loop", "step duration p99 inside a run, under that load", gap.P99, "ms", "<= 25 ms", gap.P99 <= 25));
+        // Where a step's cost goes, over the whole section (launches, runs, deliveries, Hangfire), per tool call.
+        var perCall = 1.0 / Math.Max(1, calls);
+        report.Add(new Row("loop", "database transactions per step (all of the section's work, reads included, ÷ tool calls)", cost.Commits * perCall, ""));
+        report.Add(new Row("loop", "rows written per step: the store's tables (events, threads, wake-ups, …)", cost.StoreRows * perCall, ""));
+        report.Add(new Row("loop", "rows written per step: Hangfire's tables (delivery jobs)", cost.HangfireRows * perCall, ""));
+        report.Add(new Row("loop", "CPU per step: the bot process", cost.BotCpuMs * perCall, "ms"));
+        report.Add(new Row("loop", "CPU per step: the rest of the machine (PostgreSQL; the driver's own excluded)", (cost.BusyCpuMs - cost.BotCpuMs - cost.DriverCpuMs) * perCall, "ms"));
         report.Details["loop"] = new
         {
             threads = idList.Length,
@@ -70,7 +81,32 @@ public sealed partial class Run
             steps_per_second = Math.Round(stepsPerSecond, 1),
             step_duration_in_run_ms = gap.Summary(),
             launch_to_first_step_ms = pickup.Summary(),
+            cost = new { commits = cost.Commits, store_rows = cost.StoreRows, hangfire_rows = cost.HangfireRows, bot_cpu_ms = cost.BotCpuMs, driver_cpu_ms = cost.DriverCpuMs, machine_busy_cpu_ms = cost.BusyCpuMs },
         };
+    }
+
+    /// <summary>What the bot's database and the machine have spent so far: transactions (reads too), rows written by schema, CPU.</summary>
+    private sealed record Cost(long Commits, long StoreRows, long HangfireRows, double BotCpuMs, double DriverCpuMs, double BusyCpuMs)
+    {
+        public Cost Minus(Cost o) => new(Commits - o.Commits, StoreRows - o.StoreRows, HangfireRows - o.HangfireRows, BotCpuMs - o.BotCpuMs, DriverCpuMs - o.DriverCpuMs, BusyCpuMs - o.BusyCpuMs);
+    }
+
+    private async Task<Cost> CostAsync(int botPid)
+    {
+        // PostgreSQL publishes a backend's counts when it goes idle, at most once a second: let the last ones land.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await using var connection = new NpgsqlConnection(_botDb);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
+                   coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) FILTER (WHERE schemaname <> 'hangfire'), 0)::bigint,
+                   coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) FILTER (WHERE schemaname = 'hangfire'), 0)::bigint
+            FROM pg_stat_user_tables
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Cost(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), Machine.ProcessCpuMs(botPid),
+            System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds, Machine.BusyCpuMs());
     }
 
     private static async Task<long> CountAsync(string connectionString, string sql, string[] ids)

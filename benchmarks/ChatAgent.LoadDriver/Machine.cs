@@ -22,6 +22,29 @@ public static class Machine
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Clock ticks per ms of /proc's CPU times (USER_HZ, 100 a second on Linux).</summary>
+    private const double TicksPerMs = 0.1;
+
+    /// <summary>CPU the whole machine has been busy (all cores, everything but idle and iowait), in ms; 0 off Linux.</summary>
+    public static double BusyCpuMs()
+    {
+        if (!File.Exists("/proc/stat")) return 0;
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal
+        return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / TicksPerMs;
+    }
+
+    /// <summary>CPU a process has used (user + system, its own threads, not its children), in ms; 0 off Linux.</summary>
+    public static double ProcessCpuMs(int pid)
+    {
+        if (!File.Exists($"/proc/{pid}/stat")) return 0;
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // After "(name) " the fields start at the 3rd (state): utime is the 14th, stime the 15th.
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture)) / TicksPerMs;
+    }
+
     public static Dictionary<string, object?> Describe() => new()
     {
         ["host"] = Environment.MachineName,
