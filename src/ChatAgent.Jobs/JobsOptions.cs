@@ -18,6 +18,16 @@ public sealed class JobsOptions
     public int RunWorkers { get; set; } = 8;
 
     /// <summary>
+    /// Outbox deliveries this process does at once (<see cref="LocalDeliveries"/>), each the moment its wake-up arrives;
+    /// a delivery woken while all are busy waits in the database for a free one here or in another process, and one
+    /// that fails is retried by Hangfire. 0: every delivery is a Hangfire job (one more job per delivery, as before
+    /// 2026-12-04). A delivery waits on the chat platform, so the count does not follow the CPU; each holds up to two
+    /// pooled connections (its outbox lock and its appends).
+    /// </summary>
+    [Range(0, 200, ErrorMessage = "Jobs:DeliveryWorkers must be between 0 and 200.")]
+    public int DeliveryWorkers { get; set; } = 4;
+
+    /// <summary>
     /// The longest the dispatcher waits between looks at the wake-up table when no notification arrives: it bounds how
     /// late a wake-up is handed on after a lost notification or a crashed process's last commit.
     /// </summary>

@@ -75,6 +75,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<HangfireThreadScheduler>();
         services.AddSingleton<IThreadScheduler, WakeupThreadScheduler>();
         services.AddSingleton<LocalRuns>();
+        services.AddSingleton<LocalDeliveries>();
         services.AddSingleton<ThreadDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ThreadDispatcher>());
         if (postgresConnectionString is null)

@@ -10,13 +10,14 @@ namespace ChatAgent.Jobs;
 /// <summary>
 /// Turns committed wake-ups into work, after the request that stored them has been answered: runs start here at once
 /// (<see cref="LocalRuns"/>, as many as it has free workers; the rest wait in the table for this or another process),
-/// deliveries become Hangfire jobs, in batches. It looks when woken (a commit in this process, a notification from
+/// and so do deliveries (<see cref="LocalDeliveries"/>; with <see cref="JobsOptions.DeliveryWorkers"/> 0 they become
+/// Hangfire jobs, in batches). It looks when woken (a commit in this process, a notification from
 /// another, a freed worker) and at least every <see cref="JobsOptions.DispatchPollInterval"/>, which bounds how late a
 /// wake-up left by a crashed process or a lost notification is handed on. Each claim commits only after its hand-on,
 /// so a crash in between leaves the wake-ups for the next look.
 /// </summary>
 public sealed class ThreadDispatcher(
-    IWakeupQueue wakeups, LocalRuns runs, HangfireThreadScheduler jobs, IOptions<JobsOptions> options, ILogger<ThreadDispatcher> log) : BackgroundService
+    IWakeupQueue wakeups, LocalRuns runs, LocalDeliveries deliveries, HangfireThreadScheduler jobs, IOptions<JobsOptions> options, ILogger<ThreadDispatcher> log) : BackgroundService
 {
     /// <summary>Test seam: called with the claimed threads before they are handed on (a throw there is a crash at that point).</summary>
     public Func<WakeupKind, IReadOnlyList<ThreadWakeup>, Task>? BeforeHandOn { get; set; }
@@ -40,6 +41,16 @@ public sealed class ThreadDispatcher(
                }, stopping)) > 0)
             handed += claimed;
         WaitingRuns = runs.Free > 0 ? 0 : await wakeups.CountAsync(WakeupKind.Run, stopping);
+        if (options.Value.DeliveryWorkers > 0)
+        {
+            while ((free = deliveries.Free) > 0 && (claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, Math.Min(free, batch), async (threads, ct) =>
+                   {
+                       if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
+                       foreach (var wakeup in threads) deliveries.Start(wakeup, stopping);
+                   }, stopping)) > 0)
+                handed += claimed;
+            return handed;
+        }
         while ((claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, batch, async (threads, ct) =>
                {
                    if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
@@ -58,11 +69,11 @@ public sealed class ThreadDispatcher(
         await jobs.ScheduleDeliveryAsync(wakeup.ThreadId, ct);
     }
 
-    /// <summary>Stops looking, then waits for this process's runs: they were cancelled and leave wake-ups behind.</summary>
+    /// <summary>Stops looking, then waits for this process's runs and deliveries: they were cancelled and leave wake-ups behind.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await runs.WhenIdleAsync().WaitAsync(cancellationToken);
+        await Task.WhenAll(runs.WhenIdleAsync(), deliveries.WhenIdleAsync()).WaitAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

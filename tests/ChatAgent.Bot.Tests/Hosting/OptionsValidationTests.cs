@@ -12,6 +12,7 @@ public sealed class OptionsValidationTests
     public static TheoryData<string, string, string> BadValues() => new()
     {
         { "Jobs:WorkerCount", "0", "Jobs:WorkerCount must be between 1 and 200." },
+        { "Jobs:DeliveryWorkers", "-1", "Jobs:DeliveryWorkers must be between 0 and 200." },
         { "Jobs:InvisibilityTimeout", "00:00:00", "Jobs:InvisibilityTimeout must be between 00:00:01 and 1.00:00:00 (a day)." },
         { "Jobs:Sweeper:Interval", "00:00:00", "Jobs:Sweeper:Interval must be between 00:00:00.010 and 1.00:00:00 (a day)." },
         { "Jobs:Sweeper:StaleAfter", "-00:00:01", "Jobs:Sweeper:StaleAfter must be between 00:00:00 and 1.00:00:00 (a day)." },

@@ -19,8 +19,10 @@ public sealed class TwoHostsTests
     {
         // A starts last, so it is the host Hangfire's process-wide configuration saw last: its stop must not take
         // anything B relies on with it (it took the log provider, and B stopped performing jobs).
-        await using var b = await BotHost.StartAsync(postgres: true);
-        var a = await BotHost.StartAsync(postgres: true);
+        // Every delivery a Hangfire job (Jobs:DeliveryWorkers 0), so each database's jobs show whose storage they went to.
+        var jobsOnly = new Dictionary<string, string?> { ["Jobs:DeliveryWorkers"] = "0" };
+        await using var b = await BotHost.StartAsync(jobsOnly, postgres: true);
+        var a = await BotHost.StartAsync(jobsOnly, postgres: true);
         var aStopped = false;
         try
         {
@@ -37,7 +39,10 @@ public sealed class TwoHostsTests
             foreach (var id in onA) await a.WaitForStatusAsync(id, "completed");
             foreach (var id in onB) await b.WaitForStatusAsync(id, "completed");
 
-            // Each database's Hangfire jobs are exactly its own threads' deliveries (runs start from wake-ups, not jobs).
+            // Each database's Hangfire jobs are exactly its own threads' deliveries (runs start from wake-ups, not jobs;
+            // a run's delivery is a wake-up too, made a job moments after the run ends).
+            await Poll.UntilAsync(() => DeliveryJobThreadsAsync(a.ConnectionString!), t => t.Count >= onA.Length, what: "A's delivery jobs");
+            await Poll.UntilAsync(() => DeliveryJobThreadsAsync(b.ConnectionString!), t => t.Count >= onB.Length, what: "B's delivery jobs");
             Assert.Equal(onA.Order(StringComparer.Ordinal), await DeliveryJobThreadsAsync(a.ConnectionString!));
             Assert.Equal(onB.Order(StringComparer.Ordinal), await DeliveryJobThreadsAsync(b.ConnectionString!));
 

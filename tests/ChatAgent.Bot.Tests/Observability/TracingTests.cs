@@ -170,8 +170,8 @@ public sealed class TracingTests
     }
 
     /// <summary>
-    /// Waits until no run is in progress or woken and no Hangfire job is queued or running, so neither the launch's run
-    /// (which runs a thread woken during it once more, in its own span) nor a job scheduled by the launch can take up
+    /// Waits until no run or delivery is in progress or woken and no Hangfire job is queued or running, so neither the
+    /// launch's run or delivery (each works a thread woken during it once more, in its own span) nor a job scheduled by the launch can take up
     /// what the click asks for (it would do so in the launch's trace, and the click's trace would then lack its run or
     /// delivery span). This is about which trace a span lands in, not about the click's run: LostWakeUpTests covers a
     /// click during a run.
@@ -180,8 +180,9 @@ public sealed class TracingTests
     {
         var monitoring = host.Get<JobStorage>().GetMonitoringApi();
         var runs = host.Get<LocalRuns>();
+        var deliveries = host.Get<LocalDeliveries>();
         var wakeups = host.Get<IWakeupQueue>();
-        await Poll.UntilAsync(async () => runs.Active + await wakeups.CountAsync(WakeupKind.Run) + await wakeups.CountAsync(WakeupKind.Deliver)
+        await Poll.UntilAsync(async () => runs.Active + deliveries.Active + await wakeups.CountAsync(WakeupKind.Run) + await wakeups.CountAsync(WakeupKind.Deliver)
                 + monitoring.ProcessingCount() + JobQueues.All.Sum(q => monitoring.EnqueuedCount(q)),
             n => n == 0, what: "no run or job waiting or running");
     }

@@ -67,14 +67,18 @@ public sealed class DispatchCrashTests
         Assert.Equal(0, await b.Get<IWakeupQueue>().CountAsync(WakeupKind.Run));
     }
 
-    /// <summary>A process's jobs on the database: the dispatcher and its run workers; deliveries go to a Hangfire storage of its own that no server reads.</summary>
+    /// <summary>
+    /// A process's jobs on the database: the dispatcher and its run workers; deliveries are Hangfire jobs
+    /// (<c>Jobs:DeliveryWorkers</c> 0) in a storage of its own that no server reads.
+    /// </summary>
     private static Task<JobsHarness> StartAsync(string connectionString, string dataDir) =>
         JobsHarness.StartAsync(connectionString, dataDir, services =>
         {
-            services.AddOptions<JobsOptions>();
+            services.AddOptions<JobsOptions>().Configure(o => o.DeliveryWorkers = 0);
             services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(new Hangfire.InMemory.InMemoryStorage()));
             services.AddSingleton<HangfireThreadScheduler>();
             services.AddSingleton<LocalRuns>();
+            services.AddSingleton<LocalDeliveries>();
             services.AddSingleton<ThreadDispatcher>();
         });
 

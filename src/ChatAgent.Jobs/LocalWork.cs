@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using ChatAgent.Core.Observability;
+using ChatAgent.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatAgent.Jobs;
+
+/// <summary>
+/// This process's own bounded workers for one kind of wake-up, started by the dispatcher the moment a wake-up arrives
+/// (no job queue between the commit and the work). A thread woken again while its work runs here is worked once more
+/// when the current attempt ends, instead of a second attempt waiting for its lock. An attempt that fails is handed to
+/// Hangfire, whose retries back off; one cut short by the host stopping leaves a wake-up behind for the next process;
+/// one lost with its process is found by the sweeper. Each attempt is a span, a child of the request whose wake-up
+/// started it (whichever process that request reached).
+/// </summary>
+public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeups, WakeSignal signal, ILogger log)
+{
+    private readonly Lock _gate = new();
+
+    /// <summary>Thread -> woken again while its work runs.</summary>
+    private readonly Dictionary<string, bool> _active = new(StringComparer.Ordinal);
+
+    private readonly HashSet<Task> _running = [];
+
+    /// <summary>How many at once (its <c>Jobs:*Workers</c> option).</summary>
+    protected abstract int Workers { get; }
+
+    /// <summary>The wake-up a stopping host leaves behind.</summary>
+    protected abstract WakeupKind Kind { get; }
+
+    /// <summary>The span of one piece of work.</summary>
+    protected abstract string SpanName { get; }
+
+    /// <summary>What the log calls it ("Run", "Delivery").</summary>
+    protected abstract string What { get; }
+
+    /// <summary>One attempt, with a service scope of its own.</summary>
+    protected abstract Task WorkAsync(IServiceProvider services, string threadId, CancellationToken stopping);
+
+    /// <summary>Hands a failed attempt to Hangfire, whose retries back off.</summary>
+    protected abstract Task RetryLaterAsync(string threadId);
+
+    /// <summary>Work in progress in this process.</summary>
+    public int Active
+    {
+        get
+        {
+            lock (_gate) return _active.Count;
+        }
+    }
+
+    /// <summary>How many more this process would start now.</summary>
+    public int Free
+    {
+        get
+        {
+            lock (_gate) return Workers - _active.Count;
+        }
+    }
+
+    /// <summary>Starts the woken thread's work (or marks the one in progress to go again); never waits for it.</summary>
+    public void Start(ThreadWakeup wakeup, CancellationToken stopping)
+    {
+        var threadId = wakeup.ThreadId;
+        lock (_gate)
+        {
+            if (_active.ContainsKey(threadId))
+            {
+                _active[threadId] = true;
+                return;
+            }
+            _active[threadId] = false;
+        }
+        var work = Task.Run(() => RunAsync(threadId, wakeup.TraceParent, stopping), CancellationToken.None);
+        lock (_gate)
+        {
+            if (!work.IsCompleted) _running.Add(work);
+        }
+        work.ContinueWith(done => { lock (_gate) _running.Remove(done); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when all the work started so far has ended (the host waits for it before it lets go of the database).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_gate) return Task.WhenAll([.. _running]);
+    }
+
+    private async Task RunAsync(string threadId, string? traceParent, CancellationToken stopping)
+    {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        using var activity = ChatAgentTelemetry.Source.StartActivity(SpanName, ActivityKind.Consumer, parent);
+        activity?.SetTag(ChatAgentTelemetry.Tags.ThreadId, threadId);
+        try
+        {
+            do
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await WorkAsync(scope.ServiceProvider, threadId, stopping);
+            }
+            while (Again(threadId));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await HandOnAsync(threadId, "the host is stopping", () => wakeups.AddAsync([Kind == WakeupKind.Run ? ThreadWakeup.Run(threadId) : ThreadWakeup.Deliver(threadId)], CancellationToken.None));
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            log.LogWarning(ex, "{What} of thread {ThreadId} failed; Hangfire retries it", What, threadId);
+            await HandOnAsync(threadId, "it failed", () => RetryLaterAsync(threadId));
+        }
+        finally
+        {
+            lock (_gate) _active.Remove(threadId);
+            // A worker is free: wake-ups that waited for one can be claimed now.
+            signal.Set();
+        }
+    }
+
+    /// <summary>True (and cleared) when the thread was woken while its work was in progress.</summary>
+    private bool Again(string threadId)
+    {
+        lock (_gate)
+        {
+            if (!_active[threadId]) return false;
+            _active[threadId] = false;
+            return true;
+        }
+    }
+
+    private async Task HandOnAsync(string threadId, string why, Func<Task> handOn)
+    {
+        try
+        {
+            await handOn();
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost: the work is still due in the thread's events, and the sweeper finds it.
+            log.LogWarning(ex, "Could not hand on thread {ThreadId} after {Why}; the sweeper picks it up", threadId, why);
+        }
+    }
+}
