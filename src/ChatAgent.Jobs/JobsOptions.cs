@@ -11,7 +11,7 @@ public sealed class JobsOptions
     /// Thread runs this process does at once (<see cref="LocalRuns"/>); a run woken while all are busy waits in the
     /// database for a free one here or in another process. 0: this process runs no threads (it only answers). A run is
     /// I/O-bound (model calls, tools, the database), so the count does not follow the CPU; each running one holds up to
-    /// two pooled connections (its thread lock and its appends): keep <c>RunWorkers</c> + <c>WorkerCount</c> well under
+    /// two pooled connections (its thread lock and its appends): keep <c>RunWorkers</c> + <c>DeliveryWorkers</c> + <c>WorkerCount</c> well under
     /// <c>Postgres:MaxPoolSize</c> / 2.
     /// </summary>
     [Range(0, 200)]
