@@ -68,7 +68,7 @@ public sealed class TwoHostsTests
     }
 
     /// <summary>The distinct thread ids of the DeliverMessagesJob jobs in a database's Hangfire schema, sorted.</summary>
-    private static async Task<List<string>> DeliveryJobThreadsAsync(string connectionString)
+    internal static async Task<List<string>> DeliveryJobThreadsAsync(string connectionString)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var query = db.CreateCommand("SELECT invocationdata, arguments FROM hangfire.job");
