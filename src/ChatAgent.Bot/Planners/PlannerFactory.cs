@@ -20,7 +20,7 @@ public static class PlannerFactory
 
     /// <summary>
     /// Its own method, never inlined: the JIT loads the assemblies a method names when it compiles it, so an offline bot
-    /// never loads the model SDKs (Anthropic, OpenAI, Microsoft.Extensions.AI: ~4 MB of its working set).
+    /// never loads the model SDKs (Anthropic, OpenAI, Microsoft.Extensions.AI: ~3.5 MB of its working set).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static IPlanner ModelPlanner(LlmOptions options, string provider, IServiceProvider services)
