@@ -8,8 +8,8 @@ namespace ChatAgent.Jobs;
 
 /// <summary>
 /// Outbox deliveries in this process, at most <see cref="JobsOptions.DeliveryWorkers"/> at a time
-/// (<see cref="LocalWork"/>): the first attempt runs the moment its wake-up arrives, without a Hangfire job (a job costs
-/// the database about eight transactions, more than the step that queued the messages). A delivery that fails (the chat
+/// (<see cref="LocalWork"/>): the first attempt runs the moment its wake-up arrives, without a Hangfire job (with a job
+/// per delivery the load driver's loop cost the database 19.4 transactions per step, without it 7.2: docs/PERFORMANCE.md). A delivery that fails (the chat
 /// platform down or refusing) becomes a <see cref="DeliverMessagesJob"/>, whose retries back off: messages are delayed,
 /// never lost. A delivery is the span <c>chatagent.outbox.deliver</c>, as the job's is.
 /// </summary>
