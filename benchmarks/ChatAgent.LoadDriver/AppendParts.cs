@@ -30,24 +30,16 @@ public sealed partial class Run
             ("+ thread-list upsert", w => PartWriterAsync(source, withProjection)),
             ("the store's append (+ deliveries, wake-ups, links; none here)", w => StoreWriterAsync(store, w, 1)),
         };
-        var totals = shapes.Select(_ => (Count: 0.0, Seconds: 0.0, Latencies: new List<double>())).ToArray();
         var round = options.AppendDuration / PartRounds * 2;
-        for (var r = 0; r < PartRounds; r++)
-            for (var i = 0; i < shapes.Length; i++)
-            {
-                var t = await WritersAsync(shapes[i].Writer, round);
-                totals[i] = (totals[i].Count + t.PerSecond * round.TotalSeconds, totals[i].Seconds + round.TotalSeconds, [.. totals[i].Latencies, .. t.Latency.Values]);
-            }
-        var bare = totals[0].Count / totals[0].Seconds;
+        var totals = await InterleavedAsync([.. shapes.Select(s => s.Writer)], PartRounds, round);
+        var bare = totals[0].PerSecond;
         var parts = new List<object>();
         for (var i = 1; i < shapes.Length; i++)
         {
-            var perSecond = totals[i].Count / totals[i].Seconds;
-            var p50 = new Stats(totals[i].Latencies).P50;
-            report.Add(new Row("appends", $"part: {shapes[i].Name}, appends/s", perSecond, "/s", null, null, "bare INSERT+COMMIT/s, held connection, same rounds", bare));
-            parts.Add(new { shape = shapes[i].Name, per_second = perSecond, p50_ms = p50 });
+            report.Add(new Row("appends", $"part: {shapes[i].Name}, appends/s", totals[i].PerSecond, "/s", null, null, "bare INSERT+COMMIT/s, held connection, same rounds", bare));
+            parts.Add(new { shape = shapes[i].Name, per_second = totals[i].PerSecond, p50_ms = totals[i].Latency.P50 });
         }
-        report.Details["append_parts"] = new { rounds = PartRounds, seconds_per_round = round.TotalSeconds, bare_per_second = bare, bare_p50_ms = new Stats(totals[0].Latencies).P50, parts };
+        report.Details["append_parts"] = new { rounds = PartRounds, seconds_per_round = round.TotalSeconds, bare_per_second = bare, bare_p50_ms = totals[0].Latency.P50, parts };
     }
 
     private static Func<long, Task<List<double>>> PooledBareWriterAsync(NpgsqlDataSource source, int writer) => async stopAt =>

@@ -32,7 +32,8 @@ public sealed partial class Run
         // and bare alternating in the same rounds so a change in the machine's load falls on both alike.
         var cold = await WritersAsync(w => StoreWriterAsync(store, w, 1));
         var coldBare = await WritersAsync(w => BareWriterAsync(source, w, 1));
-        var (single, bare) = await InterleavedAsync(w => StoreWriterAsync(store, w, 1), w => BareWriterAsync(source, w, 1));
+        var warm = await InterleavedAsync([w => StoreWriterAsync(store, w, 1), w => BareWriterAsync(source, w, 1)], SingleRounds, options.AppendDuration / SingleRounds);
+        var (single, bare) = (warm[0], warm[1]);
         var batched = await WritersAsync(w => StoreWriterAsync(store, w, Batch));
         var bareBatched = await WritersAsync(w => BareWriterAsync(source, w, Batch));
         _bareCommitsPerSecond = bare.PerSecond;
@@ -65,21 +66,19 @@ public sealed partial class Run
     private const int SingleRounds = 5;
 
     /// <summary>
-    /// <paramref name="a"/> and <paramref name="b"/> alternating for <see cref="SingleRounds"/> rounds that add up to
-    /// <see cref="Options.AppendDuration"/> each; each side's rate over all its rounds.
+    /// The <paramref name="shapes"/> taking turns for <paramref name="rounds"/> rounds of <paramref name="round"/> each, so a
+    /// change in the machine's load falls on all of them alike; each shape's rate and latencies over all its rounds.
     /// </summary>
-    private async Task<(Throughput A, Throughput B)> InterleavedAsync(Func<int, Func<long, Task<List<double>>>> a, Func<int, Func<long, Task<List<double>>>> b)
+    private async Task<Throughput[]> InterleavedAsync(IReadOnlyList<Func<int, Func<long, Task<List<double>>>>> shapes, int rounds, TimeSpan round)
     {
-        var round = options.AppendDuration / SingleRounds;
-        var sides = new[] { a, b };
-        var totals = sides.Select(_ => (Rate: 0.0, Latencies: new List<double>())).ToArray();
-        for (var r = 0; r < SingleRounds; r++)
-            for (var i = 0; i < sides.Length; i++)
+        var totals = shapes.Select(_ => (Rate: 0.0, Latencies: new List<double>())).ToArray();
+        for (var r = 0; r < rounds; r++)
+            for (var i = 0; i < shapes.Count; i++)
             {
-                var t = await WritersAsync(sides[i], round);
-                totals[i] = (totals[i].Rate + t.PerSecond / SingleRounds, [.. totals[i].Latencies, .. t.Latency.Values]);
+                var t = await WritersAsync(shapes[i], round);
+                totals[i] = (totals[i].Rate + t.PerSecond / rounds, [.. totals[i].Latencies, .. t.Latency.Values]);
             }
-        return (new Throughput(totals[0].Rate, new Stats(totals[0].Latencies)), new Throughput(totals[1].Rate, new Stats(totals[1].Latencies)));
+        return [.. totals.Select(t => new Throughput(t.Rate, new Stats(t.Latencies)))];
     }
 
     /// <summary>Runs <see cref="Options.AppendWriters"/> writers for <see cref="Options.AppendDuration"/>; each returns its latencies (ms).</summary>

@@ -66,7 +66,7 @@ public sealed partial class Run
         report.Add(new Row("loop", "step duration p99 inside a run, under that load", gap.P99, "ms", "<= 25 ms", gap.P99 <= 25));
         // Where a step's cost goes, over the whole section (launches, runs, deliveries, Hangfire), per tool call.
         var perCall = 1.0 / Math.Max(1, calls);
-        report.Add(new Row("loop", "database transactions per step (all of the section's work, reads included, ÷ tool calls)", cost.Commits * perCall, ""));
+        report.Add(new Row("loop", "database transactions per step (all of the section's work, reads included, ÷ tool calls)", cost.Transactions * perCall, ""));
         report.Add(new Row("loop", "rows written per step: the store's tables (events, threads, wake-ups, …)", cost.StoreRows * perCall, ""));
         report.Add(new Row("loop", "rows written per step: Hangfire's tables (delivery jobs)", cost.HangfireRows * perCall, ""));
         report.Add(new Row("loop", "CPU per step: the bot process", cost.BotCpuMs * perCall, "ms"));
@@ -81,14 +81,14 @@ public sealed partial class Run
             steps_per_second = Math.Round(stepsPerSecond, 1),
             step_duration_in_run_ms = gap.Summary(),
             launch_to_first_step_ms = pickup.Summary(),
-            cost = new { commits = cost.Commits, store_rows = cost.StoreRows, hangfire_rows = cost.HangfireRows, bot_cpu_ms = cost.BotCpuMs, driver_cpu_ms = cost.DriverCpuMs, machine_busy_cpu_ms = cost.BusyCpuMs },
+            cost = new { commits = cost.Transactions, store_rows = cost.StoreRows, hangfire_rows = cost.HangfireRows, bot_cpu_ms = cost.BotCpuMs, driver_cpu_ms = cost.DriverCpuMs, machine_busy_cpu_ms = cost.BusyCpuMs },
         };
     }
 
     /// <summary>What the bot's database and the machine have spent so far: transactions (reads too), rows written by schema, CPU.</summary>
-    private sealed record Cost(long Commits, long StoreRows, long HangfireRows, double BotCpuMs, double DriverCpuMs, double BusyCpuMs)
+    private sealed record Cost(long Transactions, long StoreRows, long HangfireRows, double BotCpuMs, double DriverCpuMs, double BusyCpuMs)
     {
-        public Cost Minus(Cost o) => new(Commits - o.Commits, StoreRows - o.StoreRows, HangfireRows - o.HangfireRows, BotCpuMs - o.BotCpuMs, DriverCpuMs - o.DriverCpuMs, BusyCpuMs - o.BusyCpuMs);
+        public Cost Minus(Cost o) => new(Transactions - o.Transactions, StoreRows - o.StoreRows, HangfireRows - o.HangfireRows, BotCpuMs - o.BotCpuMs, DriverCpuMs - o.DriverCpuMs, BusyCpuMs - o.BusyCpuMs);
     }
 
     private async Task<Cost> CostAsync(int botPid)

@@ -31,30 +31,28 @@ public sealed class ThreadDispatcher(
     /// <summary>One look: hands on every wake-up it can now; returns how many it removed.</summary>
     public async Task<int> DispatchAsync(CancellationToken stopping)
     {
-        var batch = options.Value.DispatchBatchSize;
-        var handed = 0;
-        int free, claimed;
-        while ((free = runs.Free) > 0 && (claimed = await wakeups.DispatchAsync(WakeupKind.Run, Math.Min(free, batch), async (threads, ct) =>
-               {
-                   if (BeforeHandOn is { } seam) await seam(WakeupKind.Run, threads);
-                   foreach (var wakeup in threads) runs.Start(wakeup, stopping);
-               }, stopping)) > 0)
-            handed += claimed;
+        var handed = await StartLocallyAsync(WakeupKind.Run, runs, stopping);
         WaitingRuns = runs.Free > 0 ? 0 : await wakeups.CountAsync(WakeupKind.Run, stopping);
-        if (options.Value.DeliveryWorkers > 0)
-        {
-            while ((free = deliveries.Free) > 0 && (claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, Math.Min(free, batch), async (threads, ct) =>
-                   {
-                       if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
-                       foreach (var wakeup in threads) deliveries.Start(wakeup, stopping);
-                   }, stopping)) > 0)
-                handed += claimed;
-            return handed;
-        }
-        while ((claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, batch, async (threads, ct) =>
+        if (options.Value.DeliveryWorkers > 0) return handed + await StartLocallyAsync(WakeupKind.Deliver, deliveries, stopping);
+        int claimed;
+        while ((claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, options.Value.DispatchBatchSize, async (threads, ct) =>
                {
                    if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
                    foreach (var wakeup in threads) await EnqueueDeliveryAsync(wakeup, ct);
+               }, stopping)) > 0)
+            handed += claimed;
+        return handed;
+    }
+
+    /// <summary>Claims wake-ups of <paramref name="kind"/> while <paramref name="work"/> has free workers, and starts each there.</summary>
+    private async Task<int> StartLocallyAsync(WakeupKind kind, LocalWork work, CancellationToken stopping)
+    {
+        var handed = 0;
+        int free, claimed;
+        while ((free = work.Free) > 0 && (claimed = await wakeups.DispatchAsync(kind, Math.Min(free, options.Value.DispatchBatchSize), async (threads, ct) =>
+               {
+                   if (BeforeHandOn is { } seam) await seam(kind, threads);
+                   foreach (var wakeup in threads) work.Start(wakeup, stopping);
                }, stopping)) > 0)
             handed += claimed;
         return handed;

@@ -41,10 +41,10 @@ public sealed class TwoHostsTests
 
             // Each database's Hangfire jobs are exactly its own threads' deliveries (runs start from wake-ups, not jobs;
             // a run's delivery is a wake-up too, made a job moments after the run ends).
-            await Poll.UntilAsync(() => DeliveryJobThreadsAsync(a.ConnectionString!), t => t.Count >= onA.Length, what: "A's delivery jobs");
-            await Poll.UntilAsync(() => DeliveryJobThreadsAsync(b.ConnectionString!), t => t.Count >= onB.Length, what: "B's delivery jobs");
-            Assert.Equal(onA.Order(StringComparer.Ordinal), await DeliveryJobThreadsAsync(a.ConnectionString!));
-            Assert.Equal(onB.Order(StringComparer.Ordinal), await DeliveryJobThreadsAsync(b.ConnectionString!));
+            Assert.Equal(onA.Order(StringComparer.Ordinal),
+                await Poll.UntilAsync(() => DeliveryJobThreadsAsync(a.ConnectionString!), t => t.Count >= onA.Length, what: "A's delivery jobs"));
+            Assert.Equal(onB.Order(StringComparer.Ordinal),
+                await Poll.UntilAsync(() => DeliveryJobThreadsAsync(b.ConnectionString!), t => t.Count >= onB.Length, what: "B's delivery jobs"));
 
             await a.DisposeAsync();
             aStopped = true;
