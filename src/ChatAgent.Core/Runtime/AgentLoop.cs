@@ -208,7 +208,10 @@ public sealed class AgentLoop(
             case ToolKind.Immediate:
             // A dry run asks nobody: a risky call or a question is answered as the dry run answers any call it does not run.
             case ToolKind.RequiresApproval or ToolKind.Human when step.DryRun is not null:
-                await step.AppendAsync(ct, [.. prefix, (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent)]);
+                (ThreadEvent, Actor)[] called = [.. prefix, (new ToolCalled(toolCallId, tool.Name, parameters, tool.Kind, hash), Actor.Agent)];
+                // The call is committed before an effect outside the process; one that stays inside commits with its result.
+                if (StaysInProcess(tool)) step.Stage(called);
+                else await step.AppendAsync(ct, called);
                 await Executor.ExecuteAsync(step, tool, toolCallId, parameters, ct);
                 break;
             case ToolKind.RequiresApproval:
@@ -236,6 +239,13 @@ public sealed class AgentLoop(
                 throw new InvalidOperationException($"Unhandled tool kind {tool.Kind}");
         }
     }
+
+    /// <summary>
+    /// A built-in without verification: its whole effect is the events it returns (post_message's message goes out
+    /// through the outbox, from those events), so nothing happens before its result is committed and a crash in between
+    /// leaves nothing to recover.
+    /// </summary>
+    private static bool StaysInProcess(ToolDefinition tool) => tool.Runner.Type == RunnerSpec.Builtin && tool.Verify.Count == 0;
 
     private (ToolDefinition? Tool, JsonElement Parameters, (string Message, string? Detail, string Source)? Error) Validate(AgentDefinition agent, PlannerDecision decision)
     {

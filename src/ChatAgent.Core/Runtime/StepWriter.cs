@@ -8,7 +8,29 @@ namespace ChatAgent.Core.Runtime;
 /// <summary>Appends a step's events at the version it read and keeps the running state; drops the messages the agent does not post.</summary>
 internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages)
 {
+    /// <summary>The thread as this step sees it: what is committed, then what is staged for the next append.</summary>
     public ThreadState State { get; private set; } = state;
+
+    /// <summary>The thread as committed: the version the next append expects.</summary>
+    private ThreadState _committed = state;
+
+    private readonly List<NewEvent> _staged = [];
+
+    /// <summary>
+    /// Records <paramref name="events"/> with the step's next append, in the same commit, and folds them into
+    /// <see cref="State"/> now. For a call whose effect stays inside this process (a built-in tool): a crash before that
+    /// commit leaves no trace of the call and no effect, so the next run decides the step again, and the step costs one
+    /// commit instead of two.
+    /// </summary>
+    public void Stage(params (ThreadEvent Event, Actor Actor)[] events)
+    {
+        var now = time.GetUtcNow();
+        foreach (var e in events.Where(e => messages.Keeps(e.Event, false)).Select(e => new NewEvent(e.Event, e.Actor, now)))
+        {
+            _staged.Add(e);
+            State = ThreadReducer.Reduce(State, new StoredEvent(State.Id, State.Version + 1, e.At, e.Actor, e.Data));
+        }
+    }
 
     /// <summary>Set in a dry run: what its origin recorded, which the step reuses instead of running anything.</summary>
     public DryRunRecord? DryRun { get; init; }
@@ -21,16 +43,17 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
     {
         var now = time.GetUtcNow();
         var failing = events.Any(e => e.Event is ThreadFailed);
-        var newEvents = events.Where(e => messages.Keeps(e.Event, failing)).Select(e => new NewEvent(e.Event, e.Actor, now)).ToList();
+        var newEvents = _staged.Concat(events.Where(e => messages.Keeps(e.Event, failing)).Select(e => new NewEvent(e.Event, e.Actor, now))).ToList();
         while (true)
         {
-            var after = State;
-            var seq = State.Version;
-            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
+            var after = _committed;
+            var seq = _committed.Version;
+            foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(_committed.Id, ++seq, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(State.Id, State.Version, newEvents, ThreadSummary.From(after), cancellationToken: ct);
-                State = after;
+                await store.AppendAsync(_committed.Id, _committed.Version, newEvents, ThreadSummary.From(after), cancellationToken: ct);
+                State = _committed = after;
+                _staged.Clear();
                 QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
                 return;
             }
@@ -61,9 +84,12 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
     /// </summary>
     private async Task<bool> CatchUpOnReceiptsAsync(CancellationToken ct)
     {
-        var newer = await store.ReadAsync(State.Id, State.Version, ct);
+        var newer = await store.ReadAsync(_committed.Id, _committed.Version, ct);
         if (newer.Count == 0 || newer.Any(e => e.Data is not MessagePosted)) return false;
-        foreach (var e in newer) State = ThreadReducer.Reduce(State, e);
+        foreach (var e in newer) _committed = ThreadReducer.Reduce(_committed, e);
+        State = _committed;
+        var seq = _committed.Version;
+        foreach (var e in _staged) State = ThreadReducer.Reduce(State, new StoredEvent(State.Id, ++seq, e.At, e.Actor, e.Data));
         return true;
     }
 

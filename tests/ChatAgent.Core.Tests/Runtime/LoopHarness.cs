@@ -44,6 +44,9 @@ internal sealed class LoopHarness : IDisposable
 
     public IEventStore Store => _provider.GetRequiredService<IEventStore>();
 
+    /// <summary>A loop like <see cref="Loop"/> that appends through <paramref name="store"/> (a wrapper of <see cref="Store"/>).</summary>
+    public AgentLoop LoopOver(IEventStore store) => ActivatorUtilities.CreateInstance<AgentLoop>(_provider, store);
+
     public IAgentCatalog Catalog => _provider.GetRequiredService<IAgentCatalog>();
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();

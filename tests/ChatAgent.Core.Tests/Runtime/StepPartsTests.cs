@@ -71,6 +71,25 @@ public sealed class StepPartsTests
     }
 
     [Fact]
+    public async Task Writer_StagedEvents_AreSeenAtOnce_AndCommitWithTheNextAppend_AfterReceiptsThatLandedMeanwhile()
+    {
+        var state = await StartAsync();
+        var writer = new StepWriter(_store, _time, state, AgentMessages.All);
+
+        writer.Stage((new UserInput("staged"), Actor.User("web:alice")));
+
+        Assert.Equal(2, writer.State.Version);
+        Assert.Single(await _store.ReadAsync("th_parts"));
+        await AppendAsync(state, new MessagePosted("status", "web", "ref-1", 1));
+
+        await writer.AppendAsync(CancellationToken.None, (new UserInput("more"), Actor.User("web:alice")));
+
+        Assert.Equal(["thread_started", "message_posted", "user_input", "user_input"], (await _store.ReadAsync("th_parts")).Select(e => e.Data.Type));
+        Assert.Equal(["staged", "more"], (await _store.ReadAsync("th_parts")).Select(e => e.Data).OfType<UserInput>().Select(u => u.Text));
+        Assert.Equal(4, writer.State.Version);
+    }
+
+    [Fact]
     public async Task Writer_StopsOnAnyOtherConcurrentEvent()
     {
         var state = await StartAsync();
