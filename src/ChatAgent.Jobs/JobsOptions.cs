@@ -34,6 +34,14 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan DispatchPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Once this process has run no thread and delivered nothing for this long after doing some, one compacting full
+    /// garbage collection returns to the operating system the memory the burst left behind (<see cref="IdleMemoryTrim"/>).
+    /// It runs only while the process is idle, never during work. <c>00:00:00</c>: never.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Jobs:TrimMemoryAfterIdle must be between 00:00:00 (off) and 1.00:00:00 (a day).")]
+    public TimeSpan TrimMemoryAfterIdle { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The most wake-ups one claim takes (one transaction), so a backlog is handed on in batches.</summary>
     [Range(1, 10_000)]
     public int DispatchBatchSize { get; set; } = 200;

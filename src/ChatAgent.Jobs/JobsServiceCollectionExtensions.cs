@@ -78,6 +78,8 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<LocalDeliveries>();
         services.AddSingleton<ThreadDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ThreadDispatcher>());
+        services.AddSingleton<IdleMemoryTrim>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrim>());
         if (postgresConnectionString is null)
             services.AddSingleton<IThreadLock, InMemoryThreadLock>();
         else

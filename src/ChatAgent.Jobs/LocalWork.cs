@@ -50,6 +50,11 @@ public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeup
         }
     }
 
+    /// <summary>Attempts ended so far in this process (any outcome): tells an idle process that did work from one that did none.</summary>
+    public long Ended => Interlocked.Read(ref _ended);
+
+    private long _ended;
+
     /// <summary>How many more this process would start now.</summary>
     public int Free
     {
@@ -113,6 +118,7 @@ public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeup
         finally
         {
             lock (_gate) _active.Remove(threadId);
+            Interlocked.Increment(ref _ended);
             // A worker is free: wake-ups that waited for one can be claimed now.
             signal.Set();
         }
