@@ -56,6 +56,8 @@ public sealed class BotHost : IAsyncDisposable
             // Small and fixed, so the hosts of every test assembly fit PostgreSQL's max_connections together (docs/TESTING.md).
             ["Jobs:WorkerCount"] = "4",
             ["Postgres:MaxPoolSize"] = "12",
+            // The idle trim is a full GC of the whole process, which here is the test run's, shared by every host in it.
+            ["Jobs:TrimMemoryAfterIdle"] = "00:00:00",
             // Without it Program's app.Run() may bind the default localhost:5000, taken when tests run side by side.
             ["Urls"] = "http://127.0.0.1:0",
         };
