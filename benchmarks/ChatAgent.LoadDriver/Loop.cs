@@ -71,6 +71,9 @@ public sealed partial class Run
         report.Add(new Row("loop", "database transactions per step (all of the section's work, reads included, ÷ tool calls)", cost.Transactions * perCall, ""));
         report.Add(new Row("loop", "rows written per step: the store's tables (events, threads, wake-ups, …)", cost.StoreRows * perCall, ""));
         report.Add(new Row("loop", "rows written per step: Hangfire's tables (delivery jobs)", cost.HangfireRows * perCall, ""));
+        // A delivery becomes a Hangfire job only when its first attempt failed: say why, from the bot's own log.
+        if (cost.HangfireRows * perCall > 0.5)
+            Console.WriteLine($"  Hangfire wrote {cost.HangfireRows * perCall:F2} rows per step (a delivery becomes a job only when its first attempt failed):\n{await HangfireDigestAsync(_botDb)}\n  bot output:\n{bot.RecentOutput}");
         report.Add(new Row("loop", "CPU per step: the bot process", cost.BotCpuMs * perCall, "ms"));
         report.Add(new Row("loop", "CPU per step: the rest of the machine (PostgreSQL; the driver's own excluded)", (cost.BusyCpuMs - cost.BotCpuMs - cost.DriverCpuMs) * perCall, "ms"));
         report.Details["loop"] = new
@@ -88,6 +91,26 @@ public sealed partial class Run
     }
 
     /// <summary>What the bot's database and the machine have spent so far: transactions (reads too), rows written by schema, CPU.</summary>
+    /// <summary>What Hangfire holds: jobs by method and state, the latest failures' reasons, and the tables written most.</summary>
+    private static async Task<string> HangfireDigestAsync(string connectionString)
+    {
+        var lines = new List<string>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        async Task Add(string title, string sql)
+        {
+            lines.Add("  " + title);
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                lines.Add("    " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        await Add("jobs by method and state:", "SELECT substring(invocationdata::text from '\"Type\": ?\"[^\",]*\\.([^.\",]+),') || '.' || substring(invocationdata::text from '\"Method\": ?\"([^\"]+)\"'), statename, count(*) FROM hangfire.job GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 10");
+        await Add("latest failures:", "SELECT createdat, left(coalesce(data::text, reason), 400) FROM hangfire.state WHERE name = 'Failed' ORDER BY id DESC LIMIT 3");
+        await Add("tables written:", "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE schemaname = 'hangfire' ORDER BY 2 DESC LIMIT 6");
+        return string.Join('\n', lines);
+    }
+
     private sealed record Cost(long Transactions, long StoreRows, long HangfireRows, double BotCpuMs, double DriverCpuMs, double BusyCpuMs)
     {
         public Cost Minus(Cost o) => new(Transactions - o.Transactions, StoreRows - o.StoreRows, HangfireRows - o.HangfireRows, BotCpuMs - o.BotCpuMs, DriverCpuMs - o.DriverCpuMs, BusyCpuMs - o.BusyCpuMs);
