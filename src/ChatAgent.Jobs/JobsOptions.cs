@@ -10,9 +10,9 @@ public sealed class JobsOptions
     /// <summary>
     /// Thread runs this process does at once (<see cref="LocalRuns"/>); a run woken while all are busy waits in the
     /// database for a free one here or in another process. 0: this process runs no threads (it only answers). A run is
-    /// I/O-bound (model calls, tools, the database), so the count does not follow the CPU; each running one holds up to
-    /// two pooled connections (its thread lock and its appends): keep <c>RunWorkers</c> + <c>DeliveryWorkers</c> + <c>WorkerCount</c> well under
-    /// <c>Postgres:MaxPoolSize</c> / 2.
+    /// I/O-bound (model calls, tools, the database), so the count does not follow the CPU; each running one holds a
+    /// connection of the thread locks' pool (<see cref="ThreadLockDataSource"/>, sized from this count, <c>DeliveryWorkers</c>
+    /// and <c>WorkerCount</c>) and uses the store's pool for its reads and appends.
     /// </summary>
     [Range(0, 200)]
     public int RunWorkers { get; set; } = 8;
@@ -21,8 +21,8 @@ public sealed class JobsOptions
     /// Outbox deliveries this process does at once (<see cref="LocalDeliveries"/>), each the moment its wake-up arrives;
     /// a delivery woken while all are busy waits in the database for a free one here or in another process, and one
     /// that fails is retried by Hangfire. 0: every delivery is a Hangfire job (one more job per delivery, as before
-    /// 2026-12-04). A delivery waits on the chat platform, so the count does not follow the CPU; each holds up to two
-    /// pooled connections (its outbox lock and its appends).
+    /// 2026-12-04). A delivery waits on the chat platform, so the count does not follow the CPU; each holds a connection
+    /// of the thread locks' pool (its outbox lock) and uses the store's pool for its reads and appends.
     /// </summary>
     [Range(0, 200, ErrorMessage = "Jobs:DeliveryWorkers must be between 0 and 200.")]
     public int DeliveryWorkers { get; set; } = 4;
@@ -48,8 +48,8 @@ public sealed class JobsOptions
 
     /// <summary>
     /// Hangfire workers in this process: deliveries, cron launches, approval ladders and retries of failed runs. A run is I/O-bound (model calls, tools, the database), so the count does not
-    /// follow the CPU; each running worker holds up to two pooled connections (its thread lock and its appends), so
-    /// keep it well under <c>Postgres:MaxPoolSize</c> / 2. Scale out with more processes.
+    /// follow the CPU; each running worker holds a connection of the host's pool (Hangfire's) and, for a run or a delivery,
+    /// one of the thread locks' pool. Scale out with more processes.
     /// </summary>
     [Range(1, 200, ErrorMessage = "Jobs:WorkerCount must be between 1 and 200.")]
     public int WorkerCount { get; set; } = 8;

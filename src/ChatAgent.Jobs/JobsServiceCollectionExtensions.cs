@@ -84,7 +84,9 @@ public static class JobsServiceCollectionExtensions
             services.AddSingleton<IThreadLock, InMemoryThreadLock>();
         else
         {
-            services.AddSingleton<IThreadLock>(sp => new PostgresThreadLock(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddSingleton(sp => new ThreadLockDataSource(
+                ThreadLockDataSource.Create(postgresConnectionString, ThreadLockDataSource.SizeFor(sp.GetRequiredService<IOptions<JobsOptions>>().Value))));
+            services.AddSingleton<IThreadLock>(sp => new PostgresThreadLock(sp.GetRequiredService<ThreadLockDataSource>().Source));
             services.AddHostedService<ListenConnectionCleanup>();
         }
         services.AddTransient<RunThreadJob>();

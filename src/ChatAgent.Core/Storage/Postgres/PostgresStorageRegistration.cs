@@ -8,7 +8,8 @@ namespace ChatAgent.Core.Storage.Postgres;
 internal static class PostgresStorageRegistration
 {
     /// <summary>
-    /// Registers the host's <see cref="NpgsqlDataSource"/> (thread locks, the wake-up LISTEN, Hangfire), and, over a pool
+    /// Registers the host's <see cref="NpgsqlDataSource"/> (the wake-ups and their LISTEN, Hangfire; the thread locks have
+    /// a pool of their own, ChatAgent.Jobs' <c>ThreadLockDataSource</c>), and, over a pool
     /// of their own (<see cref="StoreDataSource"/>), <see cref="PostgresEventStore"/> (not yet forwarded to the ports), the
     /// <see cref="Audit.IAuditStore"/> over its tables, the conversations (index and references over one table) and the
     /// webhook delivery claims; the wake-up queue stays on the host's pool, since it holds a LISTEN.
@@ -19,6 +20,8 @@ internal static class PostgresStorageRegistration
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (maxPoolSize is int max) builder.MaxPoolSize = max;
         else if (!NamesPoolSize(connectionString)) builder.MaxPoolSize = defaultMaxPoolSize;
+        // Each pool names itself in pg_stat_activity: "chatagent" (this one), "chatagent store", "chatagent thread locks".
+        builder.ApplicationName ??= "chatagent";
         var bounded = builder.ConnectionString;
         services.AddSingleton(_ => NpgsqlDataSource.Create(bounded));
         services.AddSingleton(_ => new StoreDataSource(StoreDataSource.Create(bounded)));

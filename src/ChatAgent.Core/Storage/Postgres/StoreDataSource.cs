@@ -6,9 +6,9 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// The storage classes' own connection pool, beside the host's <see cref="NpgsqlDataSource"/>. Nothing they run leaves
 /// state on a session (their locks are transaction-scoped, they never LISTEN, SET or create temporary tables), so a
 /// connection going back to this pool is not reset (<c>No Reset On Close</c>): Npgsql's reset cost every append a round
-/// trip (docs/PERFORMANCE.md, "The append's parts"). The thread locks' session advisory locks, the wake-up LISTEN and
-/// Hangfire stay on the host's pool, whose connections are reset, so a lock never outlives its holder on a pooled
-/// connection. Disposed with the container.
+/// trip (docs/PERFORMANCE.md, "The append's parts"). The wake-up LISTEN and Hangfire stay on the host's pool and the
+/// thread locks' session advisory locks have a pool of their own (ChatAgent.Jobs' <c>ThreadLockDataSource</c>), both
+/// reset on return, so a lock never outlives its holder on a pooled connection. Disposed with the container.
 /// </summary>
 public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable, IDisposable
 {
@@ -19,13 +19,14 @@ public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable,
 
     /// <summary>
     /// A store pool for <paramref name="connectionString"/>: half its <c>Maximum Pool Size</c> (at least
-    /// <see cref="MinPoolSize"/>), without the reset on return.
+    /// <see cref="MinPoolSize"/>), without the reset on return, named "… store" in <c>pg_stat_activity</c>.
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         builder.MaxPoolSize = Math.Max(MinPoolSize, builder.MaxPoolSize / 2);
         if (builder.MinPoolSize > builder.MaxPoolSize) builder.MinPoolSize = builder.MaxPoolSize;
+        builder.ApplicationName = (builder.ApplicationName ?? "chatagent") + " store";
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 

@@ -1,0 +1,53 @@
+using ChatAgent.Bot.Tests.Support;
+using ChatAgent.Jobs;
+using ChatAgent.TestHost;
+using Npgsql;
+
+namespace ChatAgent.Bot.Tests.Hosting;
+
+/// <summary>
+/// A lock holder needs connections while it holds its lock (wake-ups, Hangfire), so the locks must never take the
+/// connections everything else needs: with every worker of the process holding a thread lock, more locks than the
+/// host's pool has connections, a launched deploy still runs to its end.
+/// </summary>
+public sealed class ThreadLockPoolTests
+{
+    [Fact]
+    public async Task EveryWorkerHoldingALock_MoreThanTheHostsPool_AThreadStillRunsToItsEnd()
+    {
+        // The test host's pool has 12 connections; its workers can hold 8 (runs) + 4 (deliveries) + 4 (Hangfire) = 16 locks.
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var options = host.Get<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
+        var holders = options.RunWorkers + options.DeliveryWorkers + options.WorkerCount;
+        Assert.Equal(16, holders);
+
+        var locks = host.Get<IThreadLock>();
+        var held = new List<IAsyncDisposable>();
+        try
+        {
+            using (var acquiring = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+                for (var i = 0; i < holders; i++)
+                    held.Add(await locks.TryAcquireAsync($"th_held{i}", acquiring.Token) ?? throw new InvalidOperationException($"lock {i} was taken"));
+
+            // Operators can tell the pools apart in pg_stat_activity.
+            Assert.Equal(holders, await CountAsync(host.ConnectionString!, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chatagent thread locks'"));
+
+            var id = await host.LaunchAsync("deploy", "api");
+            await host.WaitForStatusAsync(id, "completed");
+            // The deploy's scripts ran: the release is in the log.
+            Assert.Contains(await File.ReadAllLinesAsync(Path.Combine(host.DataDir, "releases.log")), line => line.Contains("api", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var handle in held) await handle.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
