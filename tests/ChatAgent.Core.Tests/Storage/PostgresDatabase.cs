@@ -11,9 +11,14 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>The connection string of <see cref="DataSource"/>'s database, password included (for pools of other sizes).</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        DataSource = await CreateDataSourceAsync();
+        ConnectionString = await PostgresServer.CreateDatabaseAsync();
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        lock (_owned) _owned.Add(DataSource);
         await PostgresSchema.EnsureAsync(DataSource);
     }
 

@@ -178,12 +178,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
             _heads.TryRemove(threadId, out _);
-            throw await ConflictAsync(threadId, expectedVersion, deliveryKey, e, cancellationToken);
+            throw await ConflictAsync(connection, threadId, expectedVersion, deliveryKey, e, cancellationToken);
         }
         if (appended != events.Count)
         {
             _heads.TryRemove(threadId, out _);
-            throw await ConflictAsync(threadId, expectedVersion, deliveryKey, null, cancellationToken);
+            throw await ConflictAsync(connection, threadId, expectedVersion, deliveryKey, null, cancellationToken);
         }
         RememberHead(threadId, expectedVersion + events.Count, hashes[^1]);
 
@@ -284,14 +284,16 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
 
     /// <summary>
     /// Nothing was written; decide why. A used delivery key wins over a version conflict, because a
-    /// redelivered launch may collide on both and "already handled" is the truthful answer.
+    /// redelivered launch may collide on both and "already handled" is the truthful answer. Asked on the append's own
+    /// connection: a second one from the pool while holding the first would, with as many duplicates at once as the pool
+    /// has connections, wait for the pool's whole timeout (concurrent webhook replays did: <c>WebhookReplayTests</c>).
     /// </summary>
-    private async Task<Exception> ConflictAsync(
-        string threadId, long expectedVersion, string? deliveryKey, PostgresException? cause, CancellationToken cancellationToken)
+    private static async Task<Exception> ConflictAsync(
+        NpgsqlConnection connection, string threadId, long expectedVersion, string? deliveryKey, PostgresException? cause, CancellationToken cancellationToken)
     {
         if (deliveryKey is not null)
         {
-            await using var command = dataSource.CreateCommand("SELECT thread_id FROM deliveries WHERE key = $1");
+            await using var command = new NpgsqlCommand("SELECT thread_id FROM deliveries WHERE key = $1", connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deliveryKey });
             if (await command.ExecuteScalarAsync(cancellationToken) is string existing)
                 return new DuplicateDeliveryException(deliveryKey, existing);
