@@ -12,11 +12,17 @@ public sealed class AuditTrail(IAuditStore audit, IEventStore store)
 
     public async IAsyncEnumerable<AuditDecision> DecisionsAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        // The decisions are read to the end before any thread is: a thread read while the range's reader still holds its
+        // connection would need a second one from the same pool, and with as many exports at once as the pool has
+        // connections none would come. Decisions are few beside the events they stand among.
+        var decisions = new List<StoredEvent>();
+        await foreach (var e in audit.ReadByTimeAsync(from, to, DecisionTypes, ct))
+            if (e.Data is ApprovalDecided) decisions.Add(e);
         // Threads are read once each, and only the ones a decision in the range belongs to.
         var threads = new Dictionary<string, IReadOnlyList<StoredEvent>>(StringComparer.Ordinal);
-        await foreach (var e in audit.ReadByTimeAsync(from, to, DecisionTypes, ct))
+        foreach (var e in decisions)
         {
-            if (e.Data is not ApprovalDecided decided) continue;
+            var decided = (ApprovalDecided)e.Data;
             if (!threads.TryGetValue(e.ThreadId, out var events))
                 threads[e.ThreadId] = events = await store.ReadAsync(e.ThreadId, 0, ct);
             yield return Describe(e, decided, events);
