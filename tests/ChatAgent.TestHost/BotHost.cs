@@ -47,6 +47,7 @@ public sealed class BotHost : IAsyncDisposable
     {
         var cs = connectionString ?? (postgres ? await PostgresServer.CreateDatabaseAsync() : null);
         var dataDir = Directory.CreateTempSubdirectory("chatagent-data-").FullName;
+        DataDirs.Add(dataDir);
         var all = new Dictionary<string, string?>
         {
             ["Agents:Path"] = RepositoryPaths.Agents,
@@ -76,6 +77,35 @@ public sealed class BotHost : IAsyncDisposable
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         return new BotHost(factory, address, cs, dataDir);
+    }
+
+    /// <summary>
+    /// The folders the hosts of this test process created, removed when it exits rather than with their host: a test may
+    /// start a second host on the first one's folder (a restart).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> DataDirs = CleanUpAtExit();
+
+    private static System.Collections.Concurrent.ConcurrentBag<string> CleanUpAtExit()
+    {
+        var dirs = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var dir in dirs)
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A script a test started may still be writing there; the OS's temp cleanup takes the rest.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        };
+        return dirs;
     }
 
     public async ValueTask DisposeAsync()
