@@ -18,9 +18,12 @@ public sealed class BotHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
-    private BotHost(WebApplicationFactory<Program> factory, Uri baseAddress, string? connectionString, string dataDir)
+    private readonly bool _ownsDataDir;
+
+    private BotHost(WebApplicationFactory<Program> factory, Uri baseAddress, string? connectionString, string dataDir, bool ownsDataDir)
     {
         _factory = factory;
+        _ownsDataDir = ownsDataDir;
         BaseAddress = baseAddress;
         ConnectionString = connectionString;
         DataDir = dataDir;
@@ -34,7 +37,7 @@ public sealed class BotHost : IAsyncDisposable
     /// <summary>The PostgreSQL database of this host, when it runs on PostgreSQL.</summary>
     public string? ConnectionString { get; }
 
-    /// <summary>Where the sample scripts write (<c>releases.log</c>): one folder per host.</summary>
+    /// <summary>Where the sample scripts write (<c>releases.log</c>): one folder per host, removed when it stops (unless the test named it).</summary>
     public string DataDir { get; }
 
     public IServiceProvider Services => _factory.Services;
@@ -46,8 +49,9 @@ public sealed class BotHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null, bool postgres = false, string? connectionString = null, Action<IServiceCollection>? services = null)
     {
         var cs = connectionString ?? (postgres ? await PostgresServer.CreateDatabaseAsync() : null);
-        var dataDir = Directory.CreateTempSubdirectory("chatagent-data-").FullName;
-        DataDirs.Add(dataDir);
+        // A folder of its own, removed with the host, unless the test names one (a restart on the first host's files).
+        var ownsDataDir = settings?.ContainsKey("Agents:DataDir") != true;
+        var dataDir = ownsDataDir ? Directory.CreateTempSubdirectory("chatagent-data-").FullName : settings!["Agents:DataDir"]!;
         var all = new Dictionary<string, string?>
         {
             ["Agents:Path"] = RepositoryPaths.Agents,
@@ -76,41 +80,24 @@ public sealed class BotHost : IAsyncDisposable
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").Replace("localhost", "127.0.0.1"));
-        return new BotHost(factory, address, cs, dataDir);
-    }
-
-    /// <summary>
-    /// The folders the hosts of this test process created, removed when it exits rather than with their host: a test may
-    /// start a second host on the first one's folder (a restart).
-    /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentBag<string> DataDirs = CleanUpAtExit();
-
-    private static System.Collections.Concurrent.ConcurrentBag<string> CleanUpAtExit()
-    {
-        var dirs = new System.Collections.Concurrent.ConcurrentBag<string>();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var dir in dirs)
-            {
-                try
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // A script a test started may still be writing there; the OS's temp cleanup takes the rest.
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-        };
-        return dirs;
+        return new BotHost(factory, address, cs, dataDir, ownsDataDir);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await _factory.DisposeAsync();
+        if (!_ownsDataDir) return;
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A script the test started may still be writing there; the OS's temp cleanup takes the rest.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

@@ -17,11 +17,12 @@ public sealed class WorkflowsEndToEndTests
     [Fact]
     public async Task Release_ChildWaitsForApproval_SurvivesAProcessCrash_ThenCompletesAfterApproval()
     {
-        string parentId, childId, approvalId, connection, dataDir;
-        await using (var first = await BotHost.StartAsync(postgres: true))
+        string parentId, childId, approvalId, connection;
+        // The scripts' folder outlives the first process, as a server's disk does.
+        var dataDir = Directory.CreateTempSubdirectory("chatagent-data-").FullName;
+        await using (var first = await BotHost.StartAsync(new Dictionary<string, string?> { ["Agents:DataDir"] = dataDir }, postgres: true))
         {
             connection = first.ConnectionString!;
-            dataDir = first.DataDir;
             parentId = await LaunchAsync(first, "release", "api");
             var waiting = await Poll.UntilAsync(() => GetAsync(first, parentId),
                 s => s.GetProperty("status").GetString() == "awaiting_human" && s.GetProperty("childApprovals").GetArrayLength() == 1,
