@@ -42,7 +42,7 @@ public sealed class AuditCheckpointTests
         Assert.Equal((id, "deleted"), (finding.GetProperty("threadId").GetString(), finding.GetProperty("problem").GetString()));
         // A checkpoint is only written over a clean walk.
         Assert.Equal(HttpStatusCode.Conflict, (await CheckpointAsync(host)).Status);
-        Assert.Equal(1L, await ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class AuditCheckpointTests
 
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PostAsync("/api/audit/checkpoints", null)).StatusCode);
         await using var db = NpgsqlDataSource.Create(host.ConnectionString!);
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class AuditCheckpointTests
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(foreign)).StatusCode);
 
         await using var db = NpgsqlDataSource.Create(host.ConnectionString!);
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM audit_checkpoints"));
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Report)> CheckpointAsync(BotHost host)
@@ -127,12 +127,6 @@ public sealed class AuditCheckpointTests
     {
         var response = await host.Client.GetAsync("/api/audit/verify");
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)

@@ -40,9 +40,9 @@ public sealed class AuditTrailTests
         Assert.True((await intact.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean());
 
         await using var db = NpgsqlDataSource.Create(host.ConnectionString!);
-        var decidedSeq = await ScalarAsync<long>(db, $"SELECT seq FROM events WHERE thread_id = '{altered}' AND type = 'approval_decided'");
+        var decidedSeq = await Sql.ScalarAsync<long>(db, $"SELECT seq FROM events WHERE thread_id = '{altered}' AND type = 'approval_decided'");
         await ExecuteAsync(db, $"UPDATE events SET data = jsonb_set(data, '{{comment}}', '\"approved by nobody\"') WHERE thread_id = '{altered}' AND seq = {decidedSeq}");
-        var sealOfDeleted = await ScalarAsync<string>(db, $"SELECT hash FROM events WHERE thread_id = '{removed}' AND seq = 3");
+        var sealOfDeleted = await Sql.ScalarAsync<string>(db, $"SELECT hash FROM events WHERE thread_id = '{removed}' AND seq = 3");
         await ExecuteAsync(db, $"DELETE FROM events WHERE thread_id = '{removed}' AND seq = 3");
 
         var response = await host.Client.GetAsync("/api/audit/verify");
@@ -68,7 +68,7 @@ public sealed class AuditTrailTests
         await using var host = await BotHost.StartAsync(postgres: true);
         var id = await ApprovedDeployAsync(host, "web:bob", null);
         await using var db = NpgsqlDataSource.Create(host.ConnectionString!);
-        var last = await ScalarAsync<long>(db, $"SELECT max(seq) FROM events WHERE thread_id = '{id}'");
+        var last = await Sql.ScalarAsync<long>(db, $"SELECT max(seq) FROM events WHERE thread_id = '{id}'");
         await ExecuteAsync(db, $"DELETE FROM events WHERE thread_id = '{id}' AND seq = {last}");
 
         var report = await (await host.Client.GetAsync("/api/audit/verify")).Content.ReadFromJsonAsync<JsonElement>();
@@ -100,12 +100,6 @@ public sealed class AuditTrailTests
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType!.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)

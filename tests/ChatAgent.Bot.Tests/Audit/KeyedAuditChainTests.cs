@@ -23,7 +23,7 @@ public sealed class KeyedAuditChainTests
         await AuditTrailTests.ApprovedDeployAsync(host, "web:carol", "earlier, left alone");
         var id = await AuditTrailTests.ApprovedDeployAsync(host, "web:bob", "ok");
         await using var db = NpgsqlDataSource.Create(host.ConnectionString!);
-        Assert.StartsWith(AuditHash.KeyedPrefix, await ScalarAsync<string>(db, $"SELECT hash FROM events WHERE thread_id = '{id}' AND seq = 1"));
+        Assert.StartsWith(AuditHash.KeyedPrefix, await Sql.ScalarAsync<string>(db, $"SELECT hash FROM events WHERE thread_id = '{id}' AND seq = 1"));
         Assert.True((await VerifyAsync(host)).GetProperty("ok").GetBoolean());
 
         // The attacker's edit, then the whole thread re-sealed as the unkeyed chain would be (which it cannot tell from
@@ -70,12 +70,6 @@ public sealed class KeyedAuditChainTests
         while (await reader.ReadAsync())
             rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTimeOffset(reader.GetFieldValue<DateTime>(4))));
         return rows;
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)

@@ -1,7 +1,7 @@
 using ChatAgent.Bot.Tests.Support;
 using ChatAgent.Jobs;
 using ChatAgent.TestHost;
-using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace ChatAgent.Bot.Tests.Hosting;
 
@@ -17,7 +17,7 @@ public sealed class ThreadLockPoolTests
     {
         // The test host's pool has 12 connections; its workers can hold 8 (runs) + 4 (deliveries) + 4 (Hangfire) = 16 locks.
         await using var host = await BotHost.StartAsync(postgres: true);
-        var options = host.Get<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
+        var options = host.Get<IOptions<JobsOptions>>().Value;
         var holders = options.RunWorkers + options.DeliveryWorkers + options.WorkerCount;
         Assert.Equal(16, holders);
 
@@ -30,7 +30,7 @@ public sealed class ThreadLockPoolTests
                     held.Add(await locks.TryAcquireAsync($"th_held{i}", acquiring.Token) ?? throw new InvalidOperationException($"lock {i} was taken"));
 
             // Operators can tell the pools apart in pg_stat_activity.
-            Assert.Equal(holders, await CountAsync(host.ConnectionString!, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chatagent thread locks'"));
+            Assert.Equal(holders, await Sql.ScalarAsync<long>(host.ConnectionString!, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chatagent thread locks'"));
 
             var id = await host.LaunchAsync("deploy", "api");
             await host.WaitForStatusAsync(id, "completed");
@@ -41,13 +41,5 @@ public sealed class ThreadLockPoolTests
         {
             foreach (var handle in held) await handle.DisposeAsync();
         }
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -3,7 +3,6 @@ using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Storage.Postgres;
 using ChatAgent.Core.Threads;
-using Npgsql;
 
 namespace ChatAgent.Core.Tests.Storage;
 
@@ -19,7 +18,7 @@ public sealed class PostgresAuditTrailTests(PostgresDatabase database) : IClassF
         var state = ThreadReducer.Replay([.. events.Select((e, i) => new StoredEvent(id, i + 1, e.At, e.Actor, e.Data))]);
         await new PostgresEventStore(database.DataSource).AppendAsync(id, 0, events, ThreadSummary.From(state) with { Id = id });
 
-        await using var onePool = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, Timeout = 3 }.ConnectionString);
+        var onePool = database.OneConnectionPool();
         var trail = new AuditTrail(new PostgresAuditStore(onePool), new PostgresEventStore(onePool));
         var decisions = new List<AuditDecision>();
         await foreach (var d in trail.DecisionsAsync(at, at.AddMinutes(1))) decisions.Add(d);

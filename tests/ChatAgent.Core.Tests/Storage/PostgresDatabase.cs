@@ -12,12 +12,12 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
     /// <summary>The connection string of <see cref="DataSource"/>'s database, password included (for pools of other sizes).</summary>
-    public string ConnectionString { get; private set; } = "";
+    private string _connectionString = "";
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await PostgresServer.CreateDatabaseAsync();
-        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        _connectionString = await PostgresServer.CreateDatabaseAsync();
+        DataSource = NpgsqlDataSource.Create(_connectionString);
         lock (_owned) _owned.Add(DataSource);
         await PostgresSchema.EnsureAsync(DataSource);
     }
@@ -26,6 +26,14 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public async Task<NpgsqlDataSource> CreateDataSourceAsync()
     {
         var dataSource = NpgsqlDataSource.Create(await PostgresServer.CreateDatabaseAsync());
+        lock (_owned) _owned.Add(dataSource);
+        return dataSource;
+    }
+
+    /// <summary>A pool of one connection on <see cref="DataSource"/>'s database that gives up waiting after 3 s: a store that needed two at once would fail.</summary>
+    public NpgsqlDataSource OneConnectionPool()
+    {
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_connectionString) { MaxPoolSize = 1, Timeout = 3 }.ConnectionString);
         lock (_owned) _owned.Add(dataSource);
         return dataSource;
     }

@@ -2,7 +2,6 @@ using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Storage.Postgres;
 using ChatAgent.Core.Threads;
-using Npgsql;
 
 namespace ChatAgent.Core.Tests.Storage;
 
@@ -27,7 +26,7 @@ public sealed class PostgresEventStoreTests(PostgresDatabase database) : EventSt
     [Fact]
     public async Task ADuplicateDelivery_OnAOneConnectionPool_IsADuplicate_NotAPoolTimeout()
     {
-        await using var onePool = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, Timeout = 3 }.ConnectionString);
+        var onePool = database.OneConnectionPool();
         var store = new PostgresEventStore(onePool);
         var key = $"webhook-replay-{Guid.NewGuid():N}";
         var first = $"th-{Guid.NewGuid():N}";
