@@ -32,32 +32,39 @@ public sealed class DeliverMessagesJob(
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Job"] = "deliver" });
         // A delivery that finds the lock taken stops at once, so the holder re-reads the outbox after releasing
         // it: a message queued while the holder was finishing is never stranded.
+        // The thread is read whole once; every later look reads only the events appended since (O(new events)).
+        ThreadState? known = null;
         for (var round = 0; round < 100; round++)
         {
             await using (var handle = await locks.TryAcquireAsync("outbox:" + threadId, cancellationToken))
             {
                 if (handle is null) return;
-                await DeliverAllAsync(threadId, cancellationToken);
+                known = await DeliverAllAsync(threadId, known, cancellationToken);
             }
-            var state = await LoadAsync(threadId, cancellationToken);
-            if (NextUndelivered(state) is null && NextCopy(state) is null) return;
+            known = await store.CatchUpAsync(threadId, known, cancellationToken);
+            if (NextUndelivered(known) is null && NextCopy(known) is null) return;
         }
     }
 
-    private async Task DeliverAllAsync(string threadId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers until nothing is due; returns the thread as last read or recorded. A recorded receipt was appended at
+    /// the version it expected, so the state it returns is the thread as of that commit: nothing to read before the next
+    /// message (what others append meanwhile is found by the look after the lock is released).
+    /// </summary>
+    private async Task<ThreadState> DeliverAllAsync(string threadId, ThreadState? known, CancellationToken cancellationToken)
     {
+        var state = await store.CatchUpAsync(threadId, known, cancellationToken);
         while (true)
         {
-            var state = await LoadAsync(threadId, cancellationToken);
             if (NextUndelivered(state) is { } next && _surfaces.TryGetValue(state.Origin.Platform, out var surface))
             {
                 var messageRef = await SendAsync(surface, state, next, cancellationToken);
-                await RecordAsync(threadId, new MessagePosted(next.Key, surface.Platform, messageRef, next.Version), cancellationToken);
+                state = await RecordAsync(threadId, state, new MessagePosted(next.Key, surface.Platform, messageRef, next.Version), cancellationToken);
                 continue;
             }
-            if (NextCopy(state) is not var (message, recipient, platform)) return;
+            if (NextCopy(state) is not var (message, recipient, platform)) return state;
             var copyRef = await SendCopyAsync(platform, state, message, recipient, cancellationToken);
-            await RecordAsync(threadId, new MessagePosted(message.Key, platform.Platform, copyRef, message.Version, recipient), cancellationToken);
+            state = await RecordAsync(threadId, state, new MessagePosted(message.Key, platform.Platform, copyRef, message.Version, recipient), cancellationToken);
         }
     }
 
@@ -89,9 +96,6 @@ public sealed class DeliverMessagesJob(
         return copy.Ref;
     }
 
-    private async Task<ThreadState> LoadAsync(string threadId, CancellationToken ct) =>
-        ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
-
     /// <summary>The oldest undelivered message, or null when there is none or nowhere to post (API, webhook).</summary>
     private ChatMessage? NextUndelivered(ThreadState state) =>
         _surfaces.ContainsKey(state.Origin.Platform)
@@ -105,20 +109,22 @@ public sealed class DeliverMessagesJob(
         return message.Ref;
     }
 
-    /// <summary>Records the delivery; on a concurrent append it re-reads and records again, never re-posting.</summary>
-    private async Task RecordAsync(string threadId, MessagePosted posted, CancellationToken ct)
+    /// <summary>
+    /// Records the delivery on <paramref name="state"/>; on a concurrent append it reads what was appended since and
+    /// records again, never re-posting. Returns the thread with the receipt.
+    /// </summary>
+    private async Task<ThreadState> RecordAsync(string threadId, ThreadState state, MessagePosted posted, CancellationToken ct)
     {
         var unavailable = 0;
         for (var attempt = 0; ; attempt++)
         {
-            var events = await store.ReadAsync(threadId, 0, ct);
-            var state = ThreadReducer.Replay(events);
+            if (attempt > 0) state = await store.CatchUpAsync(threadId, state, ct);
             var e = new NewEvent(posted, Actor.System, time.GetUtcNow());
             var after = ThreadReducer.Reduce(state, new StoredEvent(threadId, state.Version + 1, e.At, e.Actor, e.Data));
             try
             {
                 await store.AppendAsync(threadId, state.Version, [e], ThreadSummary.From(after), cancellationToken: ct);
-                return;
+                return after;
             }
             catch (ConcurrencyException) when (attempt < 50)
             {

@@ -54,6 +54,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
     {
         for (var round = 0; round < MaxRounds; round++)
         {
+            ThreadState state;
             await using (var handle = await AcquireAsync(threadId, cancellationToken))
             {
                 if (handle is null)
@@ -61,10 +62,11 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
                     log.LogDebug("Thread {ThreadId} is running elsewhere; the holder re-checks it when done", threadId);
                     return;
                 }
-                var state = await loop.RunAsync(threadId, cancellationToken);
+                state = await loop.RunAsync(threadId, cancellationToken);
                 log.LogInformation("Thread {ThreadId} run stopped at step {Step}: {Status}", threadId, state.Step, state.Status);
             }
-            var after = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, cancellationToken));
+            // Only what was appended since the run's last event: a resume that came while the run was finishing.
+            var after = await store.CatchUpAsync(threadId, state, cancellationToken);
             if (after.Status != ThreadStatus.Running) return;
         }
         log.LogWarning("Thread {ThreadId} kept changing under its runs; the sweeper picks it up again", threadId);
@@ -75,7 +77,7 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
     {
         for (var conflict = 0; ; conflict++)
         {
-            var state = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
+            var state = await store.ReadStateAsync(threadId, ct);
             if (state.Status != ThreadStatus.Running) return;
             var now = time.GetUtcNow();
             var detail = $"Gave up after {attempts} attempts: {error.GetType().Name}: {StepEvents.Compact(error.Message)}";

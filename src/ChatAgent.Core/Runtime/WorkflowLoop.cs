@@ -23,7 +23,8 @@ public sealed class WorkflowLoop(IEventStore store, ThreadService threads, IThre
         ThreadState state = ThreadState.Empty;
         for (var i = 0; i < MaxDecisions; i++)
         {
-            state = ThreadReducer.Replay(await store.ReadAsync(threadId, 0, ct));
+            // The first round reads the stream; later ones only what this loop and others appended since.
+            state = await store.CatchUpAsync(threadId, state, ct);
             if (state.Status is not (ThreadStatus.Running or ThreadStatus.AwaitingHuman)) break;
             var children = new Dictionary<string, ThreadState>(StringComparer.Ordinal);
             foreach (var child in state.Children.Values.Where(c => !c.Finished))

@@ -10,10 +10,12 @@ namespace ChatAgent.Core.Threads;
 /// </summary>
 public static class ThreadReducer
 {
-    public static ThreadState Replay(IEnumerable<StoredEvent> events)
+    public static ThreadState Replay(IEnumerable<StoredEvent> events) => Fold(ThreadState.Empty, events);
+
+    /// <summary><paramref name="state"/> with <paramref name="newer"/> (the events after its version, in order) folded in.</summary>
+    public static ThreadState Fold(ThreadState state, IEnumerable<StoredEvent> newer)
     {
-        var state = ThreadState.Empty;
-        foreach (var e in events) state = Reduce(state, e);
+        foreach (var e in newer) state = Reduce(state, e);
         return state;
     }
 

@@ -108,8 +108,15 @@ public sealed class FlakyEventStore(IEventStore inner, IThreadScheduler? dispatc
         set => Interlocked.Exchange(ref _failures, value);
     }
 
-    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(threadId, afterSeq, cancellationToken);
+    /// <summary>Every read, as (thread, after seq, events returned), in order.</summary>
+    public ConcurrentQueue<(string ThreadId, long AfterSeq, int Count)> Reads { get; } = new();
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string threadId, long afterSeq = 0, CancellationToken cancellationToken = default)
+    {
+        var events = await inner.ReadAsync(threadId, afterSeq, cancellationToken);
+        Reads.Enqueue((threadId, afterSeq, events.Count));
+        return events;
+    }
 
     public Task<IReadOnlyList<StoredEvent>> AppendAsync(string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey = null, IReadOnlyList<ThreadWakeup>? wakeups = null, CancellationToken cancellationToken = default)
     {
