@@ -76,6 +76,9 @@ public sealed class AgentLoop(
             pending |= outcome.QueuedMessages;
             if (!outcome.Continue)
             {
+                // Usually the step's last append carried these (StepWriter.EndOfRunWakeups); a run stopped otherwise
+                // (found the thread waiting, lost a race) asks for them here.
+                if (outcome.Woke) return outcome.State;
                 if (pending) await scheduler.ScheduleDeliveryAsync(threadId, ct);
                 // A workflow's child that waits, pauses or ends wakes its workflow (factor 10).
                 if (outcome.State.ParentThreadId is { } parent && outcome.State.Status != ThreadStatus.Running)
@@ -132,7 +135,7 @@ public sealed class AgentLoop(
             return new StepOutcome((await _cache.LoadAsync(threadId, ct)).State, false, step.QueuedMessages);
         }
         StepTelemetry.Finish(activity, state, step.State);
-        return new StepOutcome(step.State, step.State.Status == ThreadStatus.Running, step.QueuedMessages);
+        return new StepOutcome(step.State, step.State.Status == ThreadStatus.Running, step.QueuedMessages, step.Woke);
     }
 
     private async Task StepCoreAsync(StepWriter step, ThreadSnapshot snapshot, CancellationToken ct)

@@ -51,10 +51,12 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
             foreach (var e in newEvents) after = ThreadReducer.Reduce(after, new StoredEvent(_committed.Id, ++seq, e.At, e.Actor, e.Data));
             try
             {
-                await store.AppendAsync(_committed.Id, _committed.Version, newEvents, ThreadSummary.From(after), cancellationToken: ct);
+                var wakeups = EndOfRunWakeups(after);
+                await store.AppendAsync(_committed.Id, _committed.Version, newEvents, ThreadSummary.From(after), wakeups: wakeups, cancellationToken: ct);
                 State = _committed = after;
                 _staged.Clear();
                 QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
+                Woke = wakeups is not null;
                 return;
             }
             catch (ConcurrencyException)
@@ -70,6 +72,24 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
                 await Task.Delay(UnavailableRetries[_unavailable++], time, ct);
             }
         }
+    }
+
+    /// <summary>True when the last append stopped the run and carried its end-of-run wake-ups (<see cref="EndOfRunWakeups"/>).</summary>
+    public bool Woke { get; private set; }
+
+    /// <summary>
+    /// An append that takes the thread out of running ends the run, so it carries what the run's end asks for: the
+    /// outbox's delivery when anything in it is undelivered, and the workflow's run when the thread is a child (factor
+    /// 10). In the same commit as the events, they cannot be lost to a crash between two writes, and cost no transaction
+    /// of their own. Null when the thread still runs.
+    /// </summary>
+    private static IReadOnlyList<ThreadWakeup>? EndOfRunWakeups(ThreadState after)
+    {
+        if (after.Status == ThreadStatus.Running) return null;
+        var wakeups = new List<ThreadWakeup>(2);
+        if (after.Messages.Values.Any(m => !m.IsDelivered)) wakeups.Add(ThreadWakeup.Deliver(after.Id));
+        if (after.ParentThreadId is { } parent) wakeups.Add(ThreadWakeup.Run(parent));
+        return wakeups;
     }
 
     /// <summary>Waits between appends while the store is unavailable: about half a minute in all.</summary>
