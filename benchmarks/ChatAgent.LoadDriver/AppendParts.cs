@@ -28,7 +28,7 @@ public sealed partial class Run
             ("bare INSERT+COMMIT, pooled connection opened per insert", w => PooledBareWriterAsync(source, w)),
             ("events rows + chain check (the store's INSERT, sealed rows)", w => PartWriterAsync(source, eventsOnly)),
             ("+ thread-list upsert", w => PartWriterAsync(source, withProjection)),
-            ("the store's append (+ deliveries, wake-ups, links; none here)", w => StoreWriterAsync(store, w, 1)),
+            ("the store's append (no delivery key, wake-ups or links: the parts it leaves out)", w => StoreWriterAsync(store, w, 1)),
         };
         var round = options.AppendDuration / PartRounds * 2;
         var totals = await InterleavedAsync([.. shapes.Select(s => s.Writer)], PartRounds, round);
@@ -86,7 +86,7 @@ public sealed partial class Run
                 var seals = EventRows.AddAppendParameters(command.Parameters, id, version, Progress(version, 1), summary with { Version = version + 1, UpdatedAt = DateTimeOffset.UtcNow }, null, head, null);
                 await command.PrepareAsync();
                 if ((long)(await command.ExecuteScalarAsync())! != 1) throw new InvalidOperationException($"{id}: the chain check refused seq {version + 1}");
-                head = seals[^1];
+                head = seals.Seals[^1];
             }
             latencies.Add(Machine.MsSince(t));
             version++;

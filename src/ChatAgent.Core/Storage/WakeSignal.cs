@@ -7,6 +7,12 @@ namespace ChatAgent.Core.Storage;
 /// </summary>
 public sealed class WakeSignal
 {
+    /// <summary>
+    /// This signal's name in the notifications its process's commits send: the process sets the signal itself after such
+    /// a commit, so its listener need not set it again for the echo (each echo cost the dispatcher an empty look).
+    /// </summary>
+    public string Origin { get; } = Guid.NewGuid().ToString("N");
+
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = NewSource();
 

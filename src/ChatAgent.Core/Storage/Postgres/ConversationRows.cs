@@ -31,8 +31,8 @@ internal static class ConversationRows
         SELECT l.platform, l.id, $1, false, 0, l.at FROM unnest($23::text[], $24::text[], $25::timestamptz[]) AS l(platform, id, at)
         """;
 
-    /// <summary>$23..$25: the places <paramref name="events"/> link to their thread, each once (the first wins within an append too).</summary>
-    public static void AddLinkParameters(NpgsqlParameterCollection p, IReadOnlyList<Events.NewEvent> events)
+    /// <summary>$23..$25: the places <paramref name="events"/> link to their thread, each once (the first wins within an append too); returns how many.</summary>
+    public static int AddLinkParameters(NpgsqlParameterCollection p, IReadOnlyList<Events.NewEvent> events)
     {
         var links = events
             .Select(e => (Link: ConversationProjection.LinkOf(e.Data), At: Audit.AuditHash.Truncate(e.At)))
@@ -42,6 +42,7 @@ internal static class ConversationRows
         p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. links.Select(l => l.Link!.Value.Platform)] });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. links.Select(l => l.Link!.Value.ConversationId)] });
         p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. links.Select(l => l.At.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        return links.Count;
     }
 
     /// <summary>Adds the row's eleven values, in <see cref="Columns"/> order.</summary>

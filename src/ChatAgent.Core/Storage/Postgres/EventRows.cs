@@ -11,9 +11,10 @@ internal static class EventRows
 {
     /// <summary>
     /// $1..$7 for the events and delivery key, the summary's row $8..$20, each event's predecessor hash ($21)
-    /// and seal ($22), then the links ($23..$25). Returns the seals. The wake-ups ($26 thread ids, $27 kinds, $28 trace parents) follow.
+    /// and seal ($22), then the links ($23..$25). Returns the seals and how many links there are. The wake-ups ($26 thread
+    /// ids, $27 kinds, $28 trace parents) and the notification's origin ($29) follow.
     /// </summary>
-    public static string[] AddAppendParameters(
+    public static (string[] Seals, int Links) AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
         string? previousHash, byte[]? key)
     {
@@ -38,7 +39,7 @@ internal static class EventRows
         ThreadRows.AddParameters(p, summary);
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        ConversationRows.AddLinkParameters(p, events);
-        return hashes;
+        var links = ConversationRows.AddLinkParameters(p, events);
+        return (hashes, links);
     }
 }

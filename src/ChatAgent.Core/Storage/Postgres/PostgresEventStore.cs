@@ -37,37 +37,51 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             RETURNING seq
         """;
 
-    private const string AppendCtes = """
-        WITH appended AS (
-        """ + InsertEventsSql + """
-        ), delivered AS (
+    /// <summary>The delivery key's row, when the append carries one.</summary>
+    private const string DeliveredCte = """
+        , delivered AS (
             INSERT INTO deliveries (key, thread_id, at)
-            SELECT $7, $1, $6[1] WHERE $7 IS NOT NULL AND EXISTS (SELECT 1 FROM appended)
-        ), woken AS (
+            SELECT $7, $1, $6[1] WHERE EXISTS (SELECT 1 FROM appended)
+        )
+        """;
+
+    /// <summary>
+    /// The wake-ups, when the append asks for any; PostgreSQL delivers the notification at the commit, named with this
+    /// process's <see cref="WakeSignal.Origin"/> ($29), whose listener skips it (the append sets the signal itself).
+    /// </summary>
+    private const string WokenCte = """
+        , woken AS (
             INSERT INTO wakeups (thread_id, kind, traceparent)
             SELECT w.thread_id, w.kind, w.traceparent FROM unnest($26::text[], $27::text[], $28::text[]) AS w(thread_id, kind, traceparent)
             WHERE EXISTS (SELECT 1 FROM appended)
-            RETURNING pg_notify('chatagent_wakeups', '')
-        ), projected AS (
+            RETURNING pg_notify('chatagent_wakeups', $29)
+        )
+        """;
+
+    /// <summary>The thread-list row: every append writes it.</summary>
+    private const string ProjectedCte = """
+        , projected AS (
         """ + ThreadRows.UpsertSelectPrefix + """
              WHERE EXISTS (SELECT 1 FROM appended)
         """ + ThreadRows.OnConflict + """
-        ), linked AS (
+        )
+        """;
+
+    /// <summary>The Slack places the events name, when they name any.</summary>
+    private const string LinkedCte = """
+        , linked AS (
         """ + ConversationRows.LinkSelect + """
              WHERE EXISTS (SELECT 1 FROM appended)
         """ + ConversationRows.OnConflictLink + """
         )
         """;
 
-    private const string AppendSql = AppendCtes + "SELECT count(*) FROM appended";
-
     /// <summary>
-    /// An append that creates or revokes a grant also writes the grants projection in the same statement (only such an
-    /// append carries these two parts, so every other append's plan is unchanged). The parts of one statement do not see
-    /// each other's rows, so a grant created and revoked by the same append is inserted already revoked (by the first
-    /// revocation after it), as the rebuild and the in-memory store have it.
+    /// An append that creates or revokes a grant also writes the grants projection in the same statement. The parts of
+    /// one statement do not see each other's rows, so a grant created and revoked by the same append is inserted already
+    /// revoked (by the first revocation after it), as the rebuild and the in-memory store have it.
     /// </summary>
-    private const string AppendWithGrantsSql = AppendCtes + """
+    private const string GrantsCtes = """
         , granted AS (
             INSERT INTO grants (id, thread_id, tool, data, granted_by, created_at, expires_at, revoked_by, revoked_at)
             SELECT g.data->>'grantId', $1, g.data->>'tool', g.data, g.actor, g.at, (g.data->>'expiresAt')::timestamptz, r.actor, r.at
@@ -86,8 +100,25 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             WHERE r.type = 'grant_revoked' AND grants.id = r.data->>'grantId' AND grants.thread_id = $1
               AND grants.revoked_at IS NULL AND EXISTS (SELECT 1 FROM appended)
         )
-        SELECT count(*) FROM appended
         """;
+
+    /// <summary>
+    /// The append statement for each combination of the optional parts (delivery key, wake-ups, links, grants), indexed by
+    /// <see cref="AppendShape"/>. An append carries only the parts it writes: every table a statement names is locked and
+    /// its indexes opened at each execution even when nothing is written to it, and a step's usual append (events and the
+    /// thread-list row) touches 9 relations instead of 20 (docs/PERFORMANCE.md, "The append's parts").
+    /// </summary>
+    private static readonly string[] AppendSqls = [.. Enumerable.Range(0, 16).Select(shape =>
+        "WITH appended AS (" + InsertEventsSql + ")"
+        + ((shape & 1) != 0 ? DeliveredCte : "")
+        + ((shape & 2) != 0 ? WokenCte : "")
+        + ProjectedCte
+        + ((shape & 4) != 0 ? LinkedCte : "")
+        + ((shape & 8) != 0 ? GrantsCtes : "")
+        + " SELECT count(*) FROM appended")];
+
+    private static int AppendShape(bool delivery, bool wakeups, bool links, bool grants) =>
+        (delivery ? 1 : 0) | (wakeups ? 2 : 0) | (links ? 4 : 0) | (grants ? 8 : 0);
 
     private const string GrantColumns = "data::text, thread_id, granted_by::text, created_at, revoked_by::text, revoked_at";
 
@@ -161,17 +192,19 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
-        var sql = events.Any(e => e.Data is GrantCreated or GrantRevoked) ? AppendWithGrantsSql : AppendSql;
-        await using var command = new NpgsqlCommand(sql, connection);
-        var hashes = EventRows.AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var (hashes, links) = EventRows.AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
+        command.CommandText = AppendSqls[AppendShape(
+            deliveryKey is not null, wakeups.Count > 0, links > 0, events.Any(e => e.Data is GrantCreated or GrantRevoked))];
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signal?.Origin ?? "" });
 
         long appended;
         try
         {
-            // The hot path: prepared once per pooled connection, it skips parse and planning on every later append.
+            // The hot path: each shape is prepared once per pooled connection, and skips parse and planning on every later append.
             await command.PrepareAsync(cancellationToken);
             appended = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }

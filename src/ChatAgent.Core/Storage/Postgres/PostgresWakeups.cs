@@ -26,11 +26,12 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
             WITH added AS (
                 INSERT INTO wakeups (thread_id, kind, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING 1
             )
-            SELECT pg_notify('{Channel}', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added
+            SELECT pg_notify('{Channel}', $4) FROM (SELECT 1 FROM added LIMIT 1) AS any_added
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signal.Origin });
         await command.ExecuteNonQueryAsync(cancellationToken);
         signal.Set();
     }
@@ -81,7 +82,11 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stop);
-                connection.Notification += (_, _) => signal.Set();
+                // Its own process's commits set the signal already (WakeSignal.Origin); every other one's is news.
+                connection.Notification += (_, e) =>
+                {
+                    if (!string.Equals(e.Payload, signal.Origin, StringComparison.Ordinal)) signal.Set();
+                };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stop);
                 signal.Set();
