@@ -55,6 +55,18 @@ public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeup
 
     private long _ended;
 
+    /// <summary>
+    /// Set by the dispatcher before it reads <see cref="Free"/> and cleared when it claims with a worker to spare: true
+    /// while its look may have left wake-ups for want of a worker, so a worker that frees up then wakes it.
+    /// </summary>
+    public bool Saturated
+    {
+        get => Volatile.Read(ref _saturated);
+        set => Volatile.Write(ref _saturated, value);
+    }
+
+    private bool _saturated;
+
     /// <summary>How many more this process would start now.</summary>
     public int Free
     {
@@ -119,8 +131,9 @@ public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeup
         {
             lock (_gate) _active.Remove(threadId);
             Interlocked.Increment(ref _ended);
-            // A worker is free: wake-ups that waited for one can be claimed now.
-            signal.Set();
+            // A worker is free: wake-ups that waited for one can be claimed now (when the dispatcher's last look left
+            // some for want of a worker; otherwise it took all there were, and later ones set the signal themselves).
+            if (Saturated) signal.Set();
         }
     }
 

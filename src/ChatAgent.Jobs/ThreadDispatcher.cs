@@ -34,27 +34,46 @@ public sealed class ThreadDispatcher(
         var handed = await StartLocallyAsync(WakeupKind.Run, runs, stopping);
         WaitingRuns = runs.Free > 0 ? 0 : await wakeups.CountAsync(WakeupKind.Run, stopping);
         if (options.Value.DeliveryWorkers > 0) return handed + await StartLocallyAsync(WakeupKind.Deliver, deliveries, stopping);
+        // A claim that took fewer than it asked for took all there was (rows another process holds are that process's
+        // hand-on): the look ends there rather than with a claim that finds nothing. Later wake-ups set the signal again.
         int claimed;
-        while ((claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, options.Value.DispatchBatchSize, async (threads, ct) =>
-               {
-                   if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
-                   foreach (var wakeup in threads) await EnqueueDeliveryAsync(wakeup, ct);
-               }, stopping)) > 0)
+        var batch = options.Value.DispatchBatchSize;
+        do
+        {
+            claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, batch, async (threads, ct) =>
+            {
+                if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
+                foreach (var wakeup in threads) await EnqueueDeliveryAsync(wakeup, ct);
+            }, stopping);
             handed += claimed;
+        }
+        while (claimed == batch);
         return handed;
     }
 
-    /// <summary>Claims wake-ups of <paramref name="kind"/> while <paramref name="work"/> has free workers, and starts each there.</summary>
+    /// <summary>
+    /// Claims wake-ups of <paramref name="kind"/> while <paramref name="work"/> has free workers, and starts each there;
+    /// stops after a claim that took fewer than it asked for (it took all there was).
+    /// </summary>
     private async Task<int> StartLocallyAsync(WakeupKind kind, LocalWork work, CancellationToken stopping)
     {
         var handed = 0;
-        int free, claimed;
-        while ((free = work.Free) > 0 && (claimed = await wakeups.DispatchAsync(kind, Math.Min(free, options.Value.DispatchBatchSize), async (threads, ct) =>
-               {
-                   if (BeforeHandOn is { } seam) await seam(kind, threads);
-                   foreach (var wakeup in threads) work.Start(wakeup, stopping);
-               }, stopping)) > 0)
+        while (true)
+        {
+            // Flagged before the workers are counted: one that frees up after the count sets the signal for another look.
+            work.Saturated = true;
+            var free = work.Free;
+            if (free <= 0) break;
+            work.Saturated = false;
+            var asked = Math.Min(free, options.Value.DispatchBatchSize);
+            var claimed = await wakeups.DispatchAsync(kind, asked, async (threads, ct) =>
+            {
+                if (BeforeHandOn is { } seam) await seam(kind, threads);
+                foreach (var wakeup in threads) work.Start(wakeup, stopping);
+            }, stopping);
             handed += claimed;
+            if (claimed < asked) break;
+        }
         return handed;
     }
 
