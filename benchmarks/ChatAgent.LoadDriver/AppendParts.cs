@@ -14,19 +14,19 @@ public sealed partial class Run
     /// writers, as statements that add one part at a time, in <see cref="PartRounds"/> interleaved rounds so a change in
     /// the machine's load falls on every shape alike. Shapes: the bare INSERT on a held connection; the same with a pooled
     /// connection opened per insert (what the store does); the store's own events INSERT with its chain check
-    /// (<see cref="PostgresEventStore.InsertEventsSql"/>, with the serialized, sealed rows of
+    /// (<see cref="PostgresEventStore.InsertEventSql"/>, the one-event form the store uses, with the serialized, sealed row of
     /// <see cref="EventRows.AddAppendParameters"/>); that plus the thread-list upsert; and the whole
     /// <see cref="PostgresEventStore.AppendAsync"/> (deliveries, wake-ups and links empty, as on a step's progress append).
     /// </summary>
     private async Task AppendPartsAsync(PostgresEventStore store, NpgsqlDataSource source)
     {
-        var eventsOnly = $"WITH appended AS ({PostgresEventStore.InsertEventsSql}) SELECT count(*) FROM appended";
-        var withProjection = $"WITH appended AS ({PostgresEventStore.InsertEventsSql}), projected AS ({ThreadRows.UpsertSelectPrefix} WHERE EXISTS (SELECT 1 FROM appended) {ThreadRows.OnConflict}) SELECT count(*) FROM appended";
+        var eventsOnly = $"WITH appended AS ({PostgresEventStore.InsertEventSql}) SELECT count(*) FROM appended";
+        var withProjection = $"WITH appended AS ({PostgresEventStore.InsertEventSql}), projected AS ({ThreadRows.UpsertSelectPrefix} WHERE EXISTS (SELECT 1 FROM appended) {ThreadRows.OnConflict}) SELECT count(*) FROM appended";
         var shapes = new (string Name, Func<int, Func<long, Task<List<double>>>> Writer)[]
         {
             ("bare INSERT+COMMIT, held connection", w => BareWriterAsync(source, w, 1)),
             ("bare INSERT+COMMIT, pooled connection opened per insert", w => PooledBareWriterAsync(source, w)),
-            ("events rows + chain check (the store's INSERT, sealed rows)", w => PartWriterAsync(source, eventsOnly)),
+            ("events row + chain check (the store's one-event INSERT, sealed row)", w => PartWriterAsync(source, eventsOnly)),
             ("+ thread-list upsert", w => PartWriterAsync(source, withProjection)),
             ("the store's append (no delivery key, wake-ups or links: the parts it leaves out)", w => StoreWriterAsync(store, w, 1)),
         };
@@ -83,7 +83,7 @@ public sealed partial class Run
             await using (var connection = await source.OpenConnectionAsync())
             await using (var command = new NpgsqlCommand(sql, connection))
             {
-                var seals = EventRows.AddAppendParameters(command.Parameters, id, version, Progress(version, 1), summary with { Version = version + 1, UpdatedAt = DateTimeOffset.UtcNow }, null, head, null);
+                var seals = EventRows.AddAppendParameters(command.Parameters, id, version, Progress(version, 1), summary with { Version = version + 1, UpdatedAt = DateTimeOffset.UtcNow }, null, head, null, single: true);
                 await command.PrepareAsync();
                 if ((long)(await command.ExecuteScalarAsync())! != 1) throw new InvalidOperationException($"{id}: the chain check refused seq {version + 1}");
                 head = seals.Seals[^1];

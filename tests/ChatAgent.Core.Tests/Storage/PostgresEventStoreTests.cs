@@ -38,12 +38,13 @@ public sealed class PostgresEventStoreTests(PostgresDatabase database) : EventSt
     }
 
     /// <summary>
-    /// An append's statement carries only the parts it writes (a delivery key, wake-ups, Slack links, grants): each of
-    /// the sixteen combinations writes exactly its parts, with the events and the thread-list row.
+    /// An append's statement carries only the parts it writes (a delivery key, wake-ups, Slack links, grants), in a form
+    /// for one event and one for several: each of the combinations writes exactly its parts, with the events and the
+    /// thread-list row.
     /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public async Task EachCombinationOfAnAppendsParts_WritesExactlyThoseParts(bool delivery, bool wakeup, bool link, bool grant)
+    public async Task EachCombinationOfAnAppendsParts_WritesExactlyThoseParts(bool delivery, bool wakeup, bool link, bool grant, bool twoEvents)
     {
         var store = new PostgresEventStore(database.DataSource);
         var id = $"th-{Guid.NewGuid():N}";
@@ -57,13 +58,17 @@ public sealed class PostgresEventStoreTests(PostgresDatabase database) : EventSt
             new(new ThreadStarted("deploy", "api to production", new Dictionary<string, string>(),
                 link ? new Origin("slack", "C123", ts, "slack:U1") : new Origin("api", User: "slack:U1"), 10), alice, at),
         ];
+        if (twoEvents) events.Add(new(new UserInput("api to production"), alice, at));
         if (grant)
             events.Add(new(new GrantCreated(grantId, "appr-1", "deploy", new Dictionary<string, JsonElement>(), at.AddHours(1), null), alice, at));
         var state = ThreadReducer.Replay(events.Select((e, i) => new StoredEvent(id, i + 1, e.At, e.Actor, e.Data)));
 
         await store.AppendAsync(id, 0, events, ThreadSummary.From(state), key, wakeup ? [new ThreadWakeup(id, WakeupKind.Run)] : null);
 
-        Assert.Equal(events.Count, (await store.ReadAsync(id)).Count);
+        var stored = await store.ReadAsync(id);
+        Assert.Equal(events.Select(e => e.Data.Type), stored.Select(e => e.Data.Type));
+        Assert.Equal(events.Select(e => e.At), stored.Select(e => e.At));
+        Assert.Equal(delivery, (await store.ListAsync(new ThreadQuery(DeliveryKey: key ?? "none", Limit: 5))).Any(t => t.Id == id));
         Assert.Equal(events.Count, Assert.Single(await store.ListAsync(new ThreadQuery(Limit: 1000)), t => t.Id == id).Version);
         Assert.Equal(delivery ? 1 : 0, await CountAsync("SELECT count(*) FROM deliveries WHERE thread_id = $1", id));
         Assert.Equal(wakeup ? 1 : 0, await CountAsync("SELECT count(*) FROM wakeups WHERE thread_id = $1", id));
@@ -71,10 +76,10 @@ public sealed class PostgresEventStoreTests(PostgresDatabase database) : EventSt
         Assert.Equal(grant, await store.FindGrantAsync(grantId) is { ThreadId: var owner } && owner == id);
     }
 
-    public static TheoryData<bool, bool, bool, bool> Shapes()
+    public static TheoryData<bool, bool, bool, bool, bool> Shapes()
     {
-        var data = new TheoryData<bool, bool, bool, bool>();
-        for (var shape = 0; shape < 16; shape++) data.Add((shape & 1) != 0, (shape & 2) != 0, (shape & 4) != 0, (shape & 8) != 0);
+        var data = new TheoryData<bool, bool, bool, bool, bool>();
+        for (var shape = 0; shape < 32; shape++) data.Add((shape & 1) != 0, (shape & 2) != 0, (shape & 4) != 0, (shape & 8) != 0, (shape & 16) != 0);
         return data;
     }
 

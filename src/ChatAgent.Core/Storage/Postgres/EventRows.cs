@@ -14,10 +14,15 @@ internal static class EventRows
     /// and seal ($22), then the links ($23..$25). Returns the seals and how many links there are. The wake-ups ($26 thread
     /// ids, $27 kinds, $28 trace parents) and the notification's origin ($29) follow.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="single"/> (one event), $3..$6, $21 and $22 are that event's values instead of arrays of one
+    /// (<see cref="PostgresEventStore"/>'s one-row statement): PostgreSQL then decodes no arrays and unnests nothing.
+    /// </remarks>
     public static (string[] Seals, int Links) AddAppendParameters(
         NpgsqlParameterCollection p, string threadId, long expectedVersion, IReadOnlyList<NewEvent> events, ThreadSummary summary, string? deliveryKey,
-        string? previousHash, byte[]? key)
+        string? previousHash, byte[]? key, bool single = false)
     {
+        if (single && events.Count != 1) throw new ArgumentException($"A one-row append has one event, not {events.Count}.", nameof(events));
         var types = events.Select(e => e.Data.Type).ToArray();
         var data = events.Select(e => EventJson.Serialize(e.Data)).ToArray();
         var actors = events.Select(e => JsonSerializer.Serialize(e.Actor, EventJson.Options)).ToArray();
@@ -31,14 +36,32 @@ internal static class EventRows
         }
         p.Add(new NpgsqlParameter<string> { TypedValue = threadId });
         p.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = types });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. at.Select(a => a.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        if (single)
+        {
+            p.Add(new NpgsqlParameter<string> { TypedValue = types[0] });
+            p.Add(new NpgsqlParameter<string> { TypedValue = data[0], NpgsqlDbType = NpgsqlDbType.Jsonb });
+            p.Add(new NpgsqlParameter<string> { TypedValue = actors[0], NpgsqlDbType = NpgsqlDbType.Jsonb });
+            p.Add(new NpgsqlParameter<DateTime> { TypedValue = at[0].UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+        else
+        {
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            p.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. at.Select(a => a.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        }
         p.Add(new NpgsqlParameter { Value = (object?)deliveryKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         ThreadRows.AddParameters(p, summary);
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        if (single)
+        {
+            p.Add(new NpgsqlParameter { Value = (object?)prev[0] ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter<string> { TypedValue = hashes[0] });
+        }
+        else
+        {
+            p.Add(new NpgsqlParameter<string?[]> { TypedValue = prev, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
         var links = ConversationRows.AddLinkParameters(p, events);
         return (hashes, links);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using ChatAgent.Core.Audit;
 using ChatAgent.Core.Events;
@@ -37,11 +38,22 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             RETURNING seq
         """;
 
-    /// <summary>The delivery key's row, when the append carries one.</summary>
+    /// <summary>
+    /// The one-event form of <see cref="InsertEventsSql"/>: $3..$6, $21 and $22 are the event's own values, so nothing is
+    /// decoded from arrays or unnested (most appends are a step's one event or a receipt).
+    /// </summary>
+    internal const string InsertEventSql = """
+            INSERT INTO events (thread_id, seq, type, data, actor, at, prev_hash, hash)
+            SELECT $1, $2 + 1, $3, $4, $5, $6, $21, $22
+            WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $21)
+            RETURNING seq
+        """;
+
+    /// <summary>The delivery key's row, when the append carries one ({0}: the first event's time).</summary>
     private const string DeliveredCte = """
         , delivered AS (
             INSERT INTO deliveries (key, thread_id, at)
-            SELECT $7, $1, $6[1] WHERE EXISTS (SELECT 1 FROM appended)
+            SELECT $7, $1, {0} WHERE EXISTS (SELECT 1 FROM appended)
         )
         """;
 
@@ -102,23 +114,27 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         )
         """;
 
+    private const int WithDelivery = 1, WithWakeups = 2, WithLinks = 4, WithGrants = 8, OneRow = 16;
+
     /// <summary>
-    /// The append statement for each combination of the optional parts (delivery key, wake-ups, links, grants), indexed by
-    /// <see cref="AppendShape"/>. An append carries only the parts it writes: every table a statement names is locked and
-    /// its indexes opened at each execution even when nothing is written to it, and a step's usual append (events and the
-    /// thread-list row) touches 9 relations (two tables and their indexes) instead of 17 (docs/PERFORMANCE.md, "The append's parts").
+    /// The append statement for each combination of the optional parts (delivery key, wake-ups, links, grants) and of one
+    /// event or several, indexed by <see cref="AppendShape"/>. An append carries only the parts it writes: every table a
+    /// statement names is locked and its indexes opened at each execution even when nothing is written to it, and a
+    /// step's usual append (events and the thread-list row) touches 9 relations (two tables and their indexes) instead of
+    /// 17 (docs/PERFORMANCE.md, "The append's parts"). The grants' parts read the events as arrays, so an append with a
+    /// grant event always takes the arrays' form (null: the one-row form with grants, never used).
     /// </summary>
-    private static readonly string[] AppendSqls = [.. Enumerable.Range(0, 16).Select(shape =>
-        "WITH appended AS (" + InsertEventsSql + ")"
-        + ((shape & 1) != 0 ? DeliveredCte : "")
-        + ((shape & 2) != 0 ? WokenCte : "")
+    private static readonly string?[] AppendSqls = [.. Enumerable.Range(0, 32).Select(shape => (shape & (OneRow | WithGrants)) == (OneRow | WithGrants) ? null :
+        "WITH appended AS (" + ((shape & OneRow) != 0 ? InsertEventSql : InsertEventsSql) + ")"
+        + ((shape & WithDelivery) != 0 ? string.Format(CultureInfo.InvariantCulture, DeliveredCte, (shape & OneRow) != 0 ? "$6" : "$6[1]") : "")
+        + ((shape & WithWakeups) != 0 ? WokenCte : "")
         + ProjectedCte
-        + ((shape & 4) != 0 ? LinkedCte : "")
-        + ((shape & 8) != 0 ? GrantsCtes : "")
+        + ((shape & WithLinks) != 0 ? LinkedCte : "")
+        + ((shape & WithGrants) != 0 ? GrantsCtes : "")
         + " SELECT count(*) FROM appended")];
 
-    private static int AppendShape(bool delivery, bool wakeups, bool links, bool grants) =>
-        (delivery ? 1 : 0) | (wakeups ? 2 : 0) | (links ? 4 : 0) | (grants ? 8 : 0);
+    private static int AppendShape(bool oneRow, bool delivery, bool wakeups, bool links, bool grants) =>
+        (oneRow ? OneRow : 0) | (delivery ? WithDelivery : 0) | (wakeups ? WithWakeups : 0) | (links ? WithLinks : 0) | (grants ? WithGrants : 0);
 
     private const string GrantColumns = "data::text, thread_id, granted_by::text, created_at, revoked_by::text, revoked_at";
 
@@ -193,9 +209,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var previous = await PreviousHashAsync(connection, threadId, expectedVersion, cancellationToken);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var (hashes, links) = EventRows.AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value);
-        command.CommandText = AppendSqls[AppendShape(
-            deliveryKey is not null, wakeups.Count > 0, links > 0, events.Any(e => e.Data is GrantCreated or GrantRevoked))];
+        var grants = events.Any(e => e.Data is GrantCreated or GrantRevoked);
+        var oneRow = events.Count == 1 && !grants;
+        var (hashes, links) = EventRows.AddAppendParameters(command.Parameters, threadId, expectedVersion, events, summary, deliveryKey, previous, auditKey?.Value, oneRow);
+        command.CommandText = AppendSqls[AppendShape(oneRow, deliveryKey is not null, wakeups.Count > 0, links > 0, grants)]!;
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
