@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ChatAgent.TestSupport;
+using Npgsql;
 
 namespace ChatAgent.LoadDriver;
 
@@ -16,6 +18,7 @@ public sealed partial class Run
     public async Task SlashCommandsAsync()
     {
         var bot = await BotAsync();
+        var floor = await CommitFloorSourceAsync();
         var (emptyProcess, empty) = await EmptyEndpoint.StartAsync();
         try
         {
@@ -32,11 +35,13 @@ public sealed partial class Run
                 var backlog = await DrainAsync(_botDb, TimeSpan.FromSeconds(options.Quick ? 30 : 60));
                 var load = Machine.LoadAverage();
                 var baseline = await OpenLoopAsync(empty.SendAsync, rate, options.RateDuration, i => Command($"{runId}.e{rate}", i, $"svc{i} to qa"), body => body.Contains("ok", StringComparison.Ordinal));
+                var commits = await OpenLoopAsync(rate, options.RateDuration, (i, due) => CommitAsync(floor, i, due));
                 var ours = await OpenLoopAsync(bot.Client.SendAsync, rate, options.RateDuration, i => Command($"{runId}.{rate}", i, $"svc{i} to qa"), body => body.Contains("Started deploy", StringComparison.Ordinal));
                 var target = rate == 200;
                 report.Add(new Row("slash", $"ack p50 @ {rate}/s", ours.Latency.P50, "ms", target ? "<= 3× (ratio)" : null, target ? ours.Latency.P50 <= 3 * baseline.Latency.P50 : null, "empty Kestrel endpoint p50", baseline.Latency.P50));
                 report.Add(new Row("slash", $"ack p99 @ {rate}/s", ours.Latency.P99, "ms", target ? "<= 10× (ratio)" : null, target ? ours.Latency.P99 <= 10 * baseline.Latency.P99 : null, "empty Kestrel endpoint p99", baseline.Latency.P99));
                 report.Add(new Row("slash", $"ack max @ {rate}/s", ours.Latency.Max, "ms", null, null, "empty Kestrel endpoint max", baseline.Latency.Max));
+                report.Add(new Row("slash", $"floor: one bare INSERT+COMMIT per command, p50 @ {rate}/s", commits.Latency.P50, "ms", null, null, "empty Kestrel endpoint p50", baseline.Latency.P50));
                 report.Add(new Row("slash", $"acks > 2 s / errors @ {rate}/s ({ours.Latency.Count} sent)", ours.Latency.Over(2_000) + ours.Errors, "", "0", ours.Latency.Over(2_000) + ours.Errors == 0));
                 details[rate.ToString(CultureInfo.InvariantCulture)] = new
                 {
@@ -44,6 +49,7 @@ public sealed partial class Run
                     backlog_at_start = backlog,
                     bot = new { latency_ms = ours.Latency.Summary(), errors = ours.Errors, over_2s = ours.Latency.Over(2_000), generator_late_max_ms = ours.LateMs, first_error = ours.FirstError },
                     empty_endpoint = new { latency_ms = baseline.Latency.Summary(), errors = baseline.Errors, generator_late_max_ms = baseline.LateMs },
+                    commit_floor = new { latency_ms = commits.Latency.Summary(), errors = commits.Errors, first_error = commits.FirstError },
                 };
                 if (ours.Errors > 0) Console.WriteLine($"  first error: {ours.FirstError}\n  bot output:\n{bot.RecentOutput}");
                 Console.WriteLine($"  @ {rate}/s: ours p50 {ours.Latency.P50:F1} p99 {ours.Latency.P99:F1} max {ours.Latency.Max:F0} ms, {ours.Errors} errors; empty p50 {baseline.Latency.P50:F1} p99 {baseline.Latency.P99:F1} ms");
@@ -78,8 +84,41 @@ public sealed partial class Run
     private sealed record OpenLoopResult(Stats Latency, int Errors, double LateMs, string? FirstError);
 
     /// <summary>Sends at a fixed rate regardless of answers (open loop) for <paramref name="duration"/>.</summary>
-    private static async Task<OpenLoopResult> OpenLoopAsync(Func<HttpRequestMessage, Task<HttpResponseMessage>> send, int rate, TimeSpan duration,
-        Func<int, HttpRequestMessage> make, Func<string, bool> ok)
+    private static Task<OpenLoopResult> OpenLoopAsync(Func<HttpRequestMessage, Task<HttpResponseMessage>> send, int rate, TimeSpan duration,
+        Func<int, HttpRequestMessage> make, Func<string, bool> ok) =>
+        OpenLoopAsync(rate, duration, (i, due) => SendOneAsync(send, make(i), due, ok));
+
+    /// <summary>
+    /// The floor under any durable acknowledgement at a rate: what one fsync'd commit per command costs on this machine
+    /// (a bare one-row INSERT on a pooled connection of the bot's PostgreSQL, in a database of its own), open loop like
+    /// the commands. An answer that waits for its commit can be no faster.
+    /// </summary>
+    private async Task<NpgsqlDataSource> CommitFloorSourceAsync()
+    {
+        var source = NpgsqlDataSource.Create(await PostgresServer.CreateDatabaseAsync());
+        _owned.Add(source);
+        await using var create = source.CreateCommand("CREATE TABLE floor_commits (id bigserial PRIMARY KEY, n integer NOT NULL, at timestamptz NOT NULL)");
+        await create.ExecuteNonQueryAsync();
+        return source;
+    }
+
+    private static async Task<(double Ms, string? Error)> CommitAsync(NpgsqlDataSource source, int i, long due)
+    {
+        try
+        {
+            await using var command = source.CreateCommand("INSERT INTO floor_commits (n, at) VALUES ($1, now())");
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = i });
+            await command.ExecuteNonQueryAsync();
+            return (Stopwatch.GetElapsedTime(due).TotalMilliseconds, null);
+        }
+        catch (NpgsqlException e)
+        {
+            return (Stopwatch.GetElapsedTime(due).TotalMilliseconds, e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    /// <summary>Starts <paramref name="one"/>(i, due time) at a fixed rate regardless of answers (open loop) for <paramref name="duration"/>.</summary>
+    private static async Task<OpenLoopResult> OpenLoopAsync(int rate, TimeSpan duration, Func<int, long, Task<(double Ms, string? Error)>> one)
     {
         var n = (int)Math.Round(rate * duration.TotalSeconds);
         var sends = new List<Task<(double Ms, string? Error)>>(n);
@@ -96,7 +135,7 @@ public sealed partial class Run
                 else Thread.SpinWait(50);
             }
             late = Math.Max(late, Stopwatch.GetElapsedTime(due).TotalMilliseconds);
-            sends.Add(SendOneAsync(send, make(i), due, ok));
+            sends.Add(one(i, due));
         }
         var results = await Task.WhenAll(sends);
         var errors = results.Where(r => r.Error is not null).ToList();
