@@ -77,7 +77,17 @@ public sealed class BotHost : IAsyncDisposable
             if (HostLogFile.Path is { } log) b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(new HostLogFile(log)));
         });
         factory.UseKestrel(0);
-        factory.StartServer();
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            // A host refused at start (the tests of refused configurations) leaves no folder behind either.
+            await factory.DisposeAsync();
+            if (ownsDataDir) DeleteQuietly(dataDir);
+            throw;
+        }
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").Replace("localhost", "127.0.0.1"));
         return new BotHost(factory, address, cs, dataDir, ownsDataDir);
@@ -87,10 +97,14 @@ public sealed class BotHost : IAsyncDisposable
     {
         Client.Dispose();
         await _factory.DisposeAsync();
-        if (!_ownsDataDir) return;
+        if (_ownsDataDir) DeleteQuietly(DataDir);
+    }
+
+    private static void DeleteQuietly(string dir)
+    {
         try
         {
-            Directory.Delete(DataDir, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
         catch (IOException)
         {

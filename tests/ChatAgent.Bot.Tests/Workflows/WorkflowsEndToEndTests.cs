@@ -19,7 +19,8 @@ public sealed class WorkflowsEndToEndTests
     {
         string parentId, childId, approvalId, connection;
         // The scripts' folder outlives the first process, as a server's disk does.
-        var dataDir = Directory.CreateTempSubdirectory("chatagent-data-").FullName;
+        using var data = new TempDirectory();
+        var dataDir = data.Path;
         await using (var first = await BotHost.StartAsync(new Dictionary<string, string?> { ["Agents:DataDir"] = dataDir }, postgres: true))
         {
             connection = first.ConnectionString!;

@@ -12,8 +12,12 @@ using Microsoft.Extensions.Options;
 namespace ChatAgent.Jobs.Tests.Cron;
 
 /// <summary>A cron occurrence launches its agent once, however many servers fire it, on PostgreSQL.</summary>
-public sealed class CronLaunchJobTests
+public sealed class CronLaunchJobTests : IDisposable
 {
+    private readonly TempDirectory _agents = new();
+
+    public void Dispose() => _agents.Dispose();
+
     private static readonly DateTimeOffset Occurrence = new(2026, 11, 25, 1, 30, 0, TimeSpan.Zero);
 
     [Fact]
@@ -116,12 +120,12 @@ public sealed class CronLaunchJobTests
         services.GetRequiredService<ThreadService>(), services.GetRequiredService<IAgentCatalog>(),
         Options.Create(new CronOptions()), TimeProvider.System, NullLogger<CronLaunchJob>.Instance);
 
-    private static async Task<ServiceProvider> ServicesAsync()
+    private async Task<ServiceProvider> ServicesAsync()
     {
         var services = new ServiceCollection()
             .AddLogging()
             .AddChatAgentStorage(await PostgresServer.CreateDatabaseAsync())
-            .AddChatAgentTools(o => o.Path = CronTestAgents.Create())
+            .AddChatAgentTools(o => o.Path = CronTestAgents.Create(_agents))
             .AddChatAgentCore()
             .AddSingleton<IThreadScheduler, NoScheduler>()
             .BuildServiceProvider();

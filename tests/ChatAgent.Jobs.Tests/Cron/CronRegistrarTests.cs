@@ -10,8 +10,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ChatAgent.Jobs.Tests.Cron;
 
 /// <summary>The agents' cron triggers become Hangfire recurring jobs in PostgreSQL; removed triggers lose theirs.</summary>
-public sealed class CronRegistrarTests
+public sealed class CronRegistrarTests : IDisposable
 {
+    private readonly TempDirectory _agents = new();
+
+    public void Dispose() => _agents.Dispose();
+
     [Fact]
     public async Task Register_AddsEveryCronTriggerWithItsTimeZone_AndRemovesCronJobsNoLongerDefined()
     {
@@ -20,7 +24,7 @@ public sealed class CronRegistrarTests
         manager.AddOrUpdate<CronLaunchJob>("cron:retired:retired:cron:0", j => j.RunAsync("retired", "retired:cron:0", CancellationToken.None), "0 * * * *", new RecurringJobOptions());
         manager.AddOrUpdate<CronLaunchJob>("cron:nightly:nightly:cron:7", j => j.RunAsync("nightly", "nightly:cron:7", CancellationToken.None), "0 * * * *", new RecurringJobOptions());
         manager.AddOrUpdate<CronLaunchJob>("housekeeping", j => j.RunAsync("nightly", "nightly:cron:0", CancellationToken.None), "0 4 * * *", new RecurringJobOptions());
-        var catalog = AgentCatalog.Load(CronTestAgents.Create());
+        var catalog = AgentCatalog.Load(CronTestAgents.Create(_agents));
 
         new CronRegistrar(catalog, manager, storage, NullLogger<CronRegistrar>.Instance).Register();
 
@@ -44,7 +48,7 @@ public sealed class CronRegistrarTests
     {
         var storage = await StorageAsync();
         var manager = new RecurringJobManager(storage);
-        var agents = CronTestAgents.Create();
+        var agents = CronTestAgents.Create(_agents);
         new CronRegistrar(AgentCatalog.Load(agents), manager, storage, NullLogger<CronRegistrar>.Instance).Register();
         Assert.Contains("cron:nightly:cron:1", Jobs(storage).Keys);
 

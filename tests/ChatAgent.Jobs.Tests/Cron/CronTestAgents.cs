@@ -30,9 +30,10 @@ internal static class CronTestAgents
             parameters: {summary: "{{input}}"}
         """;
 
-    public static string Create()
+    /// <summary>Copies the shipped agents and a nightly cron agent into <paramref name="into"/> (deleted with it); returns its path.</summary>
+    public static string Create(TempDirectory into)
     {
-        var dir = Directory.CreateTempSubdirectory("chatagent-cron-agents-").FullName;
+        var dir = into.Path;
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Agents, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(dir, Path.GetRelativePath(RepositoryPaths.Agents, file));
