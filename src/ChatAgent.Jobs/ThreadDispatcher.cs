@@ -40,11 +40,7 @@ public sealed class ThreadDispatcher(
         var batch = options.Value.DispatchBatchSize;
         do
         {
-            claimed = await wakeups.DispatchAsync(WakeupKind.Deliver, batch, async (threads, ct) =>
-            {
-                if (BeforeHandOn is { } seam) await seam(WakeupKind.Deliver, threads);
-                foreach (var wakeup in threads) await EnqueueDeliveryAsync(wakeup, ct);
-            }, stopping);
+            claimed = await ClaimAsync(WakeupKind.Deliver, batch, EnqueueDeliveryAsync, stopping);
             handed += claimed;
         }
         while (claimed == batch);
@@ -66,16 +62,24 @@ public sealed class ThreadDispatcher(
             if (free <= 0) break;
             work.Saturated = false;
             var asked = Math.Min(free, options.Value.DispatchBatchSize);
-            var claimed = await wakeups.DispatchAsync(kind, asked, async (threads, ct) =>
+            var claimed = await ClaimAsync(kind, asked, (wakeup, _) =>
             {
-                if (BeforeHandOn is { } seam) await seam(kind, threads);
-                foreach (var wakeup in threads) work.Start(wakeup, stopping);
+                work.Start(wakeup, stopping);
+                return Task.CompletedTask;
             }, stopping);
             handed += claimed;
             if (claimed < asked) break;
         }
         return handed;
     }
+
+    /// <summary>One claim of at most <paramref name="asked"/> wake-ups of <paramref name="kind"/>, each handed to <paramref name="handOn"/> (after the test seam).</summary>
+    private Task<int> ClaimAsync(WakeupKind kind, int asked, Func<ThreadWakeup, CancellationToken, Task> handOn, CancellationToken stopping) =>
+        wakeups.DispatchAsync(kind, asked, async (threads, ct) =>
+        {
+            if (BeforeHandOn is { } seam) await seam(kind, threads);
+            foreach (var wakeup in threads) await handOn(wakeup, ct);
+        }, stopping);
 
     /// <summary>The delivery job is created under a span in the asker's trace, which Hangfire's client filter passes on to the job.</summary>
     private async Task EnqueueDeliveryAsync(ThreadWakeup wakeup, CancellationToken ct)
