@@ -28,6 +28,15 @@ public sealed class JobsOptions
     public int DeliveryWorkers { get; set; } = 4;
 
     /// <summary>
+    /// How much lower than the host's the CPU priority of runs and deliveries is (a nice value, 0–19; Linux sets it per
+    /// thread, other systems use "below normal"): they run on threads of their own (<see cref="WorkScheduler"/>), so
+    /// when the work fills the cores, requests are still served first and acknowledgements stay fast. Shell tools'
+    /// <c>Agents:ShellNiceness</c> comes on top of it. 0: runs and deliveries share the thread pool with requests.
+    /// </summary>
+    [Range(0, 19, ErrorMessage = "Jobs:WorkNiceness must be between 0 (the host's priority) and 19.")]
+    public int WorkNiceness { get; set; } = 5;
+
+    /// <summary>
     /// The longest the dispatcher waits between looks at the wake-up table when no notification arrives: it bounds how
     /// late a wake-up is handed on after a lost notification or a crashed process's last commit.
     /// </summary>

@@ -74,6 +74,7 @@ public static class JobsServiceCollectionExtensions
 
         services.AddSingleton<HangfireThreadScheduler>();
         services.AddSingleton<IThreadScheduler, WakeupThreadScheduler>();
+        services.AddSingleton<WorkScheduler>();
         services.AddSingleton<LocalRuns>();
         services.AddSingleton<LocalDeliveries>();
         services.AddSingleton<ThreadDispatcher>();

@@ -18,8 +18,9 @@ public sealed class LocalDeliveries(
     IWakeupQueue wakeups,
     WakeSignal signal,
     HangfireThreadScheduler jobs,
+    WorkScheduler scheduler,
     IOptions<JobsOptions> options,
-    ILogger<LocalDeliveries> log) : LocalWork(scopes, wakeups, signal, log)
+    ILogger<LocalDeliveries> log) : LocalWork(scopes, wakeups, signal, scheduler, log)
 {
     protected override int Workers => options.Value.DeliveryWorkers;
 

@@ -15,8 +15,9 @@ public sealed class LocalRuns(
     IWakeupQueue wakeups,
     WakeSignal signal,
     HangfireThreadScheduler jobs,
+    WorkScheduler scheduler,
     IOptions<JobsOptions> options,
-    ILogger<LocalRuns> log) : LocalWork(scopes, wakeups, signal, log)
+    ILogger<LocalRuns> log) : LocalWork(scopes, wakeups, signal, scheduler, log)
 {
     protected override int Workers => options.Value.RunWorkers;
 

@@ -14,7 +14,7 @@ namespace ChatAgent.Jobs;
 /// one lost with its process is found by the sweeper. Each attempt is a span, a child of the request whose wake-up
 /// started it (whichever process that request reached).
 /// </summary>
-public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeups, WakeSignal signal, ILogger log)
+public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeups, WakeSignal signal, WorkScheduler scheduler, ILogger log)
 {
     private readonly Lock _gate = new();
 
@@ -89,7 +89,9 @@ public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeup
             }
             _active[threadId] = false;
         }
-        var work = Task.Run(() => RunAsync(threadId, wakeup.TraceParent, stopping), CancellationToken.None);
+        // On the work's own lower-priority threads: every await of the attempt continues there, not among requests.
+        var work = Task.Factory.StartNew(() => RunAsync(threadId, wakeup.TraceParent, stopping), CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach, scheduler.Scheduler).Unwrap();
         lock (_gate)
         {
             if (!work.IsCompleted) _running.Add(work);
@@ -100,7 +102,8 @@ public abstract class LocalWork(IServiceScopeFactory scopes, IWakeupQueue wakeup
     /// <summary>Completes when all the work started so far has ended (the host waits for it before it lets go of the database).</summary>
     public Task WhenIdleAsync()
     {
-        lock (_gate) return Task.WhenAll([.. _running]);
+        // The last attempt ends on a work thread: the host's shutdown resumes on the thread pool, not there.
+        lock (_gate) return Task.WhenAll([.. _running]).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private async Task RunAsync(string threadId, string? traceParent, CancellationToken stopping)

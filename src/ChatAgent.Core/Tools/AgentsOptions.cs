@@ -14,9 +14,10 @@ public sealed class AgentsOptions
     public string? WorkflowsPath { get; set; }
 
     /// <summary>
-    /// How much lower than the host's the CPU priority of shell tools is (<c>Agents:ShellNiceness</c>, Unix
-    /// niceness added with <c>nice -n</c>; 0: the host's own). A burst of builds and deploys then takes the CPU the
-    /// host leaves over, never the time it needs to answer requests.
+    /// How much lower than the calling run's the CPU priority of shell tools is (<c>Agents:ShellNiceness</c>, Unix
+    /// niceness added with <c>nice -n</c>; 0: the run's own, which <c>Jobs:WorkNiceness</c> already puts below the
+    /// host's). A burst of builds and deploys then takes the CPU the host leaves over, never the time it needs to
+    /// answer requests.
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0, 19)]
     public int ShellNiceness { get; set; } = 10;

@@ -77,6 +77,7 @@ public sealed class DispatchCrashTests
             services.AddOptions<JobsOptions>().Configure(o => o.DeliveryWorkers = 0);
             services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(new Hangfire.InMemory.InMemoryStorage()));
             services.AddSingleton<HangfireThreadScheduler>();
+            services.AddSingleton<WorkScheduler>();
             services.AddSingleton<LocalRuns>();
             services.AddSingleton<LocalDeliveries>();
             services.AddSingleton<ThreadDispatcher>();
