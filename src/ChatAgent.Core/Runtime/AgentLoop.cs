@@ -33,7 +33,8 @@ public sealed class AgentLoop(
     IWorkingIndicator? working = null,
     ThreadCache? cache = null,
     Grants.IGrantIndex? grants = null,
-    Approvals.ApproverDirectory? approvers = null)
+    Approvals.ApproverDirectory? approvers = null,
+    Chat.DeliveryTargets? deliveries = null)
 {
     /// <summary>The third consecutive error pauses the thread and escalates to a human (factor 9).</summary>
     public const int ErrorThreshold = 3;
@@ -41,6 +42,7 @@ public sealed class AgentLoop(
     private readonly Dictionary<string, IToolRunner> _runners = runners.ToDictionary(r => r.Type, StringComparer.OrdinalIgnoreCase);
     private readonly ApprovalGate _gate = new(catalog, ids, time, scheduler, grants, approvers);
     private readonly ThreadCache _cache = cache ?? new ThreadCache(store);
+    private readonly Chat.DeliveryTargets _deliveries = deliveries ?? Chat.DeliveryTargets.All;
     private ToolCheckRunner? _checks;
     private StepExecutor? _executor;
 
@@ -79,7 +81,7 @@ public sealed class AgentLoop(
                 // Usually the step's last append carried these (StepWriter.EndOfRunWakeups); a run stopped otherwise
                 // (found the thread waiting, lost a race) asks for them here.
                 if (outcome.Woke) return outcome.State;
-                if (pending) await scheduler.ScheduleDeliveryAsync(threadId, ct);
+                if (pending && _deliveries.Due(outcome.State)) await scheduler.ScheduleDeliveryAsync(threadId, ct);
                 // A workflow's child that waits, pauses or ends wakes its workflow (factor 10).
                 if (outcome.State.ParentThreadId is { } parent && outcome.State.Status != ThreadStatus.Running)
                     await scheduler.ScheduleRunAsync(parent, ct);
@@ -87,7 +89,7 @@ public sealed class AgentLoop(
             }
             if (pending && time.GetUtcNow() - lastScheduled >= DeliveryInterval)
             {
-                await scheduler.ScheduleDeliveryAsync(threadId, ct);
+                if (_deliveries.Due(outcome.State)) await scheduler.ScheduleDeliveryAsync(threadId, ct);
                 lastScheduled = time.GetUtcNow();
                 pending = false;
             }
@@ -117,7 +119,7 @@ public sealed class AgentLoop(
 
         using var activity = StepTelemetry.Start(state);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["ThreadId"] = threadId, ["Agent"] = state.Agent, ["Step"] = state.Step });
-        var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All)
+        var step = new StepWriter(store, time, state, catalog.FindAgent(state.Agent)?.Messages ?? AgentMessages.All, _deliveries)
         {
             DryRun = state is { DryRun: true, ForkedFrom: { } origin } ? await DryRunRecord.LoadAsync(store, origin.ThreadId, ct) : null,
         };

@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Chat.ChatCommandRunner>();
         services.TryAddSingleton<WorkflowLoop>();
         services.TryAddSingleton<ThreadCache>();
+        services.TryAddSingleton<Chat.DeliveryTargets>();
         services.TryAddSingleton<AgentLoop>();
         services.TryAddSingleton<Audit.AuditTrail>();
         services.TryAddSingleton<Audit.AuditVerification>();

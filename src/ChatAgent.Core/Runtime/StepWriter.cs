@@ -6,7 +6,7 @@ using ChatAgent.Core.Threads;
 namespace ChatAgent.Core.Runtime;
 
 /// <summary>Appends a step's events at the version it read and keeps the running state; drops the messages the agent does not post.</summary>
-internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages)
+internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadState state, AgentMessages messages, Chat.DeliveryTargets? deliveries = null)
 {
     /// <summary>The thread as this step sees it: what is committed, then what is staged for the next append.</summary>
     public ThreadState State { get; private set; } = state;
@@ -79,15 +79,15 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
 
     /// <summary>
     /// An append that takes the thread out of running ends the run, so it carries what the run's end asks for: the
-    /// outbox's delivery when anything in it is undelivered, and the workflow's run when the thread is a child (factor
-    /// 10). In the same commit as the events, they cannot be lost to a crash between two writes, and cost no transaction
-    /// of their own. Null when the thread still runs.
+    /// outbox's delivery when it has anything to post (<see cref="Chat.DeliveryTargets.Due"/>), and the workflow's run
+    /// when the thread is a child (factor 10). In the same commit as the events, they cannot be lost to a crash between
+    /// two writes, and cost no transaction of their own. Null when the thread still runs.
     /// </summary>
-    private static IReadOnlyList<ThreadWakeup>? EndOfRunWakeups(ThreadState after)
+    private IReadOnlyList<ThreadWakeup>? EndOfRunWakeups(ThreadState after)
     {
         if (after.Status == ThreadStatus.Running) return null;
         var wakeups = new List<ThreadWakeup>(2);
-        if (after.Messages.Values.Any(m => !m.IsDelivered)) wakeups.Add(ThreadWakeup.Deliver(after.Id));
+        if ((deliveries ?? Chat.DeliveryTargets.All).Due(after)) wakeups.Add(ThreadWakeup.Deliver(after.Id));
         if (after.ParentThreadId is { } parent) wakeups.Add(ThreadWakeup.Run(parent));
         return wakeups;
     }

@@ -60,11 +60,12 @@ public sealed class TwoHostsTests
         }
     }
 
+    /// <summary>Launches from the web chat, whose status lines its outbox delivers (an API launch has no chat to post to).</summary>
     private static async Task<string> LaunchAsync(BotHost host, string name)
     {
-        var launch = await host.Client.PostAsJsonAsync("/api/threads", new { agent = "deploy", input = "web to staging", user = "web:alice", idempotencyKey = name });
+        var launch = await host.Client.PostAsJsonAsync("/webchat/commands", new { line = "deploy web to staging", user = "alice", session = name });
         launch.EnsureSuccessStatusCode();
-        return (await launch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        return (await launch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("threadId").GetString()!;
     }
 
     /// <summary>The distinct thread ids of the DeliverMessagesJob jobs in a database's Hangfire schema, sorted.</summary>

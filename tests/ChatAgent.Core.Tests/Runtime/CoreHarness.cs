@@ -29,7 +29,7 @@ internal sealed class CoreHarness : IDisposable
     private readonly TempDirectory _data = new();
 
     public CoreHarness(IEventStore? store = null, IPlanner? planner = null, ApprovalOptions? approvals = null, IAgentCatalog? catalog = null, PeopleOptions? people = null,
-        IWorkingIndicator? working = null, ThreadCache? cache = null)
+        IWorkingIndicator? working = null, ThreadCache? cache = null, DeliveryTargets? deliveries = null)
     {
         var inner = store ?? new InMemoryEventStore();
         Store = new WakeupsToScheduler(inner, Scheduler);
@@ -42,7 +42,8 @@ internal sealed class CoreHarness : IDisposable
         Service = new ThreadService(Store, Catalog, approvers, new ToolValidator(Catalog), Time, Ids, NullLogger<ThreadService>.Instance, Grants);
         Forker = new ThreadForker(Store, Catalog, planner ?? new OfflinePlanner(), Time, Ids, NullLogger<ThreadForker>.Instance);
         Loop = new AgentLoop(Store, Catalog, planner ?? new OfflinePlanner(), new ToolValidator(Catalog), runners, Scheduler,
-            Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache, grants: Grants, approvers: approvers);
+            Time, Ids, NullLogger<AgentLoop>.Instance, working: working, cache: cache, grants: Grants, approvers: approvers,
+            deliveries: deliveries);
     }
 
     public IEventStore Store { get; }
