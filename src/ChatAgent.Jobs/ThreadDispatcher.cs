@@ -24,15 +24,35 @@ public sealed class ThreadDispatcher(
 
     /// <summary>
     /// Run wake-ups left in the table at the end of the last look because every run worker here was busy (any process's,
-    /// counted then); 0 when the look had a free worker left, since it claimed all it saw.
+    /// counted then, or up to <see cref="WaitingRunsRecount"/> before while the workers stayed busy); 0 when the look had a
+    /// free worker left, since it claimed all it saw.
     /// </summary>
     public long WaitingRuns { get; private set; }
+
+    /// <summary>
+    /// While every run worker stays busy, the waiting runs are counted again at most this often: under a backlog each
+    /// freed worker brings a look, and counting the table at each was a statement every 40 ms in the load driver's loop
+    /// for a gauge read every few seconds.
+    /// </summary>
+    public static readonly TimeSpan WaitingRunsRecount = TimeSpan.FromSeconds(1);
+
+    /// <summary>When <see cref="WaitingRuns"/> was last counted (a Stopwatch timestamp); 0 after a look with a free worker.</summary>
+    private long _countedAt;
 
     /// <summary>One look: hands on every wake-up it can now; returns how many it removed.</summary>
     public async Task<int> DispatchAsync(CancellationToken stopping)
     {
         var handed = await StartLocallyAsync(WakeupKind.Run, runs, stopping);
-        WaitingRuns = runs.Free > 0 ? 0 : await wakeups.CountAsync(WakeupKind.Run, stopping);
+        if (runs.Free > 0)
+        {
+            WaitingRuns = 0;
+            _countedAt = 0;
+        }
+        else if (_countedAt == 0 || Stopwatch.GetElapsedTime(_countedAt) >= WaitingRunsRecount)
+        {
+            _countedAt = Stopwatch.GetTimestamp();
+            WaitingRuns = await wakeups.CountAsync(WakeupKind.Run, stopping);
+        }
         if (options.Value.DeliveryWorkers > 0) return handed + await StartLocallyAsync(WakeupKind.Deliver, deliveries, stopping);
         // A claim that took fewer than it asked for took all there was (rows another process holds are that process's
         // hand-on): the look ends there rather than with a claim that finds nothing. Later wake-ups set the signal again.
