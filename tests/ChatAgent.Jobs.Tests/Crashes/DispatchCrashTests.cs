@@ -53,6 +53,9 @@ public sealed class DispatchCrashTests
         {
             var done = await Poll.UntilAsync(async () => (await Threads.LoadAsync(b.Store, id)).State.Status, s => s == ThreadStatus.Completed, what: "the thread to complete on B");
             Assert.Equal(ThreadStatus.Completed, done);
+            // The run ends after its last append (it unlocks and looks for anything newer): a stop before that would
+            // cut it short, and a run cut short by a stopping host rightly leaves a wake-up for the next process.
+            await Poll.UntilAsync(() => Task.FromResult(b.Get<LocalRuns>().Active), n => n == 0, what: "B's run to end");
         }
         finally
         {
