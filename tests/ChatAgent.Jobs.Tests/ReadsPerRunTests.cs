@@ -10,7 +10,8 @@ namespace ChatAgent.Jobs.Tests;
 
 /// <summary>
 /// A run and a delivery cost the events they add, not the thread's length: each reads the stream whole once, then only
-/// what was appended since (a thread's receipts and status edits would otherwise make every message re-read it all).
+/// what others appended since (a thread's receipts and status edits would otherwise make every message re-read it all,
+/// and a run's steps their own events).
 /// </summary>
 public sealed class ReadsPerRunTests
 {
@@ -22,6 +23,7 @@ public sealed class ReadsPerRunTests
         var chat = new RecordingChatSurface("chat-test");
         await using var harness = await JobsHarness.StartAsync(connectionString, data.Path, s => s.AddSingleton<IChatSurface>(chat));
         var id = await harness.LaunchAsync("api to staging", platform: "chat-test");
+        var launched = (await harness.Store.ReadAsync(id)).Count;
 
         harness.Store.Reads.Clear();
         await harness.Get<RunThreadJob>().RunAttemptAsync(id, 0, CancellationToken.None);
@@ -40,9 +42,12 @@ public sealed class ReadsPerRunTests
         Assert.Contains(MessageKeys.Status, posted);
         Assert.Contains(MessageKeys.Final, posted);
 
-        // The run: one whole read, then its steps' own events, then only a look for what came after it.
+        // The run: one whole read, then only a look for what came after it. Its steps keep the events they append, as
+        // stored, so it never reads back one of its own: what it read is exactly what the launch wrote.
         Assert.Single(run, r => r.AfterSeq == 0);
         AssertNoEventReadTwice(run);
+        Assert.True(afterRun.Count > launched + 2, "the run took several steps");
+        Assert.Equal(launched, run.Sum(r => r.Count));
         // The delivery: one whole read; its own receipts are never read back.
         Assert.Single(delivery, r => r.AfterSeq == 0);
         AssertNoEventReadTwice(delivery);

@@ -72,9 +72,11 @@ public sealed class AgentLoop(
     {
         var lastScheduled = time.GetUtcNow();
         var pending = false;
+        ThreadSnapshot? known = null;
         while (true)
         {
-            var outcome = await StepAsync(threadId, ct);
+            var outcome = await StepAsync(threadId, known, ct);
+            known = outcome.After;
             pending |= outcome.QueuedMessages;
             if (!outcome.Continue)
             {
@@ -103,9 +105,17 @@ public sealed class AgentLoop(
     /// Runs one step. <see cref="StepOutcome.Continue"/> is false when the thread waits, pauses or ends. The thread is
     /// read through the <see cref="ThreadCache"/>: a step reads and folds only the events since the last one.
     /// </summary>
-    public async Task<StepOutcome> StepAsync(string threadId, CancellationToken ct = default)
+    public Task<StepOutcome> StepAsync(string threadId, CancellationToken ct = default) => StepAsync(threadId, null, ct);
+
+    /// <param name="known">
+    /// The thread as this run's previous step left it, from the events that step committed (<see cref="StepOutcome.After"/>),
+    /// or null to read what is new. A run holds the thread's lock, so what others append meanwhile (a receipt, a pause)
+    /// can only make this step's append meet another version: receipts are folded in there and the append retried, and
+    /// anything else stops the run as it would have before the step (its command wakes the run that follows).
+    /// </param>
+    private async Task<StepOutcome> StepAsync(string threadId, ThreadSnapshot? known, CancellationToken ct)
     {
-        var snapshot = await _cache.LoadAsync(threadId, ct);
+        var snapshot = known ?? await _cache.LoadAsync(threadId, ct);
         if (snapshot.Seq == 0) throw new InvalidOperationException($"Thread {threadId} does not exist");
         var state = snapshot.State;
         if (workflows is not null && catalog.FindAgent(state.Agent)?.Workflow is { } workflow)
@@ -137,7 +147,19 @@ public sealed class AgentLoop(
             return new StepOutcome((await _cache.LoadAsync(threadId, ct)).State, false, step.QueuedMessages);
         }
         StepTelemetry.Finish(activity, state, step.State);
-        return new StepOutcome(step.State, step.State.Status == ThreadStatus.Running, step.QueuedMessages, step.Woke);
+        return new StepOutcome(step.State, step.State.Status == ThreadStatus.Running, step.QueuedMessages, step.Woke) { After = Kept(snapshot, step) };
+    }
+
+    /// <summary>
+    /// The thread after <paramref name="step"/>, folded from what it committed as stored (so the model's history holds the
+    /// same bytes a read would give) and kept in the cache; null when it committed nothing, and the next step reads.
+    /// </summary>
+    private ThreadSnapshot? Kept(ThreadSnapshot before, StepWriter step)
+    {
+        if (step.Landed.Count == 0 || step.Landed[0].Seq != before.Seq + 1) return null;
+        var after = before.With(step.Landed);
+        _cache.Keep(after);
+        return after;
     }
 
     private async Task StepCoreAsync(StepWriter step, ThreadSnapshot snapshot, CancellationToken ct)

@@ -16,6 +16,14 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
 
     private readonly List<NewEvent> _staged = [];
 
+    private readonly List<StoredEvent> _landed = [];
+
+    /// <summary>
+    /// What this step committed, as stored (its appends and the receipts folded in before them), in order from the
+    /// version it started at: the loop keeps them instead of reading them back before the next step.
+    /// </summary>
+    public IReadOnlyList<StoredEvent> Landed => _landed;
+
     /// <summary>
     /// Records <paramref name="events"/> with the step's next append, in the same commit, and folds them into
     /// <see cref="State"/> now. For a call whose effect stays inside this process (a built-in tool): a crash before that
@@ -52,7 +60,7 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
             try
             {
                 var wakeups = EndOfRunWakeups(after);
-                await store.AppendAsync(_committed.Id, _committed.Version, newEvents, ThreadSummary.From(after), wakeups: wakeups, cancellationToken: ct);
+                _landed.AddRange(await store.AppendAsync(_committed.Id, _committed.Version, newEvents, ThreadSummary.From(after), wakeups: wakeups, cancellationToken: ct));
                 State = _committed = after;
                 _staged.Clear();
                 QueuedMessages |= newEvents.Any(e => e.Data is MessageQueued);
@@ -106,6 +114,7 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
     {
         var newer = await store.ReadAsync(_committed.Id, _committed.Version, ct);
         if (newer.Count == 0 || newer.Any(e => e.Data is not MessagePosted)) return false;
+        _landed.AddRange(newer);
         foreach (var e in newer) _committed = ThreadReducer.Reduce(_committed, e);
         State = _committed;
         var seq = _committed.Version;

@@ -41,10 +41,11 @@ public sealed record ThreadSnapshot(string ThreadId, ImmutableList<StoredEvent> 
 /// <summary>
 /// The loop's per-process memory of the threads it runs (issue: a step at event 1,000 must cost what it costs at
 /// event 10). A load reads only the events after the snapshot's seq; the store stays the truth, because events are
-/// only ever appended and a snapshot only ever holds events as a read returns them. (A step's own appends are read
-/// back by the next load rather than kept from the append: PostgreSQL's jsonb orders an object's keys its own way,
-/// and the model must see the same bytes whether its thread was cached or not.) A run forgets its thread when it
-/// stops, so threads that wait for people cost no memory here; <see cref="Capacity"/> bounds the rest.
+/// only ever appended and a snapshot only ever holds events as the store returns them. A step's own appends are kept
+/// as the append returns them, as stored (PostgreSQL's jsonb orders an object's keys its own way, and the model must
+/// see the same bytes whether its thread was cached or not), so within a run the next step reads nothing
+/// (<see cref="AgentLoop"/>). A run forgets its thread when it stops, so threads that wait for people cost no memory
+/// here; <see cref="Capacity"/> bounds the rest.
 /// </summary>
 public sealed class ThreadCache(IEventStore store)
 {

@@ -17,7 +17,9 @@ public interface IEventStore
     /// <see cref="ConcurrencyException"/> when the thread is not at that version, and
     /// <see cref="DuplicateDeliveryException"/> when <paramref name="deliveryKey"/> was already used; in both cases nothing is written.
     /// <paramref name="wakeups"/> (the work the change asks for) are stored in the same commit, so they exist exactly
-    /// when the events do, and the dispatchers are woken (<see cref="IWakeupQueue"/>).
+    /// when the events do, and the dispatchers are woken (<see cref="IWakeupQueue"/>). Returns the events as stored, the
+    /// same as a later <see cref="ReadAsync"/> returns them (PostgreSQL's jsonb orders an object's keys its own way), so
+    /// a writer may keep them instead of reading its own events back.
     /// </summary>
     Task<IReadOnlyList<StoredEvent>> AppendAsync(
         string threadId,

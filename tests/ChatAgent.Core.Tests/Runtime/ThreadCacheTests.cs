@@ -38,13 +38,11 @@ public sealed class ThreadCacheTests(PostgresDatabase database) : IClassFixture<
 
         Assert.Equal(ThreadStatus.AwaitingHuman, paused.Status);
         // run_tests, deploy_to_staging, then the approval request: three steps, each opened by its model_decision.
-        // The first reads the whole stream; each later one only what came after the previous read (the step before's
-        // own events among them, as the store keeps them).
+        // The first reads the whole stream; the later ones read nothing: each keeps what the step before committed,
+        // as the append returned it (as stored).
         var events = await _store.Inner.ReadAsync(id);
-        var decisions = events.Where(e => e.Data is ModelDecision).Select(e => e.Seq).ToList();
-        Assert.Equal(3, decisions.Count);
-        long[] expected = [0, .. decisions.Take(2).Select(seq => seq - 1)];
-        Assert.Equal(expected, _store.ReadsOf(id));
+        Assert.Equal(3, events.Count(e => e.Data is ModelDecision));
+        Assert.Equal([0L], _store.ReadsOf(id));
         // The run stopped to wait for people: the thread is forgotten, so waiting threads cost no memory.
         Assert.Equal(0, cache.Count);
     }
@@ -88,6 +86,51 @@ public sealed class ThreadCacheTests(PostgresDatabase database) : IClassFixture<
 
         Assert.Equal(ThreadStatus.Completed, (await h.StateAsync(id)).Status);
         Assert.Contains(await h.EventsAsync(id), e => e.Data is ToolReturned { Tool: "deploy_to_production" });
+    }
+
+    [Fact]
+    public async Task AStepsOwnEvents_AreKeptAsStored_InJsonbsKeyOrder()
+    {
+        // The model writes keys in its own order; PostgreSQL's jsonb keeps them shorter first, then by bytes.
+        var cache = new ThreadCache(_store);
+        using var h = new CoreHarness(store: _store, cache: cache, planner: new UnorderedKeysPlanner());
+        var id = await h.LaunchAsync("daily-summary", "Summarize the last 24 hours.");
+        var agent = h.Catalog.FindAgent("daily-summary")!;
+        var tools = agent.Tools.Select(h.Catalog.FindTool).OfType<ToolDefinition>().ToList();
+
+        // post_message, then (from the snapshot that step kept, reading nothing) done.
+        var posted = await h.Loop.StepAsync(id);
+        Assert.True(posted.Continue);
+        _store.Reads.Clear();
+        var kept = await cache.LoadAsync(id);
+        Assert.Equal([kept.Seq], _store.ReadsOf(id)); // nothing new to read: the step's events were kept
+        var done = await h.Loop.StepAsync(id);
+        Assert.False(done.Continue);
+        kept = await cache.LoadAsync(id);
+
+        var stored = await _store.Inner.ReadAsync(id);
+        var called = stored.Select(e => e.Data).OfType<ToolCalled>().Single(c => c.Tool == "done");
+        Assert.Equal("""{"result":{"b":2,"zeta":{"yy":1,"aaa":2}},"summary":"Quiet."}""", called.Parameters.GetRawText().Replace(" ", ""));
+        // What the steps kept is byte for byte what a read gives, and so is the model's history rendered from it.
+        Assert.Equal(stored.Select(e => JsonSerializer.Serialize(e.Data, EventJson.Options)), kept.Events.Select(e => JsonSerializer.Serialize(e.Data, EventJson.Options)));
+        Assert.Equal(stored.Select(e => (e.Seq, e.At, e.Actor)), kept.Events.Select(e => (e.Seq, e.At, e.Actor)));
+        Assert.Equal(ContextBuilder.Render(agent, kept.State, stored, tools), ContextBuilder.Render(agent, kept.State, kept.History, tools));
+    }
+
+    /// <summary>post_message, then done with keys out of jsonb's order at every level.</summary>
+    private sealed class UnorderedKeysPlanner : IPlanner
+    {
+        private int _calls;
+
+        public string Name => "unordered";
+
+        public Task<PlannerDecision> DecideAsync(PlanningContext context, CancellationToken cancellationToken)
+        {
+            var (tool, json) = _calls++ == 0
+                ? ("post_message", """{"text":"Step one."}""")
+                : ("done", """{"summary":"Quiet.","result":{"zeta":{"yy":1,"aaa":2},"b":2}}""");
+            return Task.FromResult(PlannerDecision.Call(json, tool, JsonDocument.Parse(json).RootElement.Clone()));
+        }
     }
 
     [Fact]

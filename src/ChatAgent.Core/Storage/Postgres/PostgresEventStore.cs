@@ -35,7 +35,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[], $21::text[], $22::text[])
                 WITH ORDINALITY AS u(type, data, actor, at, prev_hash, hash, ord)
             WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $21[1])
-            RETURNING seq
+            RETURNING seq, data
         """;
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
             INSERT INTO events (thread_id, seq, type, data, actor, at, prev_hash, hash)
             SELECT $1, $2 + 1, $3, $4, $5, $6, $21, $22
             WHERE $2 = 0 OR EXISTS (SELECT 1 FROM events WHERE thread_id = $1 AND seq = $2 AND hash IS NOT DISTINCT FROM $21)
-            RETURNING seq
+            RETURNING seq, data
         """;
 
     /// <summary>The delivery key's row, when the append carries one ({0}: the first event's time).</summary>
@@ -131,7 +131,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         + ProjectedCte
         + ((shape & WithLinks) != 0 ? LinkedCte : "")
         + ((shape & WithGrants) != 0 ? GrantsCtes : "")
-        + " SELECT count(*) FROM appended")];
+        + " SELECT seq, data::text FROM appended ORDER BY seq")];
 
     private static int AppendShape(bool oneRow, bool delivery, bool wakeups, bool links, bool grants) =>
         (oneRow ? OneRow : 0) | (delivery ? WithDelivery : 0) | (wakeups ? WithWakeups : 0) | (links ? WithLinks : 0) | (grants ? WithGrants : 0);
@@ -218,26 +218,32 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signal?.Origin ?? "" });
 
-        long appended;
+        var stored = new List<StoredEvent>(events.Count);
         try
         {
             // The hot path: each shape is prepared once per pooled connection, and skips parse and planning on every later append.
             await command.PrepareAsync(cancellationToken);
-            appended = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            // The rows as stored: jsonb keeps an object's keys in its own order, and a reader of these events (the loop's
+            // cache above all) must see the same bytes as a later read of the thread would.
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var e = events[stored.Count];
+                stored.Add(new StoredEvent(threadId, reader.GetInt64(0), AuditHash.Truncate(e.At), e.Actor, EventJson.Deserialize(reader.GetString(1))));
+            }
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
             _heads.TryRemove(threadId, out _);
             throw await ConflictAsync(connection, threadId, expectedVersion, deliveryKey, e, cancellationToken);
         }
-        if (appended != events.Count)
+        if (stored.Count != events.Count)
         {
             _heads.TryRemove(threadId, out _);
             throw await ConflictAsync(connection, threadId, expectedVersion, deliveryKey, null, cancellationToken);
         }
         RememberHead(threadId, expectedVersion + events.Count, hashes[^1]);
-
-        return [.. events.Select((e, i) => new StoredEvent(threadId, expectedVersion + 1 + i, e.At, e.Actor, e.Data))];
+        return stored;
     }
 
     public async Task<IReadOnlyList<ThreadSummary>> ListAsync(ThreadQuery query, CancellationToken cancellationToken = default)
