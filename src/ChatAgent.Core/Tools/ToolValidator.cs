@@ -24,7 +24,9 @@ public sealed class ToolValidator(IAgentCatalog catalog)
     {
         if (parameters.ValueKind != JsonValueKind.Object)
             return [$"the parameters of '{tool.Name}' must be a JSON object, not {parameters.ValueKind.ToString().ToLowerInvariant()}"];
-        var schema = _schemas.GetOrAdd(tool.ParametersSchema, json => JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult());
+        // Parsed once per schema. NJsonSchema parses asynchronously: on the thread pool, so that waiting for it here never
+        // waits for a continuation queued behind this very thread (a run validates on its few own threads: WorkScheduler).
+        var schema = _schemas.GetOrAdd(tool.ParametersSchema, json => Task.Run(() => JsonSchema.FromJsonAsync(json)).GetAwaiter().GetResult());
         return [.. Flatten(schema.Validate(parameters.GetRawText())).Select(Describe).Distinct()];
     }
 
