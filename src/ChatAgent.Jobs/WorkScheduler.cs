@@ -94,7 +94,7 @@ public sealed class WorkScheduler : TaskScheduler, IDisposable
             else
                 Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
         }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException or ThreadStateException)
         {
             _log.LogWarning(ex, "Could not lower the CPU priority of the work threads; runs share the host's");
         }
