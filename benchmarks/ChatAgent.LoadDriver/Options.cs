@@ -11,6 +11,9 @@ public sealed record Options(bool Quick, string? Postgres, IReadOnlySet<string> 
 
     public TimeSpan RateDuration => TimeSpan.FromSeconds(Quick ? 3 : 10);
 
+    /// <summary>How long the slash section sends its commands at each rate, unmeasured, before it measures them.</summary>
+    public TimeSpan WarmUpDuration => TimeSpan.FromSeconds(Quick ? 1 : 3);
+
     /// <summary>The burst of staging deploys lasts as the scenario does, 10 s, in both runs (it is the point).</summary>
     public TimeSpan BurstDuration => TimeSpan.FromSeconds(10);
 
