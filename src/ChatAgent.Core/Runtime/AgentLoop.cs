@@ -110,8 +110,9 @@ public sealed class AgentLoop(
     /// <param name="known">
     /// The thread as this run's previous step left it, from the events that step committed (<see cref="StepOutcome.After"/>),
     /// or null to read what is new. A run holds the thread's lock, so what others append meanwhile (a receipt, a pause)
-    /// can only make this step's append meet another version: receipts are folded in there and the append retried, and
-    /// anything else stops the run as it would have before the step (its command wakes the run that follows).
+    /// can only make this step's append meet another version, before any effect: receipts are folded in there and the
+    /// append retried; anything else ends this loop, and the run's job, reading the thread still running, runs it again
+    /// from what it reads (<c>RunThreadJob</c>), or it waits, paused or ended, as a read before the step would have found.
     /// </param>
     private async Task<StepOutcome> StepAsync(string threadId, ThreadSnapshot? known, CancellationToken ct)
     {
