@@ -134,6 +134,46 @@ public sealed class ThreadCacheTests(PostgresDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnotherAppendBetweenSteps_StopsTheStepBeforeItsEffect_AndTheNextRunGoesOnFromIt()
+    {
+        // While the model decides the second step, someone else appends to the running thread (not a delivery receipt).
+        string? id = null;
+        CoreHarness? h = null;
+        var planner = new Interrupting(new OfflinePlanner(), 2, () => h!.SeedAsync(id!, (new MessageQueued("note", "status", "Someone wrote."), Actor.System)));
+        using var harness = h = new CoreHarness(store: _store, cache: new ThreadCache(_store), planner: planner);
+        id = await h.LaunchAsync("deploy", "api to staging");
+
+        var stopped = await h.Loop.RunAsync(id);
+
+        // The second step's append met the other one: nothing of that step was written or done, and the loop stopped
+        // with the thread as the store has it (still running; the run's job runs it again from there).
+        Assert.Equal(ThreadStatus.Running, stopped.Status);
+        Assert.Equal((await h.StateAsync(id)).Version, stopped.Version);
+        Assert.Equal(["run_tests"], (await h.EventsAsync(id)).Select(e => e.Data).OfType<ToolCalled>().Select(c => c.Tool));
+        Assert.Single(h.ReleaseLines());
+
+        var done = await h.Loop.RunAsync(id);
+
+        Assert.Equal(ThreadStatus.Completed, done.Status);
+        Assert.Equal(["run_tests", "deploy_to_staging", "done"], (await h.EventsAsync(id)).Select(e => e.Data).OfType<ToolCalled>().Select(c => c.Tool));
+        Assert.Equal(2, h.ReleaseLines().Length);
+    }
+
+    /// <summary>A planner that lets <paramref name="interrupt"/> append before it answers its <paramref name="call"/>th question.</summary>
+    private sealed class Interrupting(IPlanner inner, int call, Func<Task> interrupt) : IPlanner
+    {
+        private int _calls;
+
+        public string Name => inner.Name;
+
+        public async Task<PlannerDecision> DecideAsync(PlanningContext context, CancellationToken cancellationToken)
+        {
+            if (++_calls == call) await interrupt();
+            return await inner.DecideAsync(context, cancellationToken);
+        }
+    }
+
+    [Fact]
     public void ASnapshot_RefusesEventsThatDoNotFollowIt()
     {
         var started = new StoredEvent("th_a", 1, CoreHarness.Start, Actor.User("web:alice"),
