@@ -35,8 +35,16 @@ public sealed class WorkSchedulerTests
             var at = new List<(int Niceness, string? Thread)> { (ThisThreadsNiceness(), Thread.CurrentThread.Name) };
             await Task.Delay(5);
             at.Add((ThisThreadsNiceness(), Thread.CurrentThread.Name));
-            // Completed on the thread pool (as a library's I/O is): the work still continues on its own threads.
-            await Task.Run(() => Thread.Sleep(1));
+            // Completed on the thread pool (as a library's I/O is), once the work waits for it: the work still
+            // continues on its own threads.
+            var io = new TaskCompletionSource();
+            var waiting = new TaskCompletionSource();
+            _ = Task.Run(async () =>
+            {
+                await waiting.Task;
+                io.SetResult();
+            });
+            await new Registered(io.Task, waiting);
             at.Add((ThisThreadsNiceness(), Thread.CurrentThread.Name));
             return at;
         });

@@ -8,17 +8,25 @@ namespace ChatAgent.Core.Chat;
 /// webhook has no chat to post its status lines to, so its runs end without waking a delivery that would lock the
 /// outbox, read the thread and find nothing to do.
 /// </summary>
-public sealed class DeliveryTargets(IEnumerable<IChatSurface> surfaces, IEnumerable<IDirectMessages> direct)
+public sealed class DeliveryTargets
 {
-    private readonly HashSet<string> _platforms = new(surfaces.Select(s => s.Platform), StringComparer.OrdinalIgnoreCase);
-    private readonly bool _direct = direct.Any();
+    /// <summary>The platforms with a surface; null: every platform (<see cref="All"/>).</summary>
+    private readonly HashSet<string>? _platforms;
+
+    private readonly bool _direct;
+
+    public DeliveryTargets(IEnumerable<IChatSurface> surfaces, IEnumerable<IDirectMessages> direct)
+    {
+        _platforms = new(surfaces.Select(s => s.Platform), StringComparer.OrdinalIgnoreCase);
+        _direct = direct.Any();
+    }
+
+    private DeliveryTargets()
+    {
+    }
 
     /// <summary>Every platform, as if each had a surface (a loop built without these: nothing is ever skipped).</summary>
     public static readonly DeliveryTargets All = new();
-
-    private readonly bool _all;
-
-    private DeliveryTargets() : this([], []) => _all = true;
 
     /// <summary>
     /// True when a delivery has work in <paramref name="thread"/>: an undelivered message for its origin's chat surface,
@@ -26,7 +34,7 @@ public sealed class DeliveryTargets(IEnumerable<IChatSurface> surfaces, IEnumera
     /// </summary>
     public bool Due(ThreadState thread)
     {
-        var surface = _all || _platforms.Contains(thread.Origin.Platform);
+        var surface = _platforms?.Contains(thread.Origin.Platform) ?? true;
         foreach (var message in thread.Messages.Values)
             if (!message.IsDelivered && (surface || (_direct && message.Kind == "approval"))) return true;
         return false;

@@ -18,6 +18,8 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
 
     private readonly List<StoredEvent> _landed = [];
 
+    private readonly Chat.DeliveryTargets _deliveries = deliveries ?? Chat.DeliveryTargets.All;
+
     /// <summary>
     /// What this step committed, as stored (its appends and the receipts folded in before them), in order from the
     /// version it started at: the loop keeps them instead of reading them back before the next step.
@@ -95,7 +97,7 @@ internal sealed class StepWriter(IEventStore store, TimeProvider time, ThreadSta
     {
         if (after.Status == ThreadStatus.Running) return null;
         var wakeups = new List<ThreadWakeup>(2);
-        if ((deliveries ?? Chat.DeliveryTargets.All).Due(after)) wakeups.Add(ThreadWakeup.Deliver(after.Id));
+        if (_deliveries.Due(after)) wakeups.Add(ThreadWakeup.Deliver(after.Id));
         if (after.ParentThreadId is { } parent) wakeups.Add(ThreadWakeup.Run(parent));
         return wakeups;
     }
