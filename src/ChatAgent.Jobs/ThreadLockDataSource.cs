@@ -9,8 +9,10 @@ namespace ChatAgent.Jobs;
 /// deliveries and Hangfire workers all holding locks, the host's 40 were exhausted for Npgsql's whole 15 s timeout,
 /// runs failed over to Hangfire and the loop fell from ~750 to ~90 steps/s (docs/PERFORMANCE.md, 2026-12-07). Here a
 /// lock never waits for a connection that a lock holder is using, and the host's pool serves only short work. Sized to
-/// the most locks this process can hold at once (<see cref="SizeFor"/>); connections are reset when they go back, so a
-/// lock never outlives its holder. Disposed with the container.
+/// the most locks this process can hold at once (<see cref="SizeFor"/>). A connection goes back without Npgsql's reset
+/// (<c>DISCARD ALL</c>, 1,000 of them in the load driver's loop, one per run): the lock is the only state its session
+/// carries, and <see cref="PostgresThreadLock"/> releases it before the connection goes back, or clears the pool when
+/// it cannot know (a failed unlock, a lock call cut short), so a lock never outlives its holder. Disposed with the container.
 /// </summary>
 public sealed class ThreadLockDataSource(NpgsqlDataSource source) : IAsyncDisposable, IDisposable
 {
@@ -28,7 +30,7 @@ public sealed class ThreadLockDataSource(NpgsqlDataSource source) : IAsyncDispos
     /// <summary>A pool for <paramref name="connectionString"/> of exactly <paramref name="size"/> connections, named in <c>pg_stat_activity</c>.</summary>
     public static NpgsqlDataSource Create(string connectionString, int size)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size, NoResetOnClose = true };
         if (builder.MinPoolSize > size) builder.MinPoolSize = size;
         builder.ApplicationName = (builder.ApplicationName ?? "chatagent") + " thread locks";
         return NpgsqlDataSource.Create(builder.ConnectionString);

@@ -42,4 +42,27 @@ public sealed class ThreadLockPoolTests
             foreach (var handle in held) await handle.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ALockReleased_ItsConnectionStaysPooled_WithNoLockLeftOnIt()
+    {
+        // The lock pool skips Npgsql's reset on return: the release itself must drop the lock, or the thread could not run
+        // anywhere while that connection idled in the pool.
+        await using var host = await BotHost.StartAsync(postgres: true);
+        var locks = host.Get<IThreadLock>();
+        const string Advisory = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        const string LockConnections = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chatagent thread locks'";
+
+        for (var round = 0; round < 3; round++)
+        {
+            var handle = await locks.TryAcquireAsync("th_pooled", CancellationToken.None) ?? throw new InvalidOperationException("the lock was taken");
+            Assert.Equal(1, await Sql.ScalarAsync<long>(host.ConnectionString!, Advisory));
+            Assert.Null(await locks.TryAcquireAsync("th_pooled", CancellationToken.None));
+            await handle.DisposeAsync();
+
+            Assert.Equal(0, await Sql.ScalarAsync<long>(host.ConnectionString!, Advisory));
+            // The connection went back to the pool, open: what the reset used to clean is now the release's to do.
+            Assert.True(await Sql.ScalarAsync<long>(host.ConnectionString!, LockConnections) >= 1);
+        }
+    }
 }

@@ -8,11 +8,11 @@ namespace ChatAgent.Core.Storage.Postgres;
 internal static class PostgresStorageRegistration
 {
     /// <summary>
-    /// Registers the host's <see cref="NpgsqlDataSource"/> (the wake-ups and their LISTEN, Hangfire; the thread locks have
+    /// Registers the host's <see cref="NpgsqlDataSource"/> (the wake-ups' LISTEN, Hangfire; the thread locks have
     /// a pool of their own, ChatAgent.Jobs' <c>ThreadLockDataSource</c>), and, over a pool
     /// of their own (<see cref="StoreDataSource"/>), <see cref="PostgresEventStore"/> (not yet forwarded to the ports), the
-    /// <see cref="Audit.IAuditStore"/> over its tables, the conversations (index and references over one table) and the
-    /// webhook delivery claims; the wake-up queue stays on the host's pool, since it holds a LISTEN.
+    /// <see cref="Audit.IAuditStore"/> over its tables, the conversations (index and references over one table), the
+    /// webhook delivery claims and the wake-up queue's claims (its LISTEN stays on the host's pool, which resets).
     /// </summary>
     /// <param name="defaultMaxPoolSize">The pool's bound unless <paramref name="maxPoolSize"/> or the connection string sets one.</param>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, string connectionString, int? maxPoolSize, int defaultMaxPoolSize)
@@ -27,7 +27,7 @@ internal static class PostgresStorageRegistration
         services.AddSingleton(_ => new StoreDataSource(StoreDataSource.Create(bounded)));
         static NpgsqlDataSource Store(IServiceProvider sp) => sp.GetRequiredService<StoreDataSource>().Source;
         services.AddSingleton(sp => new PostgresEventStore(Store(sp), sp.GetService<Audit.AuditKey>(), sp.GetRequiredService<WakeSignal>()));
-        services.AddSingleton<IWakeupQueue>(sp => new PostgresWakeups(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<WakeSignal>()));
+        services.AddSingleton<IWakeupQueue>(sp => new PostgresWakeups(Store(sp), sp.GetRequiredService<WakeSignal>(), sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<Audit.IAuditStore>(sp => new PostgresAuditStore(Store(sp), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton(sp => new PostgresConversations(Store(sp), sp.GetService<Audit.AuditKey>()));
         services.AddSingleton<IConversationIndex>(sp => sp.GetRequiredService<PostgresConversations>());
