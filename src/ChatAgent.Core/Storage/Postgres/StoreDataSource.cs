@@ -6,9 +6,10 @@ namespace ChatAgent.Core.Storage.Postgres;
 /// The storage classes' own connection pool, beside the host's <see cref="NpgsqlDataSource"/>. Nothing they run leaves
 /// state on a session (their locks are transaction-scoped, they never LISTEN, SET or create temporary tables), so a
 /// connection going back to this pool is not reset (<c>No Reset On Close</c>): Npgsql's reset cost every append a round
-/// trip (docs/PERFORMANCE.md, "The append's parts"). The wake-up LISTEN and Hangfire stay on the host's pool and the
-/// thread locks' session advisory locks have a pool of their own (ChatAgent.Jobs' <c>ThreadLockDataSource</c>), both
-/// reset on return, so a lock never outlives its holder on a pooled connection. Disposed with the container.
+/// trip (docs/PERFORMANCE.md, "The append's parts"). The wake-up LISTEN and Hangfire stay on the host's pool, which
+/// resets on return, so a LISTEN never outlives its holder on a pooled connection; the thread locks' session advisory
+/// locks have a pool of their own (ChatAgent.Jobs' <c>ThreadLockDataSource</c>), whose holders release them before the
+/// connection goes back. Disposed with the container.
 /// </summary>
 public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable, IDisposable
 {
