@@ -13,6 +13,23 @@ public sealed class WakeSignal
     /// </summary>
     public string Origin { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// Whether another process may be listening for wake-ups, so a commit that stores some must notify it; true unless
+    /// this process's listener has just counted none (<c>PostgresWakeups</c>, about once a second). A notifying commit
+    /// holds a lock of PostgreSQL's own across the whole cluster until its commit is on disk, so notifying commits
+    /// cannot share a flush: a lone process that notifies only itself pays that on every launch, click and answer.
+    /// </summary>
+    public bool OthersListen
+    {
+        get => Volatile.Read(ref _othersListen);
+        set => Volatile.Write(ref _othersListen, value);
+    }
+
+    private bool _othersListen = true;
+
+    /// <summary><see cref="Origin"/> when a commit should notify (<see cref="OthersListen"/>), else null.</summary>
+    public string? NotifyAs => OthersListen ? Origin : null;
+
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = NewSource();
 

@@ -47,4 +47,55 @@ public sealed class PostgresWakeupQueueTests(PostgresDatabase database) : Wakeup
             Assert.Same(next, await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(30))));
         }
     }
+    /// <summary>
+    /// A notifying commit holds a cluster-wide lock of PostgreSQL's until it is on disk, so notifying commits cannot share
+    /// a flush: a process that no other process listens to commits its wake-ups without a notification (its own
+    /// dispatcher is woken by the commit), and notifies again once another process listens.
+    /// </summary>
+    [Fact]
+    public async Task ALoneProcess_StoresWakeupsWithoutNotifying_AndNotifiesOnceAnotherProcessListens()
+    {
+        var here = new WakeSignal();
+        await using var hereQueue = new PostgresWakeups(database.DataSource, here);
+        var hereStore = new PostgresEventStore(database.DataSource, signal: here);
+        await hereQueue.WaitAsync(TimeSpan.FromMinutes(1)); // starts the listener
+        // An observer that hears every notification on the channel but carries no listener's mark.
+        await using var observer = await database.DataSource.OpenConnectionAsync();
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        observer.Notification += (_, e) => heard.Enqueue(e.Payload);
+        await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {PostgresWakeups.Channel}", observer)) await listen.ExecuteNonQueryAsync();
+        await UntilAsync(() => !here.OthersListen, "the listener to count no other listener");
+
+        var id = $"th-{Guid.NewGuid():N}";
+        var started = new NewEvent(new ThreadStarted("deploy", "api to staging", new Dictionary<string, string>(), new Origin("api"), 10),
+            Actor.User("web:alice"), new DateTimeOffset(2026, 12, 7, 21, 0, 0, TimeSpan.Zero));
+        var summary = ThreadSummary.From(ThreadReducer.Replay([new StoredEvent(id, 1, started.At, started.Actor, started.Data)]));
+        var stored = await hereQueue.CountAsync(WakeupKind.Run) + await hereQueue.CountAsync(WakeupKind.Deliver);
+        await hereStore.AppendAsync(id, 0, [started], summary, wakeups: [ThreadWakeup.Run(id)]);
+        await hereQueue.AddAsync([ThreadWakeup.Deliver(id)]);
+        Assert.False(await observer.WaitAsync(TimeSpan.FromSeconds(1)), "a commit notified with no other process listening");
+        Assert.Empty(heard);
+        // Stored all the same: the commits woke this process's own dispatcher.
+        Assert.Equal(stored + 2, await hereQueue.CountAsync(WakeupKind.Run) + await hereQueue.CountAsync(WakeupKind.Deliver));
+
+        var there = new WakeSignal();
+        await using var thereQueue = new PostgresWakeups(database.DataSource, there);
+        await thereQueue.WaitAsync(TimeSpan.FromMinutes(1)); // its listener starts and looks once
+        await UntilAsync(() => here.OthersListen, "the listener to count the other process's");
+        var woken = thereQueue.WaitAsync(TimeSpan.FromMinutes(10));
+        await hereQueue.AddAsync([ThreadWakeup.Run(id)]);
+        Assert.Same(woken, await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.True(await observer.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([here.Origin], heard);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited 30 s for {what}");
+            await Task.Delay(20);
+        }
+    }
 }

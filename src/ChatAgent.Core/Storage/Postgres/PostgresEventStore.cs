@@ -60,13 +60,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
     /// <summary>
     /// The wake-ups, when the append asks for any; PostgreSQL delivers the notification at the commit, named with this
     /// process's <see cref="WakeSignal.Origin"/> ($29), whose listener skips it (the append sets the signal itself).
+    /// With $29 null (no other process listens: <see cref="WakeSignal.OthersListen"/>) nothing is notified.
     /// </summary>
     private const string WokenCte = """
         , woken AS (
             INSERT INTO wakeups (thread_id, kind, traceparent)
             SELECT w.thread_id, w.kind, w.traceparent FROM unnest($26::text[], $27::text[], $28::text[]) AS w(thread_id, kind, traceparent)
             WHERE EXISTS (SELECT 1 FROM appended)
-            RETURNING pg_notify('chatagent_wakeups', $29)
+            RETURNING CASE WHEN $29::text IS NOT NULL THEN pg_notify('chatagent_wakeups', $29) END
         )
         """;
 
@@ -216,7 +217,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signal?.Origin ?? "" });
+        command.Parameters.Add(new NpgsqlParameter { Value = signal is null ? "" : (object?)signal.NotifyAs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
 
         var stored = new List<StoredEvent>(events.Count);
         try

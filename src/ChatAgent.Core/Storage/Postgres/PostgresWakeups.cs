@@ -31,12 +31,12 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
             WITH added AS (
                 INSERT INTO wakeups (thread_id, kind, traceparent) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING 1
             )
-            SELECT pg_notify('{Channel}', $4) FROM (SELECT 1 FROM added LIMIT 1) AS any_added
+            SELECT CASE WHEN $4::text IS NOT NULL THEN pg_notify('{Channel}', $4) END FROM (SELECT 1 FROM added LIMIT 1) AS any_added
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signal.Origin });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)signal.NotifyAs ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
         signal.Set();
     }
@@ -77,8 +77,22 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
     }
 
     /// <summary>
+    /// A listener's mark, visible to every process on the database: a shared session advisory lock on this pair of keys
+    /// ("chat", "list"; the two-key form, which no thread lock uses), held by the LISTEN connection (released with it, or by
+    /// the reset of the pool it goes back to). <c>pg_locks</c> shows it to any role, whatever the connection last ran.
+    /// </summary>
+    internal const int ListenerKey1 = 0x63686174, ListenerKey2 = 0x6c697374;
+
+    /// <summary>How often the listener counts the other listeners (<see cref="WakeSignal.OthersListen"/>).</summary>
+    internal static readonly TimeSpan ListenersRecount = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Holds one connection in LISTEN until disposed. After every (re)connect the signal is set once: notifications sent
-    /// while nobody listened are lost, so the dispatcher looks at the table instead.
+    /// while nobody listened are lost, so the dispatcher looks at the table instead. Between notifications it counts
+    /// the other processes' listeners about once a second: with none, this process's commits skip the notification
+    /// (<see cref="WakeSignal.OthersListen"/>), and its own dispatcher is woken by the commit itself. A process that
+    /// starts listening meanwhile is counted within the second; until then its dispatcher's poll and its first look
+    /// after LISTEN cover it. Whenever the count is not current (before the first, after a lost connection) commits notify.
     /// </summary>
     private async Task ListenAsync(CancellationToken stop)
     {
@@ -92,18 +106,53 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
                 {
                     if (!string.Equals(e.Payload, signal.Origin, StringComparison.Ordinal)) signal.Set();
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; SELECT pg_advisory_lock_shared({ListenerKey1}, {ListenerKey2})", connection))
                     await listen.ExecuteNonQueryAsync(stop);
                 signal.Set();
-                while (true) await connection.WaitAsync(stop);
+                await using var others = new NpgsqlCommand($"""
+                    SELECT count(*) FROM pg_locks
+                    WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND classid = {ListenerKey1} AND objid = {ListenerKey2} AND objsubid = 2
+                    """, connection);
+                try
+                {
+                    while (true)
+                    {
+                        signal.OthersListen = (long)(await others.ExecuteScalarAsync(stop))! > 0;
+                        // Npgsql waits for good on a timeout of 0 ms: never hand it less than 1.
+                        var until = DateTime.UtcNow + ListenersRecount;
+                        for (var left = ListenersRecount; left > TimeSpan.Zero; left = until - DateTime.UtcNow)
+                            await connection.WaitAsync(Math.Max(1, (int)Math.Ceiling(left.TotalMilliseconds)), stop);
+                    }
+                }
+                finally
+                {
+                    // Stopping: the mark goes with the listener rather than with the pool's next reset of this connection.
+                    if (connection.State == System.Data.ConnectionState.Open)
+                    {
+                        try
+                        {
+                            await using var unmark = new NpgsqlCommand($"UNLISTEN {Channel}; SELECT pg_advisory_unlock_shared({ListenerKey1}, {ListenerKey2})", connection);
+                            await unmark.ExecuteNonQueryAsync(CancellationToken.None);
+                        }
+                        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+                        {
+                            // The connection broke: PostgreSQL dropped the mark with it.
+                        }
+                    }
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                signal.OthersListen = true;
                 return;
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {
-                // The database is away: the dispatcher's poll covers the gap; try again shortly.
+                // The database is away: the dispatcher's poll covers the gap; try again shortly. Until this process
+                // counts again, its commits notify.
+                signal.OthersListen = true;
                 signal.Set();
                 try
                 {
