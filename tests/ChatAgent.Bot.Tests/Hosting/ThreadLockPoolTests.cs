@@ -50,7 +50,8 @@ public sealed class ThreadLockPoolTests
         // anywhere while that connection idled in the pool.
         await using var host = await BotHost.StartAsync(postgres: true);
         var locks = host.Get<IThreadLock>();
-        const string Advisory = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        // Locks on one 64-bit key, as the thread locks take them (the dispatcher's listener holds a two-key mark beside them).
+        const string Advisory = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
         const string LockConnections = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chatagent thread locks'";
 
         for (var round = 0; round < 3; round++)

@@ -8,8 +8,8 @@ using Xunit.Abstractions;
 namespace ChatAgent.Jobs.Tests.Faults;
 
 /// <summary>
-/// Hangfire's LISTEN connection (how a worker hears of a new job at once) is killed on the server side
-/// (<c>pg_terminate_backend</c>): the listener comes back, and launched threads still start and complete.
+/// The LISTEN connections (Hangfire's, how a worker hears of a new job at once, and the dispatcher's) are killed on the
+/// server side (<c>pg_terminate_backend</c>): a listener comes back, and launched threads still start and complete.
 /// </summary>
 [Collection(ProcessTests.Name)]
 public sealed class ListenConnectionTests(ITestOutputHelper output)
@@ -54,15 +54,20 @@ public sealed class ListenConnectionTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Backends of this database whose last statement was a LISTEN (Hangfire's long-polling connections). Not any
-    /// statement containing "LISTEN": an idle pooled connection's last statement is Npgsql's reset, which includes
-    /// <c>UNLISTEN *</c>, and killing that one is a different fault (the next request to draw it answers 503).
+    /// Backends of this database that listen: those whose last statement was a LISTEN (Hangfire's long-polling
+    /// connections) and the dispatcher's, which carries the listener's mark (a shared advisory lock; its last statement
+    /// is the count of the other listeners). Not any statement containing "LISTEN": an idle pooled connection's last
+    /// statement is Npgsql's reset, which includes <c>UNLISTEN *</c>, and killing that one is a different fault (the next
+    /// request to draw it answers 503).
     /// </summary>
     private static async Task<List<Backend>> ListenersAsync(NpgsqlDataSource dataSource, string database)
     {
-        await using var query = dataSource.CreateCommand("""
-            SELECT pid, backend_start, query FROM pg_stat_activity
-            WHERE datname = $1 AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()
+        await using var query = dataSource.CreateCommand($"""
+            SELECT pid, backend_start, query FROM pg_stat_activity a
+            WHERE datname = $1 AND pid <> pg_backend_pid()
+              AND (query LIKE 'LISTEN %' OR EXISTS (
+                SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+                  AND l.classid = {PostgresWakeups.ListenerKey1} AND l.objid = {PostgresWakeups.ListenerKey2} AND l.objsubid = 2))
             """);
         query.Parameters.AddWithValue(database);
         var backends = new List<Backend>();

@@ -81,7 +81,7 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
     /// ("chat", "list"; the two-key form, which no thread lock uses), held by the LISTEN connection (released with it, or by
     /// the reset of the pool it goes back to). <c>pg_locks</c> shows it to any role, whatever the connection last ran.
     /// </summary>
-    internal const int ListenerKey1 = 0x63686174, ListenerKey2 = 0x6c697374;
+    public const int ListenerKey1 = 0x63686174, ListenerKey2 = 0x6c697374;
 
     /// <summary>How often the listener counts the other listeners (<see cref="WakeSignal.OthersListen"/>).</summary>
     internal static readonly TimeSpan ListenersRecount = TimeSpan.FromSeconds(1);
