@@ -133,7 +133,10 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
                     {
                         try
                         {
-                            await using var unmark = new NpgsqlCommand($"UNLISTEN {Channel}; SELECT pg_advisory_unlock_shared({ListenerKey1}, {ListenerKey2})", connection);
+                            await using var unmark = new NpgsqlCommand($"UNLISTEN {Channel}; SELECT pg_advisory_unlock_shared({ListenerKey1}, {ListenerKey2})", connection)
+                            {
+                                CommandTimeout = 5, // a server that does not answer must not hold up the shutdown
+                            };
                             await unmark.ExecuteNonQueryAsync(CancellationToken.None);
                         }
                         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
