@@ -62,12 +62,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
     /// process's <see cref="WakeSignal.Origin"/> ($29), whose listener skips it (the append sets the signal itself).
     /// With $29 null (no other process listens: <see cref="WakeSignal.OthersListen"/>) nothing is notified.
     /// </summary>
-    private const string WokenCte = """
+    private const string WokenCte = $"""
         , woken AS (
             INSERT INTO wakeups (thread_id, kind, traceparent)
             SELECT w.thread_id, w.kind, w.traceparent FROM unnest($26::text[], $27::text[], $28::text[]) AS w(thread_id, kind, traceparent)
             WHERE EXISTS (SELECT 1 FROM appended)
-            RETURNING CASE WHEN $29::text IS NOT NULL THEN pg_notify('chatagent_wakeups', $29) END
+            RETURNING CASE WHEN $29::text IS NOT NULL THEN pg_notify('{PostgresWakeups.Channel}', $29) END
         )
         """;
 
@@ -217,7 +217,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, AuditKey? au
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
-        command.Parameters.Add(new NpgsqlParameter { Value = signal is null ? "" : (object?)signal.NotifyAs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(PostgresWakeups.NotifyParameter(signal));
 
         var stored = new List<StoredEvent>(events.Count);
         try

@@ -36,7 +36,7 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.ThreadId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wakeups.Select(w => w.WireKind)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. wakeups.Select(w => w.TraceParent)] });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)signal.NotifyAs ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(NotifyParameter(signal));
         await command.ExecuteNonQueryAsync(cancellationToken);
         signal.Set();
     }
@@ -83,6 +83,14 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
     /// </summary>
     public const int ListenerKey1 = 0x63686174, ListenerKey2 = 0x6c697374;
 
+    /// <summary>
+    /// The payload of the notification a commit that stores wake-ups sends, for a statement that notifies only when it
+    /// is not null: <paramref name="signal"/>'s name while another process may listen, null while none does, and an
+    /// anonymous one for a writer without a signal (it always notifies).
+    /// </summary>
+    internal static NpgsqlParameter NotifyParameter(WakeSignal? signal) =>
+        new() { Value = signal is null ? "" : (object?)signal.NotifyAs ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
+
     /// <summary>How often the listener counts the other listeners (<see cref="WakeSignal.OthersListen"/>).</summary>
     internal static readonly TimeSpan ListenersRecount = TimeSpan.FromSeconds(1);
 
@@ -128,22 +136,7 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
                 }
                 finally
                 {
-                    // Stopping: the mark goes with the listener rather than with the pool's next reset of this connection.
-                    if (connection.State == System.Data.ConnectionState.Open)
-                    {
-                        try
-                        {
-                            await using var unmark = new NpgsqlCommand($"UNLISTEN {Channel}; SELECT pg_advisory_unlock_shared({ListenerKey1}, {ListenerKey2})", connection)
-                            {
-                                CommandTimeout = 5, // a server that does not answer must not hold up the shutdown
-                            };
-                            await unmark.ExecuteNonQueryAsync(CancellationToken.None);
-                        }
-                        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-                        {
-                            // The connection broke: PostgreSQL dropped the mark with it.
-                        }
-                    }
+                    await UnmarkAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -166,6 +159,24 @@ public sealed class PostgresWakeups(NpgsqlDataSource dataSource, WakeSignal sign
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>Stopping: the listener's mark goes with it rather than with the pool's next reset of its connection.</summary>
+    private static async Task UnmarkAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var unmark = new NpgsqlCommand($"UNLISTEN {Channel}; SELECT pg_advisory_unlock_shared({ListenerKey1}, {ListenerKey2})", connection)
+            {
+                CommandTimeout = 5, // a server that does not answer must not hold up the shutdown
+            };
+            await unmark.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // The connection broke: PostgreSQL dropped the mark with it.
         }
     }
 
