@@ -65,6 +65,8 @@ public sealed class RunThreadJob(AgentLoop loop, IEventStore store, IThreadLock 
                 state = await loop.RunAsync(threadId, cancellationToken);
                 log.LogInformation("Thread {ThreadId} run stopped at step {Step}: {Status}", threadId, state.Step, state.Status);
             }
+            // An ended thread stays ended: every command refuses it (ThreadService), so there is nothing to look for.
+            if (state.IsEnded) return;
             // Only what was appended since the run's last event: a resume that came while the run was finishing.
             var after = await store.CatchUpAsync(threadId, state, cancellationToken);
             if (after.Status != ThreadStatus.Running) return;

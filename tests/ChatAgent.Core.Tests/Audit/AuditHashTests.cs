@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using ChatAgent.Core.Audit;
 
 namespace ChatAgent.Core.Tests.Audit;
@@ -29,6 +30,18 @@ public sealed class AuditHashTests
         // at: 1767323045123457 µs (the extra 0.7 µs is below PostgreSQL's precision and dropped).
         Assert.Equal("0c18e0b77e8a61ffa6ea588aaa4978d3699e25850eef88b248d34b7a84c35e0f", AuditHash.Compute(First, "th-kat", 2, "message_queued",
             """{"text":"déjà vu","key":"status"}""", """{"kind":"system"}""", At.AddTicks(17)));
+
+    /// <summary>Each seal is built in a buffer kept per thread: a huge event, or one that fails, leaves nothing behind.</summary>
+    [Fact]
+    public void ASealAfterAHugeEventOrAFailedOne_IsStillTheKnownAnswer()
+    {
+        var huge = "{\"text\":\"" + new string('x', 200_000) + "\"}";
+        Assert.Equal(64, AuditHash.Compute(First, "th-kat", 2, "tool_result", huge, "{}", At).Length);
+        Assert.ThrowsAny<JsonException>(() => AuditHash.Compute(First, "th-kat", 2, "tool_result", "{\"text\":", "{}", At));
+        Assert.Throws<FormatException>(() => AuditHash.Compute("not-hex", "th-kat", 2, "tool_result", "{}", "{}", At));
+        Assert.Equal(First, AuditHash.Compute(null, "th-kat", 1, "thread_started",
+            """{"n":1e2,"input":"api to production","agent":"deploy"}""", """{"kind":"user","id":"web:alice"}""", At));
+    }
 
     [Theory]
     [InlineData("th-kat2", 1, "thread_started")]
