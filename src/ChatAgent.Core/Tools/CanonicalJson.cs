@@ -12,18 +12,13 @@ namespace ChatAgent.Core.Tools;
 public static class CanonicalJson
 {
     /// <summary>Numbers and strings as written (the tool-call hash depends on it).</summary>
-    public static string Serialize(JsonElement value) => Serialize(value, asJsonb: false);
+    public static string Serialize(JsonElement value) => ToText(writer => Write(writer, value, asJsonb: false));
 
     /// <summary>
     /// Also strings re-encoded and numbers in decimal form, as PostgreSQL's jsonb prints them, so the text survives a
     /// jsonb round trip (the audit chain's hashes depend on it).
     /// </summary>
-    public static string SerializeAsJsonb(string json)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(output)) WriteAsJsonb(json, writer);
-        return Encoding.UTF8.GetString(output.WrittenSpan);
-    }
+    public static string SerializeAsJsonb(string json) => ToText(writer => WriteAsJsonb(json, writer));
 
     /// <summary><see cref="SerializeAsJsonb"/>'s UTF-8 bytes, written to <paramref name="writer"/> and flushed.</summary>
     public static void WriteAsJsonb(string json, Utf8JsonWriter writer)
@@ -33,61 +28,39 @@ public static class CanonicalJson
         writer.Flush();
     }
 
-    private static string Serialize(JsonElement value, bool asJsonb)
+    /// <summary>What <paramref name="write"/> writes, as text; no whitespace (the writer's defaults).</summary>
+    private static string ToText(Action<Utf8JsonWriter> write)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
-            Write(writer, value, asJsonb);
-        return Encoding.UTF8.GetString(stream.ToArray());
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(output)) write(writer);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    /// <summary>Objects up to this many keys are sorted in place (insertion sort); larger ones by LINQ's stable sort.</summary>
-    private const int SmallObject = 32;
-
-    /// <summary>An object's properties in ordinal order of their names; equal names keep their order (a stable sort).</summary>
+    /// <summary>An object's properties in ordinal order of their names; equal names keep their order.</summary>
     private static void WriteProperties(Utf8JsonWriter writer, JsonElement value, bool asJsonb)
     {
         var count = 0;
         foreach (var _ in value.EnumerateObject()) count++;
-        if (count > SmallObject)
-        {
-            foreach (var property in value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
-            {
-                writer.WritePropertyName(property.Name);
-                Write(writer, property.Value, asJsonb);
-            }
-            return;
-        }
-        var names = ArrayPool<string>.Shared.Rent(count);
-        var values = ArrayPool<JsonElement>.Shared.Rent(count);
+        var properties = ArrayPool<(string Name, int At, JsonElement Value)>.Shared.Rent(count);
         try
         {
             var n = 0;
             foreach (var property in value.EnumerateObject())
             {
-                // Insertion sort: objects here have a handful of keys, and it is stable.
-                var name = property.Name;
-                var at = n;
-                while (at > 0 && string.CompareOrdinal(names[at - 1], name) > 0)
-                {
-                    names[at] = names[at - 1];
-                    values[at] = values[at - 1];
-                    at--;
-                }
-                names[at] = name;
-                values[at] = property.Value;
+                properties[n] = (property.Name, n, property.Value);
                 n++;
             }
-            for (var i = 0; i < n; i++)
+            // Ties broken by position: the order is that of a stable sort, whatever the algorithm.
+            properties.AsSpan(0, n).Sort(static (x, y) => string.CompareOrdinal(x.Name, y.Name) is var byName and not 0 ? byName : x.At.CompareTo(y.At));
+            foreach (var (name, _, propertyValue) in properties.AsSpan(0, n))
             {
-                writer.WritePropertyName(names[i]);
-                Write(writer, values[i], asJsonb);
+                writer.WritePropertyName(name);
+                Write(writer, propertyValue, asJsonb);
             }
         }
         finally
         {
-            ArrayPool<string>.Shared.Return(names, clearArray: true);
-            ArrayPool<JsonElement>.Shared.Return(values, clearArray: true);
+            ArrayPool<(string Name, int At, JsonElement Value)>.Shared.Return(properties, clearArray: true);
         }
     }
 

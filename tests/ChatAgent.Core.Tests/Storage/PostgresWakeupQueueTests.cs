@@ -2,6 +2,7 @@ using ChatAgent.Core.Events;
 using ChatAgent.Core.Storage;
 using ChatAgent.Core.Storage.Postgres;
 using ChatAgent.Core.Threads;
+using ChatAgent.TestSupport;
 
 namespace ChatAgent.Core.Tests.Storage;
 
@@ -47,6 +48,7 @@ public sealed class PostgresWakeupQueueTests(PostgresDatabase database) : Wakeup
             Assert.Same(next, await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(30))));
         }
     }
+
     /// <summary>
     /// A notifying commit holds a cluster-wide lock of PostgreSQL's until it is on disk, so notifying commits cannot share
     /// a flush: a process that no other process listens to commits its wake-ups without a notification (its own
@@ -64,7 +66,7 @@ public sealed class PostgresWakeupQueueTests(PostgresDatabase database) : Wakeup
         var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
         observer.Notification += (_, e) => heard.Enqueue(e.Payload);
         await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {PostgresWakeups.Channel}", observer)) await listen.ExecuteNonQueryAsync();
-        await UntilAsync(() => !here.OthersListen, "the listener to count no other listener");
+        await Poll.UntilAsync(() => Task.FromResult(here.OthersListen), others => !others, what: "the listener to count no other listener");
 
         var id = $"th-{Guid.NewGuid():N}";
         var started = new NewEvent(new ThreadStarted("deploy", "api to staging", new Dictionary<string, string>(), new Origin("api"), 10),
@@ -81,21 +83,11 @@ public sealed class PostgresWakeupQueueTests(PostgresDatabase database) : Wakeup
         var there = new WakeSignal();
         await using var thereQueue = new PostgresWakeups(database.DataSource, there);
         await thereQueue.WaitAsync(TimeSpan.FromMinutes(1)); // its listener starts and looks once
-        await UntilAsync(() => here.OthersListen, "the listener to count the other process's");
+        await Poll.UntilAsync(() => Task.FromResult(here.OthersListen), others => others, what: "the listener to count the other process's");
         var woken = thereQueue.WaitAsync(TimeSpan.FromMinutes(10));
         await hereQueue.AddAsync([ThreadWakeup.Run(id)]);
         Assert.Same(woken, await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(30))));
         Assert.True(await observer.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal([here.Origin], heard);
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited 30 s for {what}");
-            await Task.Delay(20);
-        }
     }
 }
