@@ -6,7 +6,8 @@ namespace ChatAgent.Core.Tests.Storage;
 
 /// <summary>
 /// The host's PostgreSQL pool is bounded: by the option, else by the connection string, else by the default; the store's
-/// own pool is half that (at least 4) and skips the reset on return, which the host's pool never does.
+/// own pool is half that (at least 4), skips the reset on return, which the host's pool never does, and prepares its
+/// statements unless the connection string says otherwise.
 /// </summary>
 public sealed class PoolSizeTests
 {
@@ -35,5 +36,18 @@ public sealed class PoolSizeTests
         using var services = new ServiceCollection().AddChatAgentStorage(Server, option).BuildServiceProvider();
         var store = new NpgsqlConnectionStringBuilder(services.GetRequiredService<ChatAgent.Core.Storage.Postgres.StoreDataSource>().Source.ConnectionString);
         Assert.Equal((expected, true), (store.MaxPoolSize, store.NoResetOnClose));
+    }
+
+    [Theory]
+    [InlineData(Server, 32, 0)]
+    [InlineData(Server + ";Max Auto Prepare=0", 0, 0)]
+    [InlineData(Server + ";maxautoprepare=0", 0, 0)]
+    [InlineData(Server + ";Max Auto Prepare=5", 5, 5)]
+    public void TheStoresPool_PreparesItsStatements_UnlessTheConnectionStringSays(string connectionString, int expected, int hosts)
+    {
+        using var services = new ServiceCollection().AddChatAgentStorage(connectionString, null).BuildServiceProvider();
+        var store = new NpgsqlConnectionStringBuilder(services.GetRequiredService<ChatAgent.Core.Storage.Postgres.StoreDataSource>().Source.ConnectionString);
+        var host = new NpgsqlConnectionStringBuilder(services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+        Assert.Equal((expected, hosts), (store.MaxAutoPrepare, host.MaxAutoPrepare));
     }
 }

@@ -16,11 +16,20 @@ public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable,
     /// <summary>The smallest store pool, whatever the host's bound.</summary>
     public const int MinPoolSize = 4;
 
+    /// <summary>
+    /// How many statements each store connection keeps prepared, unless the connection string says (<c>Max Auto Prepare</c>;
+    /// 0 turns it off, for a pooler that cannot carry prepared statements). The store sends a handful of statements
+    /// thousands of times; unprepared, PostgreSQL parsed and planned each one every time, about 14 % of its CPU in the
+    /// load driver's loop (docs/PERFORMANCE.md, "What changed on 2026-12-08").
+    /// </summary>
+    public const int MaxAutoPrepare = 32;
+
     public NpgsqlDataSource Source { get; } = source;
 
     /// <summary>
     /// A store pool for <paramref name="connectionString"/>: half its <c>Maximum Pool Size</c> (at least
-    /// <see cref="MinPoolSize"/>), without the reset on return, named "… store" in <c>pg_stat_activity</c>.
+    /// <see cref="MinPoolSize"/>), without the reset on return, preparing its statements (<see cref="MaxAutoPrepare"/>),
+    /// named "… store" in <c>pg_stat_activity</c>.
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {
@@ -28,7 +37,15 @@ public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable,
         builder.MaxPoolSize = Math.Max(MinPoolSize, builder.MaxPoolSize / 2);
         if (builder.MinPoolSize > builder.MaxPoolSize) builder.MinPoolSize = builder.MaxPoolSize;
         builder.ApplicationName = (builder.ApplicationName ?? "chatagent") + " store";
+        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
         return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>True when <paramref name="connectionString"/> sets any of <paramref name="keys"/> (case-insensitive).</summary>
+    private static bool Names(string connectionString, params string[] keys)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.Any(given.ContainsKey);
     }
 
     public ValueTask DisposeAsync() => Source.DisposeAsync();
