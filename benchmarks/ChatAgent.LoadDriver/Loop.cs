@@ -59,8 +59,16 @@ public sealed partial class Run
         var before = await CostAsync(bot.Pid);
         var launchStart = Machine.Now();
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.LoopThreads), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (i, _) => ids.Add(await LaunchAsync(bot.Client, LoadAgent.Name, "go", $"{prefix}-{i}")));
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, options.LoopThreads), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+                async (i, _) => ids.Add(await LaunchAsync(bot.Client, LoadAgent.Name, "go", $"{prefix}-{i}")));
+        }
+        catch (InvalidOperationException e)
+        {
+            // A launch the bot refused: say why, from the bot's own log.
+            throw new InvalidOperationException($"{e.Message}\n  bot output:\n{bot.RecentOutput}", e);
+        }
         var launchSeconds = Machine.MsSince(launchStart) / 1000;
         var idList = ids.ToArray();
         try
