@@ -19,8 +19,9 @@ public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable,
     /// <summary>
     /// How many statements each store connection keeps prepared, unless the connection string says (<c>Max Auto Prepare</c>;
     /// 0 turns it off, for a pooler that cannot carry prepared statements). The store sends a handful of statements
-    /// thousands of times; unprepared, PostgreSQL parsed and planned each one every time, about 14 % of its CPU in the
-    /// load driver's loop (docs/PERFORMANCE.md, "What changed on 2026-12-08").
+    /// thousands of times; those not prepared explicitly (reads, wake-up claims, chain-head look-ups) PostgreSQL parsed
+    /// and planned every time, about 14 % of its CPU in the load driver's loop (docs/PERFORMANCE.md, "What changed on
+    /// 2026-12-08").
     /// </summary>
     public const int MaxAutoPrepare = 32;
 
