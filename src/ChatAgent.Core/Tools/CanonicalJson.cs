@@ -39,9 +39,7 @@ public static class CanonicalJson
     /// <summary>An object's properties in ordinal order of their names; equal names keep their order.</summary>
     private static void WriteProperties(Utf8JsonWriter writer, JsonElement value, bool asJsonb)
     {
-        var count = 0;
-        foreach (var _ in value.EnumerateObject()) count++;
-        var properties = ArrayPool<(string Name, int At, JsonElement Value)>.Shared.Rent(count);
+        var properties = ArrayPool<(string Name, int At, JsonElement Value)>.Shared.Rent(value.GetPropertyCount());
         try
         {
             var n = 0;

@@ -19,7 +19,7 @@ internal static class PostgresStorageRegistration
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (maxPoolSize is int max) builder.MaxPoolSize = max;
-        else if (!NamesPoolSize(connectionString)) builder.MaxPoolSize = defaultMaxPoolSize;
+        else if (!ConnectionStrings.Names(connectionString, "Max Pool Size", "Maximum Pool Size")) builder.MaxPoolSize = defaultMaxPoolSize;
         // Each pool names itself in pg_stat_activity: "chatagent" (this one), "chatagent store", "chatagent thread locks".
         builder.ApplicationName ??= "chatagent";
         var bounded = builder.ConnectionString;
@@ -36,8 +36,4 @@ internal static class PostgresStorageRegistration
         services.AddSingleton<IWebhookDeliveries>(sp => new PostgresWebhookDeliveries(Store(sp)));
         return services;
     }
-
-    private static bool NamesPoolSize(string connectionString) =>
-        connectionString.Split(';').Select(p => p.Split('=')[0].Trim().Replace(" ", "", StringComparison.Ordinal))
-            .Any(k => k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
 }

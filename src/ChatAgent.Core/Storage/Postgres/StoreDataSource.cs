@@ -38,15 +38,8 @@ public sealed class StoreDataSource(NpgsqlDataSource source) : IAsyncDisposable,
         builder.MaxPoolSize = Math.Max(MinPoolSize, builder.MaxPoolSize / 2);
         if (builder.MinPoolSize > builder.MaxPoolSize) builder.MinPoolSize = builder.MaxPoolSize;
         builder.ApplicationName = (builder.ApplicationName ?? "chatagent") + " store";
-        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!ConnectionStrings.Names(connectionString, "Max Auto Prepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
         return NpgsqlDataSource.Create(builder.ConnectionString);
-    }
-
-    /// <summary>True when <paramref name="connectionString"/> sets any of <paramref name="keys"/> (case-insensitive).</summary>
-    private static bool Names(string connectionString, params string[] keys)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return keys.Any(given.ContainsKey);
     }
 
     public ValueTask DisposeAsync() => Source.DisposeAsync();
